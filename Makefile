@@ -1,0 +1,40 @@
+# Two commands on a fresh clone: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+
+.PHONY: run test bench setup setup-test migrate demo clean
+
+$(VENV)/.installed: pyproject.toml scripts/deps.py
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) scripts/deps.py | $(PY) -m pip install -q -r /dev/stdin
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PY) scripts/deps.py test | $(PY) -m pip install -q -r /dev/stdin
+	@touch $@
+
+setup: $(VENV)/.installed
+setup-test: $(VENV)/.installed-test
+
+migrate: setup
+	$(PY) manage.py migrate
+
+run: migrate
+	$(PY) manage.py demo --if-empty
+	@echo ""
+	@echo "  Relais: http://localhost:$(PORT)"
+	@echo "  Demo sign-in: choose a role on the home page (director, manager, digital lead, admin, trainer)."
+	@echo ""
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+
+test: setup-test
+	bash scripts/test.sh
+
+bench: setup-test
+	$(PY) bench/run.py
+
+clean:
+	rm -rf var test-artifacts .pytest_cache

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The whole suite: starts a throwaway PostgreSQL, makes sure Chromium is there,
+# runs pytest, and fails when anything failed or when no test ran.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+mkdir -p test-artifacts
+
+if ! bash scripts/ensure_chromium.sh; then
+  echo "!!! Chromium unavailable: browser tests cannot run" >&2
+  [ "${CI:-}" = true ] && exit 1
+fi
+
+PGDIR=$(mktemp -d /tmp/relais-pg.XXXXXX)
+trap 'bash scripts/pg.sh stop "$PGDIR"' EXIT
+if url=$(bash scripts/pg.sh start "$PGDIR"); then
+  export RELAIS_TEST_PG_URL="$url"
+  echo "PostgreSQL for tests: $url"
+else
+  echo "!!! PostgreSQL could not start: the PostgreSQL tests will FAIL (see above)" >&2
+  export RELAIS_TEST_PG_URL="unavailable"
+fi
+
+$PY -m pytest "$@"
+status=$?
+if [ $status -eq 5 ]; then
+  echo "!!! pytest collected no test: failing" >&2
+  exit 1
+fi
+exit $status

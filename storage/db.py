@@ -1,0 +1,85 @@
+"""Engines and sessions for SQLite (embedded default) and PostgreSQL.
+
+SQLite runs in WAL mode with foreign keys on and a busy timeout.  Writes go
+through :func:`write_session`, which on SQLite opens the transaction with
+``BEGIN IMMEDIATE`` so concurrent writers queue on the busy timeout instead of
+failing with "database is locked" when a read transaction tries to upgrade.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+from storage.config import database_url
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """A new engine for url (default: the configured database)."""
+    url = url or database_url()
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+        )
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # noqa: ANN001
+        # Let SQLAlchemy's "begin" event, not the driver, open transactions.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        # FULL: a commit survives power loss, not only a killed process.
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # noqa: ANN001
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+@lru_cache(maxsize=4)
+def get_engine(url: str | None = None) -> Engine:
+    """The process-wide engine for url (cached: one pool per database)."""
+    return make_engine(url)
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+@contextmanager
+def read_session(engine: Engine | None = None) -> Iterator[Session]:
+    """A session for reading; nothing it does is committed."""
+    engine = engine or get_engine()
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+@contextmanager
+def write_session(engine: Engine | None = None) -> Iterator[Session]:
+    """A session whose work is committed on exit, or rolled back on error."""
+    engine = engine or get_engine()
+    if is_sqlite(engine):
+        engine = engine.execution_options(sqlite_begin="IMMEDIATE")
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

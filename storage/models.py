@@ -1,0 +1,228 @@
+"""SQLModel tables: the whole schema of Relais.
+
+Every table change goes through an Alembic migration (storage/migrations).
+Times are timezone-aware UTC (``utcnow()``); SQLModel's UTCDateTime refuses naive ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Optional
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> dt.datetime:
+    """Current time, timezone-aware in UTC (the storage convention)."""
+    return dt.datetime.now(dt.UTC)
+
+
+class Role(StrEnum):
+    trainer = "trainer"
+    manager = "manager"
+    director = "director"
+    lead = "lead"  # digital-engineering lead
+    admin = "admin"
+
+
+class CampaignStatus(StrEnum):
+    draft = "draft"
+    open = "open"
+    closed = "closed"
+
+
+class ResponseStatus(StrEnum):
+    draft = "draft"
+    submitted = "submitted"
+
+
+class Region(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=40)
+    name: str = Field(max_length=120)
+
+
+class Site(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=40)
+    name: str = Field(max_length=160)
+    city: str = Field(default="", max_length=120)
+    region_id: int = Field(foreign_key="region.id", index=True)
+
+
+class Person(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    external_id: Optional[str] = Field(default=None, unique=True, max_length=80)
+    email: Optional[str] = Field(default=None, unique=True, max_length=254)
+    first_name: str = Field(max_length=120)
+    last_name: str = Field(max_length=120)
+    role: str = Field(default=Role.trainer, max_length=20, index=True)
+    site_id: Optional[int] = Field(default=None, foreign_key="site.id", index=True)
+    language: str = Field(default="fr", max_length=5)
+    active: bool = Field(default=True)
+    erased: bool = Field(default=False)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Account(SQLModel, table=True):
+    """Staff credentials; trainers have none (they use personal links)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", unique=True)
+    password_hash: Optional[str] = Field(default=None, max_length=255)
+    failed_attempts: int = Field(default=0)
+    locked_until: Optional[dt.datetime] = None
+    last_sign_in_at: Optional[dt.datetime] = None
+    must_change_password: bool = Field(default=False)
+
+
+class QuestionnaireVersion(SQLModel, table=True):
+    """A frozen copy of a questionnaire file as a campaign used it."""
+
+    __table_args__ = (UniqueConstraint("key", "version"), UniqueConstraint("key", "checksum"))
+    id: Optional[int] = Field(default=None, primary_key=True)
+    key: str = Field(max_length=40)  # trainer | organisation
+    version: int
+    checksum: str = Field(max_length=64)
+    definition: dict = Field(sa_column=Column(JSON, nullable=False))
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Campaign(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=160)
+    starts_on: dt.date
+    ends_on: dt.date
+    status: str = Field(default=CampaignStatus.draft, max_length=20)
+    trainer_qv_id: int = Field(foreign_key="questionnaireversion.id")
+    organisation_qv_id: int = Field(foreign_key="questionnaireversion.id")
+    custom_items: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Invitation(SQLModel, table=True):
+    """A personal link: only the SHA-256 of its token is stored."""
+
+    __table_args__ = (UniqueConstraint("campaign_id", "person_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    expires_at: Optional[dt.datetime] = None
+    revoked_at: Optional[dt.datetime] = None
+
+
+class Response(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("campaign_id", "person_id", "questionnaire_version_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    person_id: Optional[int] = Field(default=None, foreign_key="person.id", index=True)
+    questionnaire_version_id: int = Field(foreign_key="questionnaireversion.id")
+    # respondent's role and site at answering time, kept when a person is erased
+    role: str = Field(max_length=20)
+    site_id: Optional[int] = Field(default=None, foreign_key="site.id", index=True)
+    status: str = Field(default=ResponseStatus.draft, max_length=20, index=True)
+    idempotency_key: str = Field(unique=True, max_length=64)
+    current_section: int = Field(default=0)
+    started_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+    submitted_at: Optional[dt.datetime] = None
+    # profile answers the scoring needs, copied at submission for fast reads
+    profile: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class Answer(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("response_id", "item_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    response_id: int = Field(foreign_key="response.id", ondelete="CASCADE", index=True)
+    item_id: str = Field(max_length=60)
+    value: Optional[int] = None  # 0..4 for scale items, or an integer answer
+    not_applicable: bool = Field(default=False)
+    choice: Optional[str] = Field(default=None, max_length=2000)  # JSON list / text answers
+    saved_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class ResponseScore(SQLModel, table=True):
+    """Area scores of one submitted response, stored at submission time."""
+
+    response_id: int = Field(foreign_key="response.id", ondelete="CASCADE", primary_key=True)
+    area: str = Field(max_length=40, primary_key=True)
+    score: Optional[float] = None
+    n_applicable: int = 0
+    n_items: int = 0
+
+
+class Consent(SQLModel, table=True):
+    """Consent history; the latest row per person and kind is in force."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    kind: str = Field(max_length=40)  # named_to_lead
+    granted: bool
+    campaign_id: Optional[int] = Field(default=None, foreign_key="campaign.id")
+    at: dt.datetime = Field(default_factory=utcnow)
+
+
+class AuditLog(SQLModel, table=True):
+    """Append-only record of sensitive events, in UTC; never passwords or answers."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(default_factory=utcnow, index=True)
+    actor_id: Optional[int] = Field(default=None, foreign_key="person.id")
+    actor_label: str = Field(default="", max_length=254)
+    action: str = Field(max_length=60, index=True)
+    target: str = Field(default="", max_length=254)
+    detail: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class ActionPlan(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    campaign_id: Optional[int] = Field(default=None, foreign_key="campaign.id")
+    site_id: Optional[int] = Field(default=None, foreign_key="site.id")  # None: organisation
+    title: str = Field(max_length=200)
+    created_by: Optional[int] = Field(default=None, foreign_key="person.id")
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class PlanAction(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="actionplan.id", ondelete="CASCADE", index=True)
+    focus_area: str = Field(default="", max_length=40)
+    title: str = Field(max_length=300)
+    owner: str = Field(default="", max_length=160)
+    due_on: Optional[dt.date] = None
+    status: str = Field(default="todo", max_length=20)  # todo | doing | done
+    indicator: str = Field(default="", max_length=300)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Setting(SQLModel, table=True):
+    """Organisation-wide settings editable in the app (k, thresholds, rules, texts)."""
+
+    key: str = Field(primary_key=True, max_length=80)
+    value: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+    updated_by: Optional[int] = Field(default=None, foreign_key="person.id")
+
+
+class CohortPlan(SQLModel, table=True):
+    """A training-of-trainers plan: parameters and cohorts as JSON, draft or published."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=160)
+    status: str = Field(default="draft", max_length=20)
+    params: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    plan: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_by: Optional[int] = Field(default=None, foreign_key="person.id")
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+    published_at: Optional[dt.datetime] = None
+
+
+Index("ix_response_campaign_status", Response.campaign_id, Response.status)

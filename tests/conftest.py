@@ -1,0 +1,72 @@
+"""Shared fixtures: a migrated database on SQLite and on PostgreSQL.
+
+`make test` (scripts/test.sh) starts a throwaway PostgreSQL and exports its URL
+as RELAIS_TEST_PG_URL. Without it, PostgreSQL tests fail in CI and are skipped
+loudly elsewhere, never silently.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from storage.db import make_engine
+from storage.migrate import upgrade
+
+DB_KINDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def pg_admin_url() -> str:
+    """The throwaway server's URL, or fail (CI) / skip loudly (elsewhere)."""
+    url = os.environ.get("RELAIS_TEST_PG_URL", "")
+    if not url or url == "unavailable":
+        msg = "PostgreSQL test server not running (start the suite with `make test`)"
+        if os.environ.get("CI") == "true" or url == "unavailable":
+            pytest.fail(msg)
+        pytest.skip(msg)
+    return url
+
+
+def fresh_pg_url() -> str:
+    """Create an empty database on the test server and return its URL."""
+    admin = make_url(pg_admin_url())
+    name = "t_" + uuid.uuid4().hex[:12]
+    eng = create_engine(admin, isolation_level="AUTOCOMMIT")
+    with eng.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    eng.dispose()
+    return admin.set(database=name).render_as_string(hide_password=False)
+
+
+def fresh_url(kind: str, tmp_path) -> str:  # noqa: ANN001
+    """URL of a new, empty database of the given kind."""
+    return f"sqlite:///{tmp_path / 'relais.db'}" if kind == "sqlite" else fresh_pg_url()
+
+
+@pytest.fixture(params=DB_KINDS)
+def db_url(request, tmp_path) -> str:  # noqa: ANN001
+    """URL of a new, migrated database, once on SQLite and once on PostgreSQL."""
+    url = fresh_url(request.param, tmp_path)
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def engine(db_url):  # noqa: ANN001
+    eng = make_engine(db_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path):  # noqa: ANN001
+    eng = make_engine(f"sqlite:///{tmp_path / 'relais.db'}")
+    upgrade(eng)
+    yield eng
+    eng.dispose()
