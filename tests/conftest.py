@@ -70,3 +70,11 @@ def sqlite_engine(tmp_path):  # noqa: ANN001
     upgrade(eng)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_url(tmp_path_factory) -> str:  # noqa: ANN001
+    """A SQLite database holding the default demo organisation (built once per run)."""
+    from tests.demo_db import build_demo_db
+
+    return build_demo_db(tmp_path_factory.mktemp("demo"))

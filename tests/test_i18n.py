@@ -1,37 +1,10 @@
 """Every string the code shows is translated in the French catalogue."""
 
-from pathlib import Path
-
 import pytest
-from babel.messages.extract import extract_from_dir
 
 import i18n
 
-ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {"t": None, "_": None, "N_": None, "gettext": None, "RelaisError": None,
-            "QuestionnaireError": None, "ImportProblem": None}
-SKIP = {".venv", "tests", "bench", "var", "test-artifacts", "storage/migrations", "scripts"}
-
-
-def used_msgids() -> dict[str, str]:
-    """msgid -> 'file:line' for every marked string in the code."""
-    found = {}
-    method_map = [("**.py", "python")]
-
-    def keep(path: str) -> bool:
-        return not any(path == s or path.startswith(s + "/") for s in SKIP)
-
-    for filename, lineno, message, _comments, _ctx in extract_from_dir(
-        str(ROOT), method_map=method_map, keywords=KEYWORDS,
-        directory_filter=lambda d: keep(Path(d).relative_to(ROOT).as_posix()
-                                        if Path(d).is_absolute() else d),
-    ):
-        if not keep(filename):
-            continue
-        msg = message if isinstance(message, str) else message[0]
-        if msg:
-            found.setdefault(msg, f"{filename}:{lineno}")
-    return found
+from i18n.extract import used_msgids
 
 
 def test_code_uses_translated_strings():

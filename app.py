@@ -1,0 +1,46 @@
+"""Relais: configuration, language, who is signed in, and the pages they may see."""
+
+import logging
+
+import streamlit as st
+
+from i18n import LANGS
+from ui import context
+from ui.context import t
+from ui.navigation import ROLE_NAMES, pages_for
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+log = logging.getLogger("relais")
+
+st.set_page_config(page_title="Relais", page_icon=":material/hub:", layout="wide")
+
+LANG_LABELS = {"fr": "Français", "en": "English"}
+viewer = context.viewer()
+
+with st.sidebar:
+    st.selectbox(
+        t("Language"), LANGS, index=LANGS.index(context.lang()),
+        format_func=LANG_LABELS.get, key="lang_choice",
+        on_change=lambda: context.set_lang(st.session_state["lang_choice"]),
+    )
+    if viewer is not None:
+        st.caption(t("Signed in as {name} ({role})", name=viewer.name,
+                     role=t(ROLE_NAMES[viewer.role])))
+        if st.button(t("Sign out"), key="sign_out"):
+            context.sign_out()
+            st.rerun()
+
+specs = pages_for(viewer.role if viewer else None)
+sections: dict[str, list] = {}
+for spec in specs:
+    sections.setdefault(t(spec.section), []).append(
+        st.Page(spec.script, title=t(spec.title), icon=spec.icon, url_path=spec.url_path,
+                default=spec.url_path == "home"))
+page = st.navigation(sections)
+
+try:
+    page.run()
+except Exception:  # noqa: BLE001 - the last line of defence: never a stack trace for users
+    log.exception("page %s failed", page.title)
+    st.error(t("Something went wrong on our side. The problem has been recorded; "
+               "please try again or contact your administrator."))

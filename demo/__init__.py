@@ -1,0 +1,1 @@
+"""Seeded generator of the fictitious demo organisation (no hand-written dump)."""

@@ -1,0 +1,48 @@
+"""Home: the demo sign-in for visitors, a short orientation for signed-in people."""
+
+import streamlit as st
+
+from storage import queries
+from storage.config import demo_mode
+from ui import context
+from ui.context import t
+from ui.navigation import ROLE_NAMES
+
+viewer = context.viewer()
+st.title("Relais")
+st.write(t("Relais measures how far your organisation has taken digital training, finds the "
+           "trainers who already lead it, and plans how to spread their practice."))
+
+if viewer is None:
+    if not demo_mode():
+        st.info(t("Please sign in to see this page."))
+        st.stop()
+    st.warning(t("Demo mode: the people and answers below are fictitious. Choose a role to "
+                 "look around."), icon=":material/science:")
+    people = queries.demo_people(context.engine())
+    if not people:
+        st.error(t("The database is empty. Load the demo organisation with "
+                   "`python manage.py demo`."))
+        st.stop()
+    cols = st.columns(len(ROLE_NAMES))
+    for col, (role, label) in zip(cols, ROLE_NAMES.items()):
+        person = people.get(role)
+        with col:
+            disabled = person is None
+            if st.button(t(label), key=f"demo_{role}", disabled=disabled, width="stretch"):
+                context.sign_in(context.Viewer(
+                    person_id=person.id, role=role, site_id=person.site_id, via="demo",
+                    name=f"{person.first_name} {person.last_name}"))
+                st.rerun()
+            if person is not None:
+                st.caption(f"{person.first_name} {person.last_name}")
+    st.stop()
+
+st.subheader(t("Welcome, {name}", name=viewer.name))
+if viewer.via == "demo":
+    st.info(t("Demo mode: the people and answers below are fictitious. Choose a role to "
+              "look around."), icon=":material/science:")
+st.write(t("You are signed in as {role}. The menu shows the pages open to this role.",
+           role=t(ROLE_NAMES[viewer.role])))
+if viewer.site_id:
+    st.write(t("Your site: {site}", site=queries.site_name(context.engine(), viewer.site_id)))

@@ -1,0 +1,28 @@
+"""One demo database per test session, shared by AppTest and browser tests."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from storage.db import make_engine
+from storage.migrate import upgrade
+
+
+def build_demo_db(folder: Path, size: str = "default", seed: int = 7) -> str:
+    """Create a SQLite demo database in folder and return its URL."""
+    from demo.load import generate_and_load
+    from scoring.store import rescore_all
+
+    url = f"sqlite:///{folder / 'demo.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    generate_and_load(engine, size=size, seed=seed)
+    rescore_all(engine)
+    engine.dispose()
+    return url
+
+
+def use_database(url: str) -> None:
+    """Point the app (get_engine and AppTest runs) at url for this process."""
+    os.environ["DATABASE_URL"] = url

@@ -1,0 +1,43 @@
+"""Every page renders for every role allowed on it and refuses every other role."""
+
+import pytest
+
+from tests.demo_db import use_database
+from tests.ui.apptest import demo_viewer, run_page, texts
+from ui.navigation import ALL_ROLES, PAGES
+
+CASES = [(spec.script, role) for spec in PAGES for role in sorted(ALL_ROLES)]
+
+
+@pytest.fixture(autouse=True)
+def _demo(demo_url):
+    use_database(demo_url)
+
+
+@pytest.mark.parametrize("script,role", CASES)
+def test_page_for_role(demo_url, script, role):
+    spec = next(p for p in PAGES if p.script == script)
+    at = run_page(script, demo_viewer(demo_url, role))
+    assert not at.exception, at.exception
+    shown = texts(at)
+    if role in spec.roles:
+        assert "Vous n’avez pas accès à cette page." not in shown
+        assert at.title, "an allowed page shows its title"
+    else:
+        assert "Vous n’avez pas accès à cette page." in shown
+
+
+@pytest.mark.parametrize("script", [p.script for p in PAGES if p.url_path != "home"])
+def test_page_refuses_visitor_who_is_not_signed_in(demo_url, script):
+    at = run_page(script, None)
+    assert not at.exception
+    assert "Veuillez vous connecter pour voir cette page." in texts(at)
+
+
+@pytest.mark.parametrize("lang,expected", [("fr", "Organisation"), ("en", "Organisation")])
+def test_pages_render_in_both_languages(demo_url, lang, expected):
+    at = run_page("pages/organisation.py", demo_viewer(demo_url, "admin"), lang=lang)
+    assert at.title[0].value == expected
+    labels = [m.label for m in at.metric]
+    assert labels == (["Régions", "Sites", "Formateurs"] if lang == "fr"
+                      else ["Regions", "Sites", "Trainers"])

@@ -1,0 +1,1 @@
+"""Streamlit glue shared by pages: session, language, navigation, widgets."""

@@ -1,0 +1,92 @@
+"""Who is looking and in which language: per browser session, never process-wide."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+import i18n
+from storage import queries
+from storage.db import get_engine
+from storage.migrate import upgrade
+
+log = logging.getLogger("relais")
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The signed-in person (or the trainer behind a personal link)."""
+
+    person_id: int
+    role: str
+    name: str
+    site_id: int | None = None
+    via: str = "demo"  # demo | password | oidc | link
+
+
+@st.cache_resource(show_spinner=False)
+def engine() -> Engine:
+    """The app's database engine, migrated once per process."""
+    eng = get_engine()
+    upgrade(eng)
+    return eng
+
+
+def lang() -> str:
+    """The language of this browser session (French unless chosen otherwise)."""
+    return i18n.normalise_lang(st.session_state.get("lang"))
+
+
+def t(message: str, **params: object) -> str:
+    """Translate message into this session's language."""
+    return i18n.gettext(message, lang(), **params)
+
+
+def translator() -> i18n.Translator:
+    return i18n.Translator(lang())
+
+
+def viewer() -> Viewer | None:
+    return st.session_state.get("viewer")
+
+
+def sign_in(v: Viewer) -> None:
+    """Start a session for v, in the language v chose last time."""
+    st.session_state["viewer"] = v
+    person = queries.get_person(engine(), v.person_id)
+    if person is not None:
+        st.session_state["lang"] = i18n.normalise_lang(person.language)
+
+
+def sign_out() -> None:
+    for key in list(st.session_state.keys()):
+        if key != "lang":
+            del st.session_state[key]
+
+
+def set_lang(new_lang: str) -> None:
+    """Switch language for this session and remember it for the signed-in person."""
+    new_lang = i18n.normalise_lang(new_lang)
+    st.session_state["lang"] = new_lang
+    v = viewer()
+    if v is not None:
+        queries.set_language(engine(), v.person_id, new_lang)
+
+
+def require(*roles: str) -> Viewer:
+    """Stop the page with a refusal unless the viewer has one of roles."""
+    v = viewer()
+    if v is None:
+        st.warning(t("Please sign in to see this page."))
+        st.stop()
+    if roles and v.role not in roles:
+        st.error(t("You do not have access to this page."))
+        st.stop()
+    return v
+
+
+def show_error(err: i18n.RelaisError) -> None:
+    st.error(err.render(lang()))

@@ -1,0 +1,55 @@
+"""Which pages exist and which roles may see each (menu and direct URL alike)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from i18n import N_
+
+ALL_ROLES = frozenset({"trainer", "manager", "director", "lead", "admin"})
+STAFF = frozenset({"manager", "director", "lead", "admin"})
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A screen: its script, title (msgid), menu section (msgid) and allowed roles."""
+
+    script: str
+    title: str
+    section: str
+    roles: frozenset[str]
+    icon: str = ":material/article:"
+    url_path: str | None = None
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/home.py", N_("Home"), N_("Relais"), ALL_ROLES, ":material/home:", "home"),
+    PageSpec("pages/organisation.py", N_("Organisation"), N_("Administration"),
+             frozenset({"admin", "director"}), ":material/apartment:", "organisation"),
+    PageSpec("pages/campaigns.py", N_("Campaigns"), N_("Administration"),
+             frozenset({"admin", "director"}), ":material/event:", "campaigns"),
+)
+
+
+def pages_for(role: str | None) -> list[PageSpec]:
+    """Pages a role may open; a visitor who is not signed in sees only Home."""
+    if role is None:
+        return [p for p in PAGES if p.url_path == "home"]
+    return [p for p in PAGES if role in p.roles]
+
+
+def roles_for(script: str) -> frozenset[str]:
+    """Roles allowed on a page script (used by the page's own guard)."""
+    for p in PAGES:
+        if p.script == script:
+            return p.roles
+    raise KeyError(script)
+
+
+ROLE_NAMES = {
+    "trainer": N_("Trainer"),
+    "manager": N_("Site manager"),
+    "director": N_("Training director"),
+    "lead": N_("Digital-engineering lead"),
+    "admin": N_("Administrator"),
+}
