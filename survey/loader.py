@@ -8,6 +8,7 @@ files), the caller gets a :class:`QuestionnaireError` naming the file, the item
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -23,6 +24,7 @@ TRAINER_FILE = QUESTIONNAIRE_DIR / "trainer.yaml"
 ORGANISATION_FILE = QUESTIONNAIRE_DIR / "organisation.yaml"
 ANCHORS_KEY = "anchors"  # holds YAML anchors only; dropped before validation
 
+_ITEM_START = re.compile(r"^\s*-\s+id:\s*['\"]?([A-Za-z][A-Za-z0-9_-]*)")
 _LITERALS = {"type": ITEM_TYPES, "kind": SECTION_KINDS, "key": QUESTIONNAIRE_KEYS}
 
 
@@ -99,7 +101,8 @@ def _shared_mismatch(mine: Any, theirs: Any, other: str) -> RelaisError | None:
                            element=mine.element, other_element=theirs.area, other=other)
     for lang in ("fr", "en"):
         if mine.text.get(lang) != theirs.text.get(lang):
-            return RelaisError(N_("the {lang} text differs from {other}"), lang=lang, other=other)
+            return RelaisError(N_("the {language} text differs from {other}"),
+                               language=lang, other=other)
     if mine.options != theirs.options:
         return RelaisError(N_("the answer options differ from {other}"), other=other)
     return None
@@ -152,23 +155,40 @@ def _read_yaml(path: Path) -> dict:
             N_("the file cannot be read ({detail})"), detail=exc.strerror)) from None
     try:
         data = yaml.load(raw, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
-    except _DuplicateKey as exc:
-        raise QuestionnaireError(N_("{file}, line {line}: {problem}"), file=name,
-                                 line=exc.problem_mark.line + 1, problem=RelaisError(
-                                     N_("the key {key} appears twice"), key=exc.problem)) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        detail = getattr(exc, "problem", None) or str(exc)
-        problem = RelaisError(N_("invalid YAML syntax ({detail})"), detail=detail)
-        if mark is not None:
-            raise QuestionnaireError(N_("{file}, line {line}: {problem}"), file=name,
-                                     line=mark.line + 1, problem=problem) from None
-        raise QuestionnaireError(N_("{file}: {problem}"), file=name, problem=problem) from None
+        if isinstance(exc, _DuplicateKey):
+            problem = RelaisError(N_("the key {key} appears twice"), key=exc.problem)
+        else:
+            detail = getattr(exc, "problem", None) or str(exc)
+            problem = RelaisError(N_("invalid YAML syntax ({detail})"), detail=detail)
+        raise _yaml_error(name, raw, getattr(exc, "problem_mark", None), problem) from None
     if not isinstance(data, dict):
         raise QuestionnaireError(N_("{file}: {problem}"), file=name, problem=RelaisError(
             N_("the file must hold a mapping (key: value) at the top level")))
     data.pop(ANCHORS_KEY, None)
     return data
+
+
+def _yaml_error(name: str, raw: str, mark: Any, problem: RelaisError) -> QuestionnaireError:
+    """A YAML problem located by line and, when one precedes it, by item."""
+    if mark is None:
+        return QuestionnaireError(N_("{file}: {problem}"), file=name, problem=problem)
+    near = _item_before(raw, mark.line)
+    if near:
+        return QuestionnaireError(N_("{file}, line {line}, near item {item}: {problem}"),
+                                  file=name, line=mark.line + 1, item=near, problem=problem)
+    return QuestionnaireError(N_("{file}, line {line}: {problem}"), file=name,
+                              line=mark.line + 1, problem=problem)
+
+
+def _item_before(raw: str, line: int) -> str | None:
+    """The id of the last item that starts at or before a 0-based line, if any."""
+    found = None
+    for text in raw.splitlines()[: line + 1]:
+        match = _ITEM_START.match(text)
+        if match:
+            found = match.group(1)
+    return found
 
 
 def _from_pydantic(file: str, data: dict, err: dict) -> QuestionnaireError:

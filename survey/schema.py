@@ -63,7 +63,7 @@ class LocalizedText(_Model):
     def _not_blank(self) -> LocalizedText:
         for lang in ("fr", "en"):
             if not getattr(self, lang).strip():
-                raise problem(N_("the {lang} text is empty"), lang=lang)
+                raise problem(N_("the {language} text is empty"), language=lang)
         return self
 
     def get(self, lang: str | None) -> str:
