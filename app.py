@@ -17,6 +17,14 @@ st.set_page_config(page_title="Relais", page_icon=":material/hub:", layout="wide
 LANG_LABELS = {"fr": "Français", "en": "English"}
 viewer = context.viewer()
 
+specs = pages_for(viewer.role if viewer else None)
+sections: dict[str, list] = {}
+for spec in specs:
+    sections.setdefault(t(spec.section), []).append(
+        st.Page(spec.script, title=t(spec.title), icon=spec.icon, url_path=spec.url_path,
+                default=spec.url_path == "home"))
+page = st.navigation(sections)
+
 with st.sidebar:
     st.selectbox(
         t("Language"), LANGS, index=LANGS.index(context.lang()),
@@ -26,17 +34,7 @@ with st.sidebar:
     if viewer is not None:
         st.caption(t("Signed in as {name} ({role})", name=viewer.name,
                      role=t(ROLE_NAMES[viewer.role])))
-        if st.button(t("Sign out"), key="sign_out"):
-            context.sign_out()
-            st.rerun()
-
-specs = pages_for(viewer.role if viewer else None)
-sections: dict[str, list] = {}
-for spec in specs:
-    sections.setdefault(t(spec.section), []).append(
-        st.Page(spec.script, title=t(spec.title), icon=spec.icon, url_path=spec.url_path,
-                default=spec.url_path == "home"))
-page = st.navigation(sections)
+        st.button(t("Sign out"), key="sign_out", on_click=context.sign_out)
 
 try:
     page.run()
