@@ -23,6 +23,7 @@ def champions_table(evaluated: pd.DataFrame, names: pd.DataFrame, sites: pd.Data
                     area_names: dict[str, str], t: Callable[..., str]) -> pd.DataFrame:
     """One row per consenting champion, headers translated with t."""
     chosen = evaluated[evaluated["qualifies"] & evaluated["consent_named"].fillna(False).astype(bool)]
+    chosen = chosen.drop(columns=[c for c in ("site", "region", "name", "email") if c in chosen])
     chosen = chosen.merge(names, on="person_id", how="inner")
     chosen = chosen.merge(sites[["site_id", "site", "region"]], on="site_id", how="left")
 

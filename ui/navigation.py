@@ -28,6 +28,8 @@ PAGES: tuple[PageSpec, ...] = (
              frozenset({"admin", "director"}), ":material/apartment:", "organisation"),
     PageSpec("pages/campaigns.py", N_("Campaigns"), N_("Administration"),
              frozenset({"admin", "director"}), ":material/event:", "campaigns"),
+    PageSpec("pages/champions_map.py", N_("Champions map"), N_("Analysis"),
+             frozenset({"lead", "director"}), ":material/scatter_plot:", "champions"),
 )
 
 
