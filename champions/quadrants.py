@@ -76,7 +76,8 @@ def assign(sites: pd.DataFrame, x_threshold: str | float = "median",
     tx = resolve_threshold(x_threshold, sites["top_down"])
     ty = resolve_threshold(y_threshold, sites["bottom_up"])
     out = sites.copy()
-    out["quadrant"] = quadrant_of(out["top_down"], out["bottom_up"], tx, ty)
+    out["quadrant"] = pd.Series(quadrant_of(out["top_down"], out["bottom_up"], tx, ty),
+                                index=out.index, dtype=object)
     return out, tx, ty
 
 
