@@ -153,29 +153,32 @@ def evaluate(rule: ChampionRule, trainers: pd.DataFrame,
     out["overall_level"] = [LEVEL_CODES[c] if c >= 0 else None for c in overall]
     out["strong_areas"] = [tuple(a for a, c in zip(areas, row) if c >= need_area)
                            for row in area_codes]
+    cols = {c: out[c].tolist() for c in ("overall", "relay_willing", "relay_hours", "relay_areas")}
+    area_scores = out[list(areas)].to_numpy(dtype=float, na_value=np.nan) if len(areas) else None
     out["reasons"] = [
-        _reasons(rule, out.iloc[i], areas, area_codes[i], overall[i]) if consent[i] else []
+        _reasons(rule, {c: v[i] for c, v in cols.items()}, areas, area_codes[i], area_scores[i],
+                 overall[i]) if consent[i] else []
         for i in range(len(out))]
     out["missing"] = [_missing(rule, ok, i, overall[i], n_strong[i], hours[i])
                       for i in range(len(out))]
     return out
 
 
-def _reasons(rule: ChampionRule, row: pd.Series, areas: Sequence[str], codes: np.ndarray,
-             overall: int) -> list[tuple[str, dict]]:
+def _reasons(rule: ChampionRule, row: dict, areas: Sequence[str], codes: np.ndarray,
+             scores: np.ndarray, overall: int) -> list[tuple[str, dict]]:
     """Why a trainer meets the criteria they meet: which levels, areas and answers."""
     reasons: list[tuple[str, dict]] = []
     if overall >= _rank(rule.min_overall_level):
         reasons.append((N_("Overall level {level} (score {score})"),
                         {"level": LEVEL_CODES[overall], "score": round(float(row["overall"]))}))
-    for area, code in zip(areas, codes):
+    for area, code, score in zip(areas, codes, scores):
         if code >= _rank(rule.min_area_level):
             reasons.append((N_("{area}: level {level} (score {score})"),
-                            {"area": area, "level": LEVEL_CODES[code],
-                             "score": round(float(row[area]))}))
+                            {"area": area, "level": LEVEL_CODES[code], "score": round(float(score))}))
     if bool(row["relay_willing"]):
         reasons.append((N_("Answered yes to 'willing to act as a relay'"), {}))
-    if float(row["relay_hours"] or 0) > 0:
+    hours = row["relay_hours"]
+    if hours == hours and float(hours or 0) > 0:  # NaN-safe
         reasons.append((N_("Offers {hours} hours a month"), {"hours": _num(float(row["relay_hours"]))}))
     offered = tuple(row["relay_areas"] or ())
     if offered:

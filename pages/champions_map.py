@@ -222,13 +222,16 @@ if is_lead:
         .rename(columns={"name": t("Name"), "site": t("Site"), "overall_level": t("Overall level"),
                          "miss": t("What they miss"), "why": t("What they already have")}),
         hide_index=True, width="stretch")
-    table = export.champions_table(champions, cdata.names_of(eng, champions["person_id"].tolist()),
-                                   data.sites, area_names, t)
+    def _table():  # built only when a download is clicked (deferred, off the page run)
+        return export.champions_table(champions, cdata.names_of(eng, champions["person_id"].tolist()),
+                                      data.sites, area_names, t)
+
     e1, e2 = st.columns(2)
-    e1.download_button(t("Export the consenting relay trainers (CSV)"), export.to_csv(table),
-                       "relais-champions.csv", "text/csv", key="ch_csv")
-    e2.download_button(t("Export the consenting relay trainers (XLSX)"), export.to_xlsx(table),
-                       "relais-champions.xlsx",
+    e1.download_button(t("Export the consenting relay trainers (CSV)"),
+                       lambda: export.to_csv(_table()), "relais-champions.csv", "text/csv",
+                       key="ch_csv")
+    e2.download_button(t("Export the consenting relay trainers (XLSX)"),
+                       lambda: export.to_xlsx(_table()), "relais-champions.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key="ch_xlsx")
 else:
