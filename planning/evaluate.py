@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from planning.model import NO_CAPACITY, NO_RELAY, TOO_FEW, Cohort, Instance, LeftOut, Plan
 from planning.reach import (
-    LOCAL_SITE, MAX_LOCALITY, allowed_modalities, in_scope, locality, needed_pairs,
+    LOCAL_SITE, MAX_LOCALITY, allowed_modalities, in_scope, locality, need_int, needed_pairs,
     relay_areas, scope_key, total_capacity,
 )
 
@@ -26,6 +26,16 @@ def combined_weights(instance: Instance) -> tuple[int, int, int]:
     pairs = len(needed_pairs(instance))
     k = f * (MAX_LOCALITY * pairs + 1) + 1
     return k, f, lmax
+
+
+def combined_value(instance: Instance, cohorts: list[Cohort]) -> int:
+    """The plan's single integer score under the strict-dominance weights."""
+    k_w, f_w, lmax = combined_weights(instance)
+    need = needed_pairs(instance)
+    covered = covered_pairs(cohorts)
+    stats = score(instance, cohorts)
+    units = sum(need_int(w) for p, w in need.items() if p in covered)
+    return k_w * units + f_w * int(stats["locality"]) + (lmax - int(stats["max_load"]))
 
 
 def covered_pairs(plan_cohorts: Iterable[Cohort]) -> set[tuple[int, str]]:

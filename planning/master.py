@@ -40,6 +40,7 @@ class MasterResult:
     pool_out: dict[Group, int] = field(default_factory=dict)
     chosen: set[tuple[int, str]] = field(default_factory=set)
     bound: float = 0.0
+    combined_bound: int = 0
 
 
 def groups_of(instance: Instance) -> dict[Group, list[int]]:
@@ -141,6 +142,7 @@ def solve_master(instance: Instance, time_limit: float, workers: int = 2,
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return res
     res.bound = bound_from(solver.best_objective_bound, k_w, need)
+    res.combined_bound = int(solver.best_objective_bound + 1e-6)
     res.counts = {kd: solver.value(v) for kd, v in n.items() if solver.value(v) > 0}
     res.inflow = {key: solver.value(v) for key, v in y.items() if solver.value(v) > 0}
     res.remote_in = {kd: solver.value(v) for kd, v in remote_q.items() if solver.value(v) > 0}
