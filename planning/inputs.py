@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import select
@@ -45,7 +46,7 @@ from scoring.indices import top_down_sites
 from scoring.levels import CUTOFFS, LEVEL_CODES
 from scoring.schema import OVERALL
 from storage.db import read_session
-from storage.models import Answer
+from storage.models import Answer, Person, Region, Site
 
 MODALITY_MAP = {"face_to_face": "face_to_face", "remote_sync": "remote",
                 "remote_async": "remote", "hybrid": "hybrid"}
@@ -189,3 +190,34 @@ def with_relay(instance: Instance, relay: Relay) -> Instance:
 
     relays = tuple(sorted((*instance.relays, relay), key=lambda r: r.person_id))
     return replace(instance, relays=relays)
+
+
+@dataclass(frozen=True)
+class Directory:
+    """Display names: people (first + last), sites and regions, by id."""
+
+    people: dict[int, str]
+    sites: dict[int, str]
+    regions: dict[int, str]
+
+    def person(self, pid: int) -> str:
+        return self.people.get(pid, f"#{pid}")
+
+    def site(self, sid: int | None) -> str:
+        return self.sites.get(sid, "") if sid is not None else ""
+
+
+def directory(engine: Engine, instance: Instance) -> Directory:
+    """Names of the instance's relays and learners, and of every site and region."""
+    ids = sorted({r.person_id for r in instance.relays}
+                 | {lr.person_id for lr in instance.learners})
+    people: dict[int, str] = {}
+    with read_session(engine) as s:
+        for i in range(0, len(ids), 500):
+            for pid, first, last, erased in s.execute(
+                    select(Person.id, Person.first_name, Person.last_name, Person.erased)
+                    .where(Person.id.in_(ids[i:i + 500]))).all():
+                people[pid] = f"#{pid}" if erased else f"{first} {last}".strip()
+        sites = dict(s.execute(select(Site.id, Site.name)).all())
+        regions = dict(s.execute(select(Region.id, Region.name)).all())
+    return Directory(people, sites, regions)
