@@ -207,10 +207,10 @@ class Directory:
         return self.sites.get(sid, "") if sid is not None else ""
 
 
-def directory(engine: Engine, instance: Instance) -> Directory:
-    """Names of the instance's relays and learners, and of every site and region."""
+def directory(engine: Engine, instance: Instance, extra: Iterable[int] = ()) -> Directory:
+    """Names of the instance's relays and learners (and extra ids), every site and region."""
     ids = sorted({r.person_id for r in instance.relays}
-                 | {lr.person_id for lr in instance.learners})
+                 | {lr.person_id for lr in instance.learners} | set(extra))
     people: dict[int, str] = {}
     with read_session(engine) as s:
         for i in range(0, len(ids), 500):

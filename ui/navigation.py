@@ -28,6 +28,8 @@ PAGES: tuple[PageSpec, ...] = (
              frozenset({"admin", "director"}), ":material/apartment:", "organisation"),
     PageSpec("pages/campaigns.py", N_("Campaigns"), N_("Administration"),
              frozenset({"admin", "director"}), ":material/event:", "campaigns"),
+    PageSpec("pages/planner.py", N_("Cohort planner"), N_("Training of trainers"),
+             frozenset({"lead", "director"}), ":material/calendar_month:", "planner"),
 )
 
 
