@@ -126,10 +126,10 @@ with st.form("pl_settings"):
     count = c3.number_input(t("Number of waves"), 1, 24, 3, key="pl_count")
     typed = st.text_input(t("Wave dates (if typed)"), placeholder="15/09/2026, 13/10/2026",
                           key="pl_dates")
-    c1, c2, c3 = st.columns(3)
-    target = c1.selectbox(t("Target level"), LEVEL_CODES[1:], index=1, key="pl_target")
-    areas = c2.multiselect(t("Areas in scope"), AREAS, default=list(AREAS), key="pl_areas",
+    areas = st.multiselect(t("Areas in scope"), AREAS, default=list(AREAS), key="pl_areas",
                            format_func=lambda a: t(AREA_LABELS[a]))
+    c1, c3 = st.columns(2)
+    target = c1.selectbox(t("Target level"), LEVEL_CODES[1:], index=1, key="pl_target")
     scope = c3.radio(t("Face-to-face cohorts gather"), ["region", "site"], key="pl_scope",
                      format_func=lambda s: t("Within one region") if s == "region"
                      else t("Within one site"))

@@ -71,6 +71,7 @@ def test_lead_plans_moves_publishes_and_downloads(app_url, demo_url, page):
     page.get_by_text("Toutes les règles sont respectées.").wait_for(timeout=60_000)
     chart = page.locator('[data-testid="stVegaLiteChart"]').first
     chart.locator("canvas, svg").first.wait_for()
+    chart.scroll_into_view_if_needed()
     assert chart.bounding_box()["height"] > 100
     shot(page, "planner-planned")
 
