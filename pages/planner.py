@@ -159,6 +159,8 @@ if submitted:
         with st.spinner(t("Planning the cohorts…")):
             inst = inputs.build_instance(engine, campaign, params, waves, target, areas)
             plan = solve(inst)
+        if plan.message and not plan.cohorts:  # bad settings: say why, keep the current plan
+            raise RelaisError(plan.message, **plan.message_params)
         S.update(pl_instance=inst, pl_plan=plan, pl_campaign=campaign, pl_draft=None,
                  pl_variant=None, pl_notice=None)
     except RelaisError as err:

@@ -99,6 +99,18 @@ def test_typed_dates_that_are_not_dates_get_a_french_message(own_demo):
     assert "pl_plan" not in at.session_state  # nothing was planned
 
 
+def test_impossible_cohort_sizes_are_explained_and_keep_the_plan(own_demo):
+    at = _plan(own_demo)
+    before = at.session_state["pl_plan"]
+    at.number_input(key="pl_min").set_value(9)
+    at.number_input(key="pl_max").set_value(7)
+    next(b for b in at.button if b.label == "Planifier").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "Tailles de cohorte impossibles : minimum 9, maximum 7"]
+    assert at.session_state["pl_plan"] is before
+
+
 def test_what_if_compares_two_plans_side_by_side(own_demo):
     at = _plan(own_demo)
     at.number_input(key="pl_wi_max").set_value(16)
