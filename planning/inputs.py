@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -53,7 +53,7 @@ MODALITY_MAP = {"face_to_face": "face_to_face", "remote_sync": "remote",
 WEAK_ITEMS = 3
 DEFAULT_WEAKNESS = 0.5
 
-ChampionRule = Callable[[pd.Series, dict[str, float]], bool]
+ChampionRule = Callable[[Mapping[str, object], dict[str, float]], bool]
 
 
 def cutoff(level: str) -> float:
@@ -62,7 +62,7 @@ def cutoff(level: str) -> float:
     return 0.0 if i == 0 else CUTOFFS[i - 1]
 
 
-def default_champion_rule(row: pd.Series, area_scores: dict[str, float]) -> bool:
+def default_champion_rule(row: Mapping[str, object], area_scores: dict[str, float]) -> bool:
     """Overall >= B2, two areas >= C1, willing, hours > 0, consenting now."""
     overall = area_scores.get(OVERALL, math.nan)
     strong = [a for a in AREAS if area_scores.get(a, -1) >= cutoff("C1") - 1e-9]
@@ -101,9 +101,11 @@ def weak_items(engine: Engine, response_ids: Iterable[int],
     frame["area"] = frame["item_id"].map(area_of)
     frame = frame[frame["area"].isin(AREAS)].sort_values(["response_id", "area", "value",
                                                           "item_id"])
+    lowest = frame.groupby(["response_id", "area"], sort=False).head(WEAK_ITEMS)
     out: dict[tuple[int, str], tuple[str, ...]] = {}
-    for (rid, area), g in frame.groupby(["response_id", "area"], sort=False):
-        out[(int(rid), str(area))] = tuple(g["item_id"].head(WEAK_ITEMS))
+    for rid, area, item in lowest[["response_id", "area", "item_id"]].itertuples(index=False):
+        key = (int(rid), str(area))
+        out[key] = (*out.get(key, ()), str(item))
     return out
 
 
@@ -147,8 +149,7 @@ def build_instance(
     needs: dict[int, dict[str, float]] = {}
     for row in trainers.itertuples(index=False):
         s = by_resp.get(int(row.response_id), {})
-        series = pd.Series(row._asdict())
-        if rule(series, s):
+        if rule(row._asdict(), s):
             led = {a for a in row.relay_areas if s.get(a, -1) >= cutoff("C1") - 1e-9}
             mods = {MODALITY_MAP[m] for m in row.modalities if m in MODALITY_MAP}
             if led and mods:
@@ -170,7 +171,7 @@ def build_instance(
                     tuple(sorted(learners, key=lambda lr: lr.person_id)), waves, params)
 
 
-def relaxed_rule(row: pd.Series, area_scores: dict[str, float]) -> bool:
+def relaxed_rule(row: Mapping[str, object], area_scores: dict[str, float]) -> bool:
     """Willing, some hours, consenting now: anyone who could lead one area they master."""
     return bool(row["relay_willing"]) and float(row["relay_hours"]) > 0 and bool(
         row["consent_named"])
