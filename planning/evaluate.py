@@ -134,7 +134,9 @@ def finish(
     stats = score(instance, cohorts)
     stats.update(extra or {})
     objective = float(stats["covered_need"])
-    bound = max(bound, objective)
+    # No plan covers more than the total need: a master stopped early can report a
+    # looser bound, which would show a gap on a plan that covers every need.
+    bound = min(max(bound, objective), max(float(stats["total_need"]), objective))
     gap = (bound - objective) / bound if bound > 0 else 0.0
     left = reasons(instance, cohorts)
     stats["left_out"] = len(left)

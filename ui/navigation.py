@@ -30,6 +30,8 @@ PAGES: tuple[PageSpec, ...] = (
              frozenset({"admin", "director"}), ":material/event:", "campaigns"),
     PageSpec("pages/champions_map.py", N_("Champions map"), N_("Analysis"),
              frozenset({"lead", "director"}), ":material/scatter_plot:", "champions"),
+    PageSpec("pages/planner.py", N_("Cohort planner"), N_("Training of trainers"),
+             frozenset({"lead", "director"}), ":material/calendar_month:", "planner"),
 )
 
 
