@@ -62,6 +62,19 @@ def cutoff(level: str) -> float:
     return 0.0 if i == 0 else CUTOFFS[i - 1]
 
 
+def stored_rule(engine: Engine, data: CampaignData) -> ChampionRule:
+    """The champion rule the lead set on the champions page, as a predicate on a trainer row.
+
+    Relays are then exactly the champions that page lists for the campaign.
+    """
+    from champions.rules import evaluate, trainers_frame
+    from champions.settings import load_rule
+
+    judged = evaluate(load_rule(engine), trainers_frame(data.scores, data.respondents))
+    chosen = set(judged.loc[judged["qualifies"].astype(bool), "response_id"].astype(int))
+    return lambda row, _scores: int(row["response_id"]) in chosen
+
+
 def default_champion_rule(row: Mapping[str, object], area_scores: dict[str, float]) -> bool:
     """Overall >= B2, two areas >= C1, willing, hours > 0, consenting now."""
     overall = area_scores.get(OVERALL, math.nan)
@@ -134,8 +147,8 @@ def build_instance(
     target = target_level or params.target_level
     scope = frozenset(areas) if areas is not None else params.areas_in_scope
     params = replace(params, target_level=target, areas_in_scope=scope)
-    rule = champion_rule or default_champion_rule
     data = load_campaign(engine, campaign_id)
+    rule = champion_rule or stored_rule(engine, data)
     trainers = data.respondents[(data.respondents["role"] == "trainer")
                                 & data.respondents["person_id"].notna()
                                 & data.respondents["site_id"].notna()]

@@ -119,3 +119,25 @@ def test_monthly_waves(start, count, expected):
 def test_typed_dates_are_sorted_and_deduplicated():
     d = [dt.date(2026, 3, 1), dt.date(2026, 1, 1), dt.date(2026, 3, 1)]
     assert dated_waves(d) == (Wave(0, dt.date(2026, 1, 1)), Wave(1, dt.date(2026, 3, 1)))
+
+
+def test_relays_are_the_champions_the_lead_sees(demo):
+    """One rule for both screens: every relay is a champion on the champions page, and a
+    champion left out of the planner has no area they both offered and master, or no
+    modality the planner can schedule."""
+    from champions.rules import evaluate, trainers_frame
+    from champions.settings import load_rule
+
+    eng, data, inst = demo
+    judged = evaluate(load_rule(eng), trainers_frame(data.scores, data.respondents))
+    champions = judged[judged["qualifies"].astype(bool)]
+    relay_ids = {r.person_id for r in inst.relays}
+    assert relay_ids <= set(champions["person_id"].astype(int))
+    resp = data.respondents.set_index("person_id")
+    scores = _scores(data)
+    for pid, rid in zip(champions["person_id"].astype(int), champions["response_id"]):
+        if pid in relay_ids:
+            continue
+        offered = resp.loc[pid, "relay_areas"]
+        mastered = [a for a in offered if scores.get((int(rid), a), -1) >= cutoff("C1") - 1e-9]
+        assert not mastered or not resp.loc[pid, "modalities"]
