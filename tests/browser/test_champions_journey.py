@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import shot
 from tests.browser.helpers import wait_idle
@@ -10,11 +11,10 @@ from tests.browser.helpers import wait_idle
 pytestmark = pytest.mark.browser
 
 
-def quadrant_text(page, name: str) -> str:  # noqa: ANN001
-    """The sites listed under a quadrant heading, as the page shows them."""
-    block = page.locator('[data-testid="stColumn"]').filter(
+def quadrant(page, name: str):  # noqa: ANN001
+    """The column listing a quadrant's sites, as the page shows them."""
+    return page.locator('[data-testid="stColumn"]').filter(
         has=page.get_by_text(re.compile(rf"^{re.escape(name)} \(\d+\)$"))).first
-    return block.inner_text()
 
 
 def test_lead_changes_a_threshold_and_a_site_changes_quadrant(app_url, page):
@@ -27,13 +27,13 @@ def test_lead_changes_a_threshold_and_a_site_changes_quadrant(app_url, page):
     wait_idle(page)
     page.get_by_text("Valeurs fixes").click()
     wait_idle(page)
-    assert "Toulouse" in quadrant_text(page, "Alignés")
+    expect(quadrant(page, "Alignés")).to_contain_text("Toulouse")
     shot(page, "champions-before")
     box = page.get_by_label("Seuil descendant (stratégie)")
     box.fill("70")
     box.press("Enter")
     page.get_by_text(re.compile(r"Seuil descendant : 70\.0")).first.wait_for()
     wait_idle(page)
-    assert "Toulouse" not in quadrant_text(page, "Alignés")
-    assert "Toulouse" in quadrant_text(page, "Pionniers isolés")
+    expect(quadrant(page, "Pionniers isolés")).to_contain_text("Toulouse")
+    expect(quadrant(page, "Alignés")).not_to_contain_text("Toulouse")
     shot(page, "champions-after")
