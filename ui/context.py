@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 
 import i18n
 from storage import queries
+from storage.config import database_url
 from storage.db import get_engine
 from storage.migrate import upgrade
 
@@ -28,11 +29,15 @@ class Viewer:
 
 
 @st.cache_resource(show_spinner=False)
-def engine() -> Engine:
-    """The app's database engine, migrated once per process."""
-    eng = get_engine()
+def _migrated_engine(url: str) -> Engine:
+    eng = get_engine(url)
     upgrade(eng)
     return eng
+
+
+def engine() -> Engine:
+    """The app's database engine for the configured URL, migrated once per process."""
+    return _migrated_engine(database_url())
 
 
 def lang() -> str:
