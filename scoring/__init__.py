@@ -1,0 +1,1 @@
+"""Pure scoring engine: levels, response scores, aggregates, gaps, indices, progress, anonymity."""

@@ -1,0 +1,104 @@
+"""Stored area scores: computed once per submitted response, read by every dashboard.
+
+Reading millions of raw answers is the slow part, so a response's area scores
+are written to ``responsescore`` when it is submitted, and recomputed for a
+whole questionnaire version when its weights change (``rescore_version``).
+This module is the bridge between storage and the pure scoring functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import delete, insert, select
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session
+
+from scoring.responses import score_responses
+from storage.db import write_session
+from storage.models import Answer, QuestionnaireVersion, Response, ResponseScore
+from survey.schema import Questionnaire
+
+_CHUNK = 5_000
+
+
+@lru_cache(maxsize=32)
+def _questionnaire(qv_id: int, checksum: str, definition_json: str) -> Questionnaire:
+    import json
+
+    return Questionnaire.model_validate(json.loads(definition_json))
+
+
+def questionnaire_of(session: Session, qv_id: int) -> Questionnaire:
+    """The frozen questionnaire of a stored version (parsed once per process)."""
+    import json
+
+    qv = session.get(QuestionnaireVersion, qv_id)
+    return _questionnaire(qv.id, qv.checksum, json.dumps(qv.definition, sort_keys=True))
+
+
+def scored_items(questionnaire: Questionnaire) -> pd.DataFrame:
+    """Scale items that count in scores: item_id, area, weight, tags."""
+    frame = questionnaire.items_frame()
+    return frame[frame["area"].notna()].reset_index(drop=True)
+
+
+def _answers(conn: Connection, response_ids: list[int], item_ids: list[str]) -> pd.DataFrame:
+    frames = []
+    for start in range(0, len(response_ids), _CHUNK):
+        chunk = response_ids[start:start + _CHUNK]
+        rows = conn.execute(
+            select(Answer.response_id, Answer.item_id, Answer.value, Answer.not_applicable)
+            .where(Answer.response_id.in_(chunk), Answer.item_id.in_(item_ids))).all()
+        frames.append(pd.DataFrame(rows, columns=["response_id", "item_id", "value", "na"]))
+    data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["response_id", "item_id", "value", "na"])
+    value = pd.to_numeric(data["value"], errors="coerce").astype(float)
+    value[data["na"].astype(bool).to_numpy()] = np.nan
+    return pd.DataFrame({"response_id": data["response_id"].astype(int),
+                         "item_id": data["item_id"].astype(str), "value": value})
+
+
+def score_and_store(session: Session, qv_id: int, response_ids: Iterable[int]) -> int:
+    """(Re)compute and store the area scores of responses on one questionnaire version."""
+    ids = sorted(set(int(r) for r in response_ids))
+    if not ids:
+        return 0
+    q = questionnaire_of(session, qv_id)
+    items = scored_items(q)
+    conn = session.connection()
+    answers = _answers(conn, ids, items["item_id"].tolist())
+    long = score_responses(answers, items, q.area_weights())
+    # a response without any scored answer still gets its (empty) rows
+    missing = sorted(set(ids) - set(long["response_id"].unique()))
+    rows = [{"response_id": int(r), "area": str(a), "score": None if np.isnan(s) else float(s),
+             "n_applicable": int(n), "n_items": int(m)}
+            for r, a, s, n, m in zip(long["response_id"], long["area"], long["score"],
+                                     long["n_applicable"], long["n_items"])]
+    for rid in missing:
+        rows += [{"response_id": rid, "area": a, "score": None, "n_applicable": 0,
+                  "n_items": 0} for a in [*q.area_ids(), "overall"]]
+    for start in range(0, len(ids), _CHUNK):
+        conn.execute(delete(ResponseScore).where(
+            ResponseScore.response_id.in_(ids[start:start + _CHUNK])))
+    for start in range(0, len(rows), 20_000):
+        conn.execute(insert(ResponseScore), rows[start:start + 20_000])
+    return len(ids)
+
+
+def rescore_version(engine: Engine, qv_id: int) -> int:
+    """Recompute every submitted response of a questionnaire version (after a weight change)."""
+    with write_session(engine) as s:
+        ids = s.exec(select(Response.id).where(Response.questionnaire_version_id == qv_id,
+                                               Response.status == "submitted")).scalars().all()
+        return score_and_store(s, qv_id, ids)
+
+
+def rescore_all(engine: Engine) -> int:
+    """Recompute the stored scores of every submitted response."""
+    with write_session(engine) as s:
+        versions = s.exec(select(QuestionnaireVersion.id)).scalars().all()
+    return sum(rescore_version(engine, v) for v in versions)

@@ -1,0 +1,1 @@
+"""Questionnaires: schema and loader, links, answering, personal result (no Streamlit)."""
