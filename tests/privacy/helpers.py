@@ -33,7 +33,7 @@ def add_response(engine, person_id: int, status: str = "submitted",
         s.flush()
         s.add_all([Answer(response_id=resp.id, item_id="a1", value=3),
                    Answer(response_id=resp.id, item_id="a2", value=None, not_applicable=True),
-                   Answer(response_id=resp.id, item_id="free", choice="Mon collègue Paul")])
+                   Answer(response_id=resp.id, item_id="free", choice=f"Mon collègue Paul <{person_id}>")])
         s.add(ResponseScore(response_id=resp.id, area="a", score=75.0, n_applicable=1,
                             n_items=2))
         return resp.id
