@@ -5,7 +5,7 @@ import logging
 import streamlit as st
 
 from i18n import LANGS
-from ui import context
+from ui import auth, context
 from ui.context import t
 from ui.navigation import ROLE_NAMES, pages_for
 
@@ -15,6 +15,7 @@ log = logging.getLogger("relais")
 st.set_page_config(page_title="Relais", page_icon=":material/hub:", layout="wide")
 
 LANG_LABELS = {"fr": "Français", "en": "English"}
+auth.adopt_oidc_identity()
 viewer = context.viewer()
 
 with st.sidebar:
@@ -27,7 +28,7 @@ with st.sidebar:
         st.caption(t("Signed in as {name} ({role})", name=viewer.name,
                      role=t(ROLE_NAMES[viewer.role])))
         if st.button(t("Sign out"), key="sign_out"):
-            context.sign_out()
+            auth.sign_out()
             st.rerun()
 
 specs = pages_for(viewer.role if viewer else None)

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from storage.db import make_engine, read_session
 from storage.models import Person
 from ui.context import Viewer
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def script_path(script: str) -> str:
+    """Absolute path of a script: AppTest resolves relative ones against the caller's folder."""
+    return str(ROOT / script)
 
 
 def demo_viewer(url: str, role: str) -> Viewer:
@@ -23,7 +32,7 @@ def demo_viewer(url: str, role: str) -> Viewer:
 
 def run_page(script: str, viewer: Viewer | None, lang: str = "fr", timeout: float = 30) -> AppTest:
     """Run one page script directly (as if reached by URL) for viewer."""
-    at = AppTest.from_file(script, default_timeout=timeout)
+    at = AppTest.from_file(script_path(script), default_timeout=timeout)
     if viewer is not None:
         at.session_state["viewer"] = viewer
     at.session_state["lang"] = lang

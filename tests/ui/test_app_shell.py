@@ -3,12 +3,12 @@
 from streamlit.testing.v1 import AppTest
 
 from tests.demo_db import use_database
-from tests.ui.apptest import texts
+from tests.ui.apptest import script_path, texts
 
 
 def start(demo_url):
     use_database(demo_url)
-    return AppTest.from_file("app.py", default_timeout=30).run()
+    return AppTest.from_file(script_path("app.py"), default_timeout=30).run()
 
 
 def test_visitor_sees_demo_banner_and_role_buttons(demo_url):
