@@ -8,6 +8,7 @@ from ui import context
 from ui.context import t
 from ui.navigation import ROLE_NAMES
 
+context.ensure_shell()
 viewer = context.viewer()
 st.title("Relais")
 st.write(t("Relais measures how far your organisation has taken digital training, finds the "

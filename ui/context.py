@@ -76,8 +76,25 @@ def set_lang(new_lang: str) -> None:
         queries.set_language(engine(), v.person_id, new_lang)
 
 
+def ensure_shell() -> None:
+    """Make sure app.py's menu, not Streamlit's folder mode, runs this page.
+
+    A fresh server whose first visitor opens a deep link (/sign_in) runs the
+    pages/ script directly in Streamlit's legacy folder mode, without app.py,
+    until some session has called st.navigation. Switch modes and rerun.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # pragma: no cover - Streamlit internals moved
+        return
+    if getattr(PagesManager, "uses_pages_directory", False):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def require(*roles: str) -> Viewer:
     """Stop the page with a refusal unless the viewer has one of roles."""
+    ensure_shell()
     v = viewer()
     if v is None:
         st.warning(t("Please sign in to see this page."))
