@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from sqlalchemy.engine import Engine
+
 from i18n import RelaisError
 
 EXPORTS: dict[str, frozenset[str]] = {
@@ -38,6 +40,19 @@ def require_export(role: str | None, export_id: str) -> None:
     """Raise a RelaisError unless role may run export_id."""
     if not can_export(role, export_id):
         raise RelaisError("You are not allowed to run this export.")
+
+
+def record_export(engine: Engine, role: str | None, person_id: int | None, export_id: str,
+                  detail: dict | None = None, where: str = "app") -> None:
+    """Check the role may run export_id, then write it to the audit log (call before serving)."""
+    from storage import audit
+    from storage.db import write_session
+    from storage.models import Person
+
+    require_export(role, export_id)
+    with write_session(engine) as s:
+        actor = s.get(Person, person_id) if person_id is not None else None
+        audit.record(s, actor, "export", export_id, detail, where)
 
 
 def site_scope(viewer: HasRole) -> int | None:

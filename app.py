@@ -16,7 +16,7 @@ st.set_page_config(page_title="Relais", page_icon=":material/hub:", layout="wide
 
 LANG_LABELS = {"fr": "Français", "en": "English"}
 auth.adopt_oidc_identity()
-viewer = context.viewer()
+viewer = context.refresh_viewer()
 
 with st.sidebar:
     st.selectbox(

@@ -61,6 +61,23 @@ def sign_in(v: Viewer) -> None:
         st.session_state["lang"] = i18n.normalise_lang(person.language)
 
 
+def refresh_viewer() -> Viewer | None:
+    """Re-read the signed-in person each run: a deactivation, erasure or role change made by
+    an admin applies to open sessions at once, not at their next sign-in."""
+    v = viewer()
+    if v is None:
+        return None
+    person = queries.get_person(engine(), v.person_id)
+    if person is None or not person.active or person.erased:
+        sign_out()
+        return None
+    if person.role != v.role or person.site_id != v.site_id:
+        v = Viewer(person_id=v.person_id, role=person.role, name=v.name,
+                   site_id=person.site_id, via=v.via)
+        st.session_state["viewer"] = v
+    return v
+
+
 def sign_out() -> None:
     for key in list(st.session_state.keys()):
         if key != "lang":

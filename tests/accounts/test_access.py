@@ -55,3 +55,19 @@ class V:
 def test_site_scope(viewer, scope, sees_site_2):
     assert site_scope(viewer) == scope
     assert may_see_site(viewer, 2) is sees_site_2
+
+
+def test_record_export_checks_then_audits(sqlite_engine):
+    from sqlmodel import select
+
+    from access import record_export
+    from storage.db import read_session
+    from storage.models import AuditLog
+
+    with pytest.raises(RelaisError):
+        record_export(sqlite_engine, "manager", None, "champions_csv")
+    record_export(sqlite_engine, "lead", None, "champions_csv", {"rows": 12})
+    with read_session(sqlite_engine) as s:
+        entries = s.exec(select(AuditLog)).all()
+    assert [(e.action, e.target, e.detail["rows"]) for e in entries] == \
+        [("export", "champions_csv", 12)]

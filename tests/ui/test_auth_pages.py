@@ -151,3 +151,40 @@ def test_audit_page_shows_sign_ins_read_only(small):
     table = at.dataframe[0].value
     assert "Échec de connexion" in set(table["action"])
     assert not at.get("data_editor")
+
+
+def _consent_page():
+    import streamlit as st  # noqa: F401
+
+    from ui.consent import consent_panel
+
+    consent_panel(st.session_state["pid"])
+
+
+def test_trainer_withdraws_consent_from_the_panel(small):
+    from privacy.consent import has_consented, set_consent
+
+    engine, ids = small
+    set_consent(engine, ids["trainer"], True)
+    at = AppTest.from_function(_consent_page, default_timeout=30)
+    at.session_state["pid"] = ids["trainer"]
+    at.session_state["lang"] = "fr"
+    at.run()
+    at.button(key="consent_withdraw").click().run()
+    assert not at.exception
+    assert "Votre accord est retiré" in texts(at)
+    assert not has_consented(engine, ids["trainer"])
+
+
+def test_deactivated_manager_loses_an_open_session_at_once(small):
+    engine, ids = small
+    at = AppTest.from_file(script_path("app.py"), default_timeout=30)
+    at.session_state["viewer"] = Viewer(person_id=ids["manager"], role="manager",
+                                        name="Manager Test", via="password")
+    at.run()
+    assert "Bienvenue" in texts(at)
+    with write_session(engine) as s:
+        s.get(Person, ids["manager"]).active = False
+    at.run()
+    assert "viewer" not in at.session_state
+    assert "Bienvenue" not in texts(at)
