@@ -148,6 +148,12 @@ def change_password(engine: Engine, person_id: int, current: str, new: str) -> N
     set_password(engine, person_id, new)
 
 
+def must_change_password(engine: Engine, person_id: int) -> bool:
+    with read_session(engine) as s:
+        acc = s.exec(select(Account).where(Account.person_id == person_id)).first()
+    return bool(acc and acc.must_change_password)
+
+
 def set_role(engine: Engine, admin: Person | None, person_id: int, role: str,
              where: str = "app") -> None:
     """Change a person's role, recorded in the audit log with the old and new role."""

@@ -28,6 +28,8 @@ PAGES: tuple[PageSpec, ...] = (
              visitor=True),
     PageSpec("pages/sign_in.py", N_("Sign in"), N_("Relais"), frozenset(), ":material/login:",
              "sign_in", visitor=True),
+    PageSpec("pages/account.py", N_("My account"), N_("Relais"), STAFF,
+             ":material/account_circle:", "account"),
     PageSpec("pages/organisation.py", N_("Organisation"), N_("Administration"),
              frozenset({"admin", "director"}), ":material/apartment:", "organisation"),
     PageSpec("pages/campaigns.py", N_("Campaigns"), N_("Administration"),

@@ -188,3 +188,19 @@ def test_deactivated_manager_loses_an_open_session_at_once(small):
     at.run()
     assert "viewer" not in at.session_state
     assert "Bienvenue" not in texts(at)
+
+
+def test_staff_changes_password_after_a_reset(small):
+    engine, ids = small
+    temporary = signin.reset_password(engine, None, "lead@ex.fr")
+    viewer = Viewer(person_id=ids["lead"], role="lead", name="Lead Test", via="password")
+    at = run_page("pages/account.py", viewer)
+    assert "réinitialisé" in texts(at)
+    at.text_input(key="pw_current").input(temporary)
+    at.text_input(key="pw_new").input("a brand new passphrase")
+    at.text_input(key="pw_again").input("a brand new passphrase")
+    at.get("form_submit_button")[0].click().run()
+    assert not at.exception
+    assert "Votre mot de passe a été modifié." in texts(at)
+    assert signin.authenticate(engine, "lead@ex.fr", "a brand new passphrase") is not None
+    assert not signin.must_change_password(engine, ids["lead"])
