@@ -18,6 +18,17 @@ LANG_LABELS = {"fr": "Français", "en": "English"}
 auth.adopt_oidc_identity()
 viewer = context.refresh_viewer()
 
+# Only the pages this role may open are registered; a page reached by URL also checks
+# the role itself (ui.context.require), because Streamlit runs a deep-linked page
+# without this file on a process's very first run when a pages/ folder exists.
+specs = pages_for(viewer.role if viewer else None)
+sections: dict[str, list] = {}
+for spec in specs:
+    sections.setdefault(t(spec.section), []).append(
+        st.Page(spec.script, title=t(spec.title), icon=spec.icon, url_path=spec.url_path,
+                default=spec.url_path == "home"))
+page = st.navigation(sections)
+
 with st.sidebar:
     st.selectbox(
         t("Language"), LANGS, index=LANGS.index(context.lang()),
@@ -27,17 +38,7 @@ with st.sidebar:
     if viewer is not None:
         st.caption(t("Signed in as {name} ({role})", name=viewer.name,
                      role=t(ROLE_NAMES[viewer.role])))
-        if st.button(t("Sign out"), key="sign_out"):
-            auth.sign_out()
-            st.rerun()
-
-specs = pages_for(viewer.role if viewer else None)
-sections: dict[str, list] = {}
-for spec in specs:
-    sections.setdefault(t(spec.section), []).append(
-        st.Page(spec.script, title=t(spec.title), icon=spec.icon, url_path=spec.url_path,
-                default=spec.url_path == "home"))
-page = st.navigation(sections)
+        st.button(t("Sign out"), key="sign_out", on_click=auth.sign_out)
 
 try:
     page.run()

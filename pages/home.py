@@ -9,6 +9,13 @@ from ui import context
 from ui.context import t
 from ui.navigation import ROLE_NAMES
 
+
+
+def _enter_demo(role: str, person) -> None:  # noqa: ANN001
+    context.sign_in(context.Viewer(person_id=person.id, role=role, site_id=person.site_id,
+                                   via="demo", name=f"{person.first_name} {person.last_name}"))
+
+
 context.ensure_shell()
 viewer = context.viewer()
 st.title("Relais")
@@ -30,12 +37,8 @@ if viewer is None:
     for col, (role, label) in zip(cols, ROLE_NAMES.items()):
         person = people.get(role)
         with col:
-            disabled = person is None
-            if st.button(t(label), key=f"demo_{role}", disabled=disabled, width="stretch"):
-                context.sign_in(context.Viewer(
-                    person_id=person.id, role=role, site_id=person.site_id, via="demo",
-                    name=f"{person.first_name} {person.last_name}"))
-                st.rerun()
+            st.button(t(label), key=f"demo_{role}", disabled=person is None, width="stretch",
+                      on_click=_enter_demo, args=(role, person))
             if person is not None:
                 st.caption(f"{person.first_name} {person.last_name}")
     st.stop()

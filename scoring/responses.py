@@ -12,8 +12,8 @@ numerator and denominator, and a response with no scored area gets NaN
 Every response gets one row per area of the questionnaire (``items``), so
 trainer and manager questionnaires are scored in separate calls.
 
-The main path is one dense response x item matrix and two matrix products: no
-Python loop over respondents, no object dtype.
+The main path is one dense response x item matrix and block sums per area:
+no Python loop over respondents, no object dtype.
 """
 
 from __future__ import annotations
@@ -52,34 +52,53 @@ def default_area_weights(items: pd.DataFrame) -> dict[str, float]:
     return {a: 1.0 for a in (trainer or areas)}
 
 
-def _codes(answers: pd.DataFrame, item_index: pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Row -> response position, row -> item position, and sorted response ids."""
-    item_codes, item_uniques = pd.factorize(answers["item_id"])
-    pos = item_index.get_indexer(pd.Index(item_uniques))
+def _item_positions(item_col: pd.Series, item_index: pd.Index) -> np.ndarray:
+    """Position in item_index of each answer's item_id; ValueError on unknown items."""
+    if isinstance(item_col.dtype, pd.StringDtype) and item_col.dtype.storage == "pyarrow":
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        # one hashing pass straight to positions (pandas 3's default str dtype is Arrow-backed)
+        found = pc.index_in(pa.array(item_col), value_set=pa.array(item_index.astype(str)))
+        pos = pc.fill_null(found, -1).to_numpy(zero_copy_only=False)
+    else:
+        codes, uniques = pd.factorize(item_col)
+        pos = item_index.get_indexer(pd.Index(uniques))[codes]
     if (pos < 0).any():
-        unknown = sorted(map(str, pd.Index(item_uniques)[pos < 0]))[:5]
+        unknown = sorted(map(str, pd.unique(item_col[pos < 0])))[:5]
         raise ValueError(f"answers refer to items missing from items: {unknown}")
-    item_pos = pos[item_codes]
-    resp_codes, resp_uniques = pd.factorize(answers["response_id"])
-    resp_uniques = np.asarray(resp_uniques)
-    order = np.argsort(resp_uniques, kind="stable")
+    return pos
+
+
+def _response_codes(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Code 0..R-1 per row in increasing response_id order, and the sorted ids."""
+    if ids.dtype.kind in "iu" and len(ids) and ids.min() >= 0 and ids.max() < 4 * len(ids) + 1024:
+        present = np.zeros(int(ids.max()) + 1, dtype=bool)
+        present[ids] = True  # dense ids (database keys): a lookup table beats hashing
+        rank = np.cumsum(present) - 1
+        return rank[ids], np.flatnonzero(present)
+    codes, uniques = pd.factorize(ids)
+    uniques = np.asarray(uniques)
+    order = np.argsort(uniques, kind="stable")
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
-    return rank[resp_codes], item_pos, resp_uniques[order]
+    return rank[codes], uniques[order]
 
 
-def _value_matrix(answers: pd.DataFrame, items: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Dense response x item matrix of values (NaN = not applicable) and response ids."""
-    item_index = pd.Index(items["item_id"])
+def _value_matrix(answers: pd.DataFrame, item_index: pd.Index) -> tuple[np.ndarray, np.ndarray]:
+    """Dense response x item matrix of values (NaN = not applicable) and sorted response ids."""
     if not item_index.is_unique:
         raise ValueError("items has duplicate item_id")
-    resp, item, resp_ids = _codes(answers, item_index)
+    item = _item_positions(answers["item_id"], item_index)
+    resp, resp_ids = _response_codes(answers["response_id"].to_numpy())
     values = answers["value"].to_numpy(dtype=float, na_value=np.nan)
     if ((values < 0) | (values > 4)).any():
         raise ValueError("answer values must lie between 0 and 4")
     n_items = len(item_index)
     flat = resp.astype(np.int64) * n_items + item
-    if np.bincount(flat, minlength=len(resp_ids) * n_items).max(initial=0) > 1:
+    seen = np.zeros(len(resp_ids) * n_items, dtype=bool)
+    seen[flat] = True
+    if np.count_nonzero(seen) != len(flat):
         raise ValueError("answers has several rows for one response_id and item_id")
     matrix = np.full(len(resp_ids) * n_items, np.nan)
     matrix[flat] = values
@@ -87,21 +106,24 @@ def _value_matrix(answers: pd.DataFrame, items: pd.DataFrame) -> tuple[np.ndarra
 
 
 def score_matrix(
-    values: np.ndarray, area_code: np.ndarray, weights: np.ndarray, n_areas: int,
-    min_share: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Area scores, applicable counts and per-area item counts from a value matrix."""
-    member = np.zeros((len(area_code), n_areas))
-    member[np.arange(len(area_code)), area_code] = 1.0
+    values: np.ndarray, n_items: np.ndarray, weights: np.ndarray, min_share: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Area scores and applicable counts (response x area) from an area-grouped value matrix.
+
+    Columns of ``values`` are items grouped by area, ``n_items[a]`` columns
+    for area a, so an area's sums are block sums (``np.add.reduceat``).
+    """
+    if (n_items == 0).any():
+        raise ValueError("every area needs at least one item")
+    starts = np.concatenate([[0], np.cumsum(n_items)[:-1]])
     applicable = ~np.isnan(values)
-    num = (np.where(applicable, values, 0.0) * weights) @ member
-    den = (applicable * weights) @ member
-    n_applicable = (applicable @ member).round().astype(np.int64)
-    n_items = member.sum(axis=0).astype(np.int64)
+    num = np.add.reduceat(np.where(applicable, values, 0.0) * weights, starts, axis=1)
+    den = np.add.reduceat(applicable * weights, starts, axis=1)
+    n_applicable = np.add.reduceat(applicable.astype(np.int32), starts, axis=1).astype(np.int64)
     enough = (n_applicable > 0) & (n_applicable >= min_share * n_items)
     with np.errstate(invalid="ignore", divide="ignore"):
         scores = np.where(enough, 25.0 * num / den, np.nan)
-    return scores, n_applicable, n_items
+    return scores, n_applicable
 
 
 def score_responses(
@@ -127,9 +149,12 @@ def score_responses(
     weights_by_area = dict(area_weights) if area_weights is not None else default_area_weights(items)
     if any(w < 0 for w in weights_by_area.values()):
         raise ValueError("area weights must not be negative")
-    area_code = pd.Index(areas).get_indexer(items["area"])
-    values, resp_ids = _value_matrix(answers, items)
-    scores, n_app, n_items = score_matrix(values, area_code, item_weights(items), len(areas), min_share)
+    # items grouped by area (stable), so each area is a block of matrix columns
+    order = np.argsort(pd.Index(areas).get_indexer(items["area"]), kind="stable")
+    grouped = items.iloc[order]
+    n_items = grouped["area"].value_counts(sort=False).reindex(areas).to_numpy(dtype=np.int64)
+    values, resp_ids = _value_matrix(answers, pd.Index(grouped["item_id"]))
+    scores, n_app = score_matrix(values, n_items, item_weights(grouped), min_share)
 
     aw = np.array([float(weights_by_area.get(a, 0.0)) for a in areas])
     counted = ~np.isnan(scores) & (aw > 0)

@@ -40,6 +40,8 @@ PAGES: tuple[PageSpec, ...] = (
              frozenset({"admin"}), ":material/manage_accounts:", "people"),
     PageSpec("pages/admin_audit.py", N_("Audit log"), N_("Administration"),
              frozenset({"admin"}), ":material/policy:", "audit"),
+    PageSpec("pages/champions_map.py", N_("Champions map"), N_("Analysis"),
+             frozenset({"lead", "director"}), ":material/scatter_plot:", "champions"),
 )
 
 
