@@ -13,14 +13,11 @@ from ui.context import Viewer
 
 ROOT = Path(__file__).resolve().parents[2]
 
-<<<<<<< HEAD
 
 def script_path(script: str) -> str:
     """Absolute path of a script: AppTest resolves relative ones against the caller's folder."""
     return str(ROOT / script)
 
-=======
->>>>>>> main
 
 def demo_viewer(url: str, role: str) -> Viewer:
     """The first active person of role in the demo database, as a Viewer."""
@@ -35,11 +32,7 @@ def demo_viewer(url: str, role: str) -> Viewer:
 
 def run_page(script: str, viewer: Viewer | None, lang: str = "fr", timeout: float = 30) -> AppTest:
     """Run one page script directly (as if reached by URL) for viewer."""
-<<<<<<< HEAD
-    at = AppTest.from_file(script_path(script), default_timeout=timeout)
-=======
     at = AppTest.from_file(str(ROOT / script), default_timeout=timeout)
->>>>>>> main
     if viewer is not None:
         at.session_state["viewer"] = viewer
     at.session_state["lang"] = lang

@@ -3,20 +3,12 @@
 from streamlit.testing.v1 import AppTest
 
 from tests.demo_db import use_database
-<<<<<<< HEAD
-from tests.ui.apptest import script_path, texts
-=======
 from tests.ui.apptest import ROOT, texts
->>>>>>> main
 
 
 def start(demo_url):
     use_database(demo_url)
-<<<<<<< HEAD
-    return AppTest.from_file(script_path("app.py"), default_timeout=30).run()
-=======
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
->>>>>>> main
 
 
 def test_visitor_sees_demo_banner_and_role_buttons(demo_url):
