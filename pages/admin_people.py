@@ -10,7 +10,7 @@ from accounts.people import search_people
 from i18n import RelaisError
 from privacy.erase import erase_person, export_person
 from storage import queries
-from ui import context
+from ui import auth, context
 from ui.context import t
 from ui.navigation import ROLE_NAMES, roles_for
 
@@ -35,7 +35,7 @@ if st.button(t("Prepare the JSON export"), key="people_export"):
     try:
         require_export(viewer.role, "person_json")
         st.session_state["people_export_data"] = (person_id, json.dumps(
-            export_person(engine, person_id, actor), ensure_ascii=False, indent=2))
+            export_person(engine, person_id, actor, auth.where()), ensure_ascii=False, indent=2))
     except RelaisError as err:
         context.show_error(err)
 prepared = st.session_state.get("people_export_data")
@@ -48,13 +48,13 @@ roles = list(ROLE_NAMES)
 new_role = st.selectbox(t("Role"), roles, index=roles.index(row.role), format_func=lambda r:
                         t(ROLE_NAMES[r]), key="people_role")
 if new_role != row.role and st.button(t("Change the role"), key="people_set_role"):
-    signin.set_role(engine, actor, person_id, new_role)
+    signin.set_role(engine, actor, person_id, new_role, auth.where())
     st.success(t("Role changed."))
 
 if row.role != "trainer" and row.email:
     st.subheader(t("Password"))
     if st.button(t("Reset the password"), key="people_reset"):
-        temporary = signin.reset_password(engine, actor, row.email)
+        temporary = signin.reset_password(engine, actor, row.email, auth.where())
         st.success(t("Give this one-time password to the person; it is shown only once: "
                      "{password}", password=temporary))
 
@@ -64,7 +64,7 @@ st.caption(t("Their name, email, links, consents and raw answers are removed; th
 sure = st.checkbox(t("I understand that this cannot be undone"), key="people_erase_sure")
 if st.button(t("Erase"), key="people_erase", disabled=not sure, type="primary"):
     try:
-        erase_person(engine, person_id, actor)
+        erase_person(engine, person_id, actor, auth.where())
         st.session_state.pop("people_export_data", None)
         st.success(t("The person has been erased."))
     except RelaisError as err:

@@ -7,7 +7,7 @@ from i18n import RelaisError
 from roster.apply import RosterRejected, import_roster, preview
 from roster.parse import MAX_UPLOAD_BYTES
 from storage import queries
-from ui import context
+from ui import auth, context
 from ui.context import t
 from ui.navigation import ROLE_NAMES, roles_for
 
@@ -60,7 +60,8 @@ st.dataframe(pd.DataFrame({
 if st.button(t("Import"), key="roster_import", type="primary"):
     actor = queries.get_person(engine, viewer.person_id)
     try:
-        summary = import_roster(engine, data, upload.name, actor, create_sites, deactivate)
+        summary = import_roster(engine, data, upload.name, actor, create_sites, deactivate,
+                                where=auth.where())
     except RosterRejected as err:
         context.show_error(err)
         st.stop()

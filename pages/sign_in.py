@@ -33,7 +33,7 @@ with st.form("sign_in_form"):
     submitted = st.form_submit_button(t("Sign in"), type="primary")
 
 if submitted:
-    person = signin.authenticate(context.engine(), email, password)
+    person = signin.authenticate(context.engine(), email, password, where=auth.where())
     if person is None:
         st.error(t(signin.FAILURE_MESSAGE))
     else:

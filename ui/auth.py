@@ -27,6 +27,15 @@ def oidc_enabled() -> bool:
     return oidc_configured(secrets_map())
 
 
+def where() -> str:
+    """Where an action comes from, for the audit log: the app and the client's address."""
+    try:
+        ip = st.context.ip_address
+    except Exception:  # noqa: BLE001 - not available in every runtime (tests, bare mode)
+        ip = None
+    return f"app {ip}" if ip else "app"
+
+
 def viewer_of(person: Person, via: str) -> Viewer:
     return Viewer(person_id=person.id, role=person.role, site_id=person.site_id, via=via,
                   name=f"{person.first_name} {person.last_name}")
@@ -44,7 +53,8 @@ def adopt_oidc_identity() -> None:
     except Exception:  # noqa: BLE001
         log.exception("reading st.user failed")
         return
-    person = signin.staff_for_verified_email(context.engine(), email) if email and verified \
+    person = signin.staff_for_verified_email(context.engine(), email,
+                                                                 where=where()) if email and verified \
         else None
     if person is None:
         st.error(t("Your account {email} is not registered as staff in Relais.",
@@ -59,7 +69,7 @@ def sign_out() -> None:
     """End the session (and the provider's session for OIDC sign-ins), recorded in the audit."""
     v = context.viewer()
     if v is not None and v.via in {"password", "oidc"}:
-        signin.record_sign_out(context.engine(), v.person_id)
+        signin.record_sign_out(context.engine(), v.person_id, where())
     context.sign_out()
     if v is not None and v.via == "oidc":
         st.logout()
