@@ -23,6 +23,7 @@ migrate: setup
 	$(PY) manage.py migrate
 
 run: migrate
+	$(PY) manage.py ensure-secrets
 	$(PY) manage.py demo --if-empty
 	@echo ""
 	@echo "  Relais: http://localhost:$(PORT)"

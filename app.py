@@ -5,7 +5,7 @@ import logging
 import streamlit as st
 
 from i18n import LANGS
-from ui import context
+from ui import auth, context
 from ui.context import t
 from ui.navigation import ROLE_NAMES, pages_for
 
@@ -15,7 +15,8 @@ log = logging.getLogger("relais")
 st.set_page_config(page_title="Relais", page_icon=":material/hub:", layout="wide")
 
 LANG_LABELS = {"fr": "Français", "en": "English"}
-viewer = context.viewer()
+auth.adopt_oidc_identity()
+viewer = context.refresh_viewer()
 
 # Only the pages this role may open are registered; a page reached by URL also checks
 # the role itself (ui.context.require), because Streamlit runs a deep-linked page
@@ -37,7 +38,7 @@ with st.sidebar:
     if viewer is not None:
         st.caption(t("Signed in as {name} ({role})", name=viewer.name,
                      role=t(ROLE_NAMES[viewer.role])))
-        st.button(t("Sign out"), key="sign_out", on_click=context.sign_out)
+        st.button(t("Sign out"), key="sign_out", on_click=auth.sign_out)
 
 try:
     page.run()

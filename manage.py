@@ -41,6 +41,87 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _person_by_email(email: str):  # noqa: ANN202
+    from privacy.erase import find_person
+
+    person = find_person(get_engine(), email)
+    if person is None or person.erased:
+        raise RelaisError("Nobody has the email {email}.", email=email)
+    return person
+
+
+def cmd_import_roster(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from roster.apply import RosterRejected, import_roster
+    from roster.parse import MAX_UPLOAD_BYTES
+
+    engine = get_engine()
+    upgrade(engine)
+    path = Path(args.file)
+    if path.stat().st_size > MAX_UPLOAD_BYTES:
+        raise RelaisError("The file is larger than {mb} MB.", mb=MAX_UPLOAD_BYTES // 1048576)
+    lang = Translator().lang
+    try:
+        summary = import_roster(engine, path.read_bytes(), path.name, None, args.create_sites,
+                                args.deactivate_missing, args.dry_run, where="cli")
+    except RosterRejected as err:
+        print(err.render(lang), file=sys.stderr)
+        for problem in err.problems:
+            print("  " + problem.render(lang), file=sys.stderr)
+        return 2
+    prefix = "dry run, nothing written: " if args.dry_run else ""
+    print(f"{prefix}{summary}")
+    return 0
+
+
+def cmd_reset_password(args: argparse.Namespace) -> int:
+    from accounts.signin import reset_password
+
+    upgrade(get_engine())
+    temporary = reset_password(get_engine(), None, args.email, where="cli")
+    print(f"one-time password for {args.email} (shown once): {temporary}")
+    return 0
+
+
+def cmd_ensure_secrets(_args: argparse.Namespace) -> int:
+    from accounts.secrets import SECRETS_PATH, ensure_cookie_secret
+
+    if ensure_cookie_secret():
+        print(f"cookie_secret generated in {SECRETS_PATH}")
+    return 0
+
+
+def cmd_export_person(args: argparse.Namespace) -> int:
+    import json
+
+    from privacy.erase import export_person
+
+    data = export_person(get_engine(), _person_by_email(args.email).id, where="cli")
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_erase_person(args: argparse.Namespace) -> int:
+    from privacy.erase import erase_person
+
+    person = _person_by_email(args.email)
+    if not args.yes:
+        answer = input(f"Erase {person.first_name} {person.last_name} for good? [y/N] ")
+        if answer.strip().lower() not in {"y", "yes", "o", "oui"}:
+            print("nothing erased")
+            return 1
+    print(erase_person(get_engine(), person.id, where="cli"))
+    return 0
+
+
+def cmd_anonymise_expired(args: argparse.Namespace) -> int:
+    from privacy.erase import anonymise_expired
+
+    print(f"responses anonymised: {anonymise_expired(get_engine(), args.days, where='cli')}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING)
     parser = argparse.ArgumentParser(prog="manage.py", description="Relais administration")
@@ -51,6 +132,29 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--if-empty", action="store_true", help="do nothing if data exists")
     demo.set_defaults(func=cmd_demo)
+    imp = sub.add_parser("import-roster", help="import people from a CSV or XLSX roster")
+    imp.add_argument("file")
+    imp.add_argument("--create-sites", action="store_true", help="create unknown sites/regions")
+    imp.add_argument("--deactivate-missing", action="store_true",
+                     help="deactivate people absent from the file (answers are kept)")
+    imp.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    imp.set_defaults(func=cmd_import_roster)
+    reset = sub.add_parser("reset-password", help="give a staff member a one-time password")
+    reset.add_argument("email")
+    reset.set_defaults(func=cmd_reset_password)
+    sub.add_parser("ensure-secrets", help="generate .streamlit/secrets.toml cookie_secret if "
+                   "absent").set_defaults(func=cmd_ensure_secrets)
+    exp = sub.add_parser("export-person", help="print everything held about a person (JSON)")
+    exp.add_argument("email")
+    exp.set_defaults(func=cmd_export_person)
+    erase = sub.add_parser("erase-person", help="erase a person (scores kept anonymously)")
+    erase.add_argument("email")
+    erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    erase.set_defaults(func=cmd_erase_person)
+    anon = sub.add_parser("anonymise-expired",
+                          help="anonymise raw answers of closed campaigns past retention")
+    anon.add_argument("--days", type=int, default=None, help="retention in days")
+    anon.set_defaults(func=cmd_anonymise_expired)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -18,7 +18,7 @@ from demo.answers import AnswerModel, DemoResponse, shape_of
 from demo.organisation import DemoPerson, make_people, make_sites, params
 from storage.db import write_session
 from storage.models import (
-    Answer, Campaign, Consent, Invitation, Person, Region, Response, Site,
+    Account, Answer, Campaign, Consent, Invitation, Person, Region, Response, Site,
 )
 from storage.questionnaires import ensure_version
 from survey.loader import default_questionnaires
@@ -115,12 +115,27 @@ def generate_and_load(engine: Engine, size: str = "default", seed: int = 7) -> D
             n_answers += _write_responses(s, camp.id, responses, person_ids, site_ids)
             n_responses += len(responses)
         _write_consents(s, people, person_ids)
+        _write_demo_accounts(s, people, person_ids)
 
     return DemoSummary(
         regions=len(region_ids), sites=len(sites), people=len(people),
         trainers=sum(x.role == "trainer" for x in people),
         managers=sum(x.role == "manager" for x in people),
         campaigns=len(p["campaigns"]), responses=n_responses, answers=n_answers)
+
+
+DEMO_PASSWORD = "relais-demo"  # documented in the README; demo databases only
+
+
+def _write_demo_accounts(s, people: list[DemoPerson], person_ids: list[int]) -> None:  # noqa: ANN001
+    """Staff can also sign in with email and the shared demo password (one hash for all)."""
+    from accounts.passwords import HASHER
+
+    shared = HASHER.hash(DEMO_PASSWORD)
+    rows = [{"person_id": person_ids[x.key], "password_hash": shared} for x in people
+            if x.role in {"manager", "director", "lead", "admin"}]
+    if rows:
+        s.execute(insert(Account), rows)
 
 
 def _profile_answers(profile: dict) -> list[tuple[str, int | None, bool, str | None]]:

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from accounts import signin
 from storage import queries
 from storage.config import demo_mode
 from ui import context
@@ -15,6 +16,7 @@ def _enter_demo(role: str, person) -> None:  # noqa: ANN001
                                    via="demo", name=f"{person.first_name} {person.last_name}"))
 
 
+context.ensure_shell()
 viewer = context.viewer()
 st.title("Relais")
 st.write(t("Relais measures how far your organisation has taken digital training, finds the "
@@ -47,5 +49,8 @@ if viewer.via == "demo":
               "look around."), icon=":material/science:")
 st.write(t("You are signed in as {role}. The menu shows the pages open to this role.",
            role=t(ROLE_NAMES[viewer.role])))
+if viewer.via == "password" and signin.must_change_password(context.engine(), viewer.person_id):
+    st.warning(t("Your password was reset by an administrator: choose a new one now."))
+    st.page_link("pages/account.py", label=t("My account"), icon=":material/account_circle:")
 if viewer.site_id:
     st.write(t("Your site: {site}", site=queries.site_name(context.engine(), viewer.site_id)))

@@ -66,6 +66,23 @@ def sign_in(v: Viewer) -> None:
         st.session_state["lang"] = i18n.normalise_lang(person.language)
 
 
+def refresh_viewer() -> Viewer | None:
+    """Re-read the signed-in person each run: a deactivation, erasure or role change made by
+    an admin applies to open sessions at once, not at their next sign-in."""
+    v = viewer()
+    if v is None:
+        return None
+    person = queries.get_person(engine(), v.person_id)
+    if person is None or not person.active or person.erased:
+        sign_out()
+        return None
+    if person.role != v.role or person.site_id != v.site_id:
+        v = Viewer(person_id=v.person_id, role=person.role, name=v.name,
+                   site_id=person.site_id, via=v.via)
+        st.session_state["viewer"] = v
+    return v
+
+
 def sign_out() -> None:
     for key in list(st.session_state.keys()):
         if key != "lang":
@@ -81,8 +98,25 @@ def set_lang(new_lang: str) -> None:
         queries.set_language(engine(), v.person_id, new_lang)
 
 
+def ensure_shell() -> None:
+    """Make sure app.py's menu, not Streamlit's folder mode, runs this page.
+
+    A fresh server whose first visitor opens a deep link (/sign_in) runs the
+    pages/ script directly in Streamlit's legacy folder mode, without app.py,
+    until some session has called st.navigation. Switch modes and rerun.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # pragma: no cover - Streamlit internals moved
+        return
+    if getattr(PagesManager, "uses_pages_directory", False):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def require(*roles: str) -> Viewer:
     """Stop the page with a refusal unless the viewer has one of roles."""
+    ensure_shell()
     v = viewer()
     if v is None:
         st.warning(t("Please sign in to see this page."))

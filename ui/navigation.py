@@ -20,14 +20,26 @@ class PageSpec:
     roles: frozenset[str]
     icon: str = ":material/article:"
     url_path: str | None = None
+    visitor: bool = False  # also open to people who are not signed in
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/home.py", N_("Home"), N_("Relais"), ALL_ROLES, ":material/home:", "home"),
+    PageSpec("pages/home.py", N_("Home"), N_("Relais"), ALL_ROLES, ":material/home:", "home",
+             visitor=True),
+    PageSpec("pages/sign_in.py", N_("Sign in"), N_("Relais"), frozenset(), ":material/login:",
+             "sign_in", visitor=True),
+    PageSpec("pages/account.py", N_("My account"), N_("Relais"), STAFF,
+             ":material/account_circle:", "account"),
     PageSpec("pages/organisation.py", N_("Organisation"), N_("Administration"),
              frozenset({"admin", "director"}), ":material/apartment:", "organisation"),
     PageSpec("pages/campaigns.py", N_("Campaigns"), N_("Administration"),
              frozenset({"admin", "director"}), ":material/event:", "campaigns"),
+    PageSpec("pages/admin_roster.py", N_("Roster import"), N_("Administration"),
+             frozenset({"admin"}), ":material/upload_file:", "roster"),
+    PageSpec("pages/admin_people.py", N_("People and personal data"), N_("Administration"),
+             frozenset({"admin"}), ":material/manage_accounts:", "people"),
+    PageSpec("pages/admin_audit.py", N_("Audit log"), N_("Administration"),
+             frozenset({"admin"}), ":material/policy:", "audit"),
     PageSpec("pages/champions_map.py", N_("Champions map"), N_("Analysis"),
              frozenset({"lead", "director"}), ":material/scatter_plot:", "champions"),
     PageSpec("pages/planner.py", N_("Cohort planner"), N_("Training of trainers"),
@@ -36,9 +48,9 @@ PAGES: tuple[PageSpec, ...] = (
 
 
 def pages_for(role: str | None) -> list[PageSpec]:
-    """Pages a role may open; a visitor who is not signed in sees only Home."""
+    """Pages a role may open; a visitor who is not signed in sees Home and Sign in."""
     if role is None:
-        return [p for p in PAGES if p.url_path == "home"]
+        return [p for p in PAGES if p.visitor]
     return [p for p in PAGES if role in p.roles]
 
 

@@ -14,6 +14,11 @@ from ui.context import Viewer
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def script_path(script: str) -> str:
+    """Absolute path of a script: AppTest resolves relative ones against the caller's folder."""
+    return str(ROOT / script)
+
+
 def demo_viewer(url: str, role: str) -> Viewer:
     """The first active person of role in the demo database, as a Viewer."""
     engine = make_engine(url)

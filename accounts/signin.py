@@ -1,0 +1,171 @@
+"""Staff sign-in: one answer for every failure, growing lock-out, admin resets and roles.
+
+Every attempt costs one argon2 verify, whether the email exists or not, so
+neither the message nor the timing tells an attacker which emails are staff.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from accounts import passwords
+from i18n import N_, RelaisError
+from storage import audit
+from storage.db import read_session, write_session
+from storage.models import Account, Person, Role, utcnow
+
+STAFF_ROLES = frozenset({Role.manager, Role.director, Role.lead, Role.admin})
+FREE_ATTEMPTS = 5  # failures before the first lock
+FIRST_LOCK = dt.timedelta(seconds=30)  # doubles with every further failure
+MAX_LOCK = dt.timedelta(minutes=15)
+# The only thing a visitor learns from any failure (unknown email, bad password, locked).
+FAILURE_MESSAGE = N_("Email or password is incorrect, or the account is temporarily locked. "
+                     "Please try again in a few minutes.")
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def _find(s: Session, email: str) -> Person | None:
+    email = normalise_email(email)
+    if not email:
+        return None
+    return s.exec(select(Person).where(func.lower(Person.email) == email)).first()
+
+
+def lock_duration(failed_attempts: int) -> dt.timedelta | None:
+    """How long an account stays locked after this many consecutive failures."""
+    if failed_attempts < FREE_ATTEMPTS:
+        return None
+    return min(FIRST_LOCK * 2 ** (failed_attempts - FREE_ATTEMPTS), MAX_LOCK)
+
+
+def _aware(when: dt.datetime | None) -> dt.datetime | None:
+    # SQLite hands back naive datetimes; storage is UTC by convention.
+    return when.replace(tzinfo=dt.UTC) if when is not None and when.tzinfo is None else when
+
+
+def authenticate(engine: Engine, email: str, password: str, where: str = "app",
+                 now: dt.datetime | None = None) -> Person | None:
+    """The active staff person with these credentials, or None (same cost either way)."""
+    now = now or utcnow()
+    with read_session(engine) as s:
+        person = _find(s, email)
+        account = (s.exec(select(Account).where(Account.person_id == person.id)).first()
+                   if person is not None else None)
+    usable = (person is not None and account is not None and person.active
+              and not person.erased and person.role in STAFF_ROLES)
+    ok = passwords.verify(account.password_hash if usable else None, password or "")
+    locked = usable and account.locked_until is not None and _aware(account.locked_until) > now
+
+    with write_session(engine) as s:
+        if not usable:
+            audit.record(s, None, "sign_in_failed", "unknown or not allowed",
+                         {"reason": "no_usable_account"}, where)
+            return None
+        acc = s.get(Account, account.id)
+        if ok and not locked:
+            acc.failed_attempts = 0
+            acc.locked_until = None
+            acc.last_sign_in_at = now
+            if passwords.needs_rehash(acc.password_hash):
+                acc.password_hash = passwords.HASHER.hash(password)
+            audit.record(s, person, "sign_in", f"person:{person.id}", {"method": "password"},
+                         where)
+            return person
+        if locked:
+            audit.record(s, None, "sign_in_failed", f"person:{person.id}", {"reason": "locked"},
+                         where)
+            return None
+        acc.failed_attempts += 1
+        lock = lock_duration(acc.failed_attempts)
+        audit.record(s, None, "sign_in_failed", f"person:{person.id}",
+                     {"reason": "bad_password", "attempts": acc.failed_attempts}, where)
+        if lock is not None:
+            acc.locked_until = now + lock
+            audit.record(s, None, "locked_out", f"person:{person.id}",
+                         {"seconds": int(lock.total_seconds())}, where)
+    return None
+
+
+def staff_for_verified_email(engine: Engine, email: str, where: str = "oidc") -> Person | None:
+    """The active staff person an identity provider vouched for, recorded in the audit log."""
+    with write_session(engine) as s:
+        person = _find(s, email)
+        if (person is None or not person.active or person.erased
+                or person.role not in STAFF_ROLES):
+            audit.record(s, None, "sign_in_failed", "unknown or not allowed",
+                         {"reason": "oidc_no_staff"}, where)
+            return None
+        audit.record(s, person, "sign_in", f"person:{person.id}", {"method": "oidc"}, where)
+        return person
+
+
+def record_sign_out(engine: Engine, person_id: int, where: str = "app") -> None:
+    with write_session(engine) as s:
+        audit.record(s, s.get(Person, person_id), "sign_out", f"person:{person_id}", {}, where)
+
+
+def set_password(engine: Engine, person_id: int, password: str,
+                 must_change: bool = False) -> None:
+    """Store a new argon2id hash for a staff person (creating their account if needed)."""
+    new_hash = passwords.hash_password(password)
+    with write_session(engine) as s:
+        acc = s.exec(select(Account).where(Account.person_id == person_id)).first()
+        if acc is None:
+            acc = Account(person_id=person_id)
+            s.add(acc)
+        acc.password_hash, acc.must_change_password = new_hash, must_change
+        acc.failed_attempts, acc.locked_until = 0, None
+
+
+def reset_password(engine: Engine, admin: Person | None, email: str,
+                   where: str = "app") -> str:
+    """Give a staff person a fresh one-time password (returned once, never stored in clear)."""
+    with read_session(engine) as s:
+        person = _find(s, email)
+    if person is None or person.erased or person.role not in STAFF_ROLES:
+        raise RelaisError("No staff member has the email {email}.", email=email)
+    temporary = secrets.token_urlsafe(12)
+    set_password(engine, person.id, temporary, must_change=True)
+    with write_session(engine) as s:
+        audit.record(s, admin, "password_reset", f"person:{person.id}", {}, where)
+    return temporary
+
+
+def change_password(engine: Engine, person_id: int, current: str, new: str) -> None:
+    """Let a signed-in person replace their password, proving they know the current one."""
+    with read_session(engine) as s:
+        acc = s.exec(select(Account).where(Account.person_id == person_id)).first()
+    if acc is None or not passwords.verify(acc.password_hash, current):
+        raise RelaisError("The current password is incorrect.")
+    set_password(engine, person_id, new)
+
+
+def must_change_password(engine: Engine, person_id: int) -> bool:
+    with read_session(engine) as s:
+        acc = s.exec(select(Account).where(Account.person_id == person_id)).first()
+    return bool(acc and acc.must_change_password)
+
+
+def set_role(engine: Engine, admin: Person | None, person_id: int, role: str,
+             where: str = "app") -> None:
+    """Change a person's role, recorded in the audit log with the old and new role."""
+    if role not in set(Role):
+        raise RelaisError("Unknown role {role}.", role=role)
+    with write_session(engine) as s:
+        person = s.get(Person, person_id)
+        if person is None or person.erased:
+            raise RelaisError("This person does not exist.")
+        old = person.role
+        if old == role:
+            return
+        person.role, person.updated_at = role, utcnow()
+        audit.record(s, admin, "role_changed", f"person:{person_id}",
+                     {"from": old, "to": role}, where)

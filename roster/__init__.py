@@ -1,0 +1,1 @@
+"""Roster import: read a CSV/XLSX file, validate every line, apply all or nothing (no Streamlit)."""
