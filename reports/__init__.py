@@ -1,0 +1,1 @@
+"""Exports: CSV, XLSX, PDF, ICS (plain Python, no Streamlit)."""
