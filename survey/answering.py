@@ -106,6 +106,11 @@ def _existing(engine: Engine, ctx: LinkContext) -> ResponseState | None:
                              _read_answers(s, r.id))
 
 
+def existing_state(engine: Engine, ctx: LinkContext) -> ResponseState | None:
+    """The person's response in this campaign, or None before they start."""
+    return _existing(engine, ctx)
+
+
 def load_state(engine: Engine, response_id: int) -> ResponseState:
     with read_session(engine) as s:
         r = s.get(Response, response_id)

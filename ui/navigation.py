@@ -20,6 +20,7 @@ class PageSpec:
     roles: frozenset[str]
     icon: str = ":material/article:"
     url_path: str | None = None
+    visitor: bool = False  # reachable without signing in (the personal link is the key)
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -28,13 +29,19 @@ PAGES: tuple[PageSpec, ...] = (
              frozenset({"admin", "director"}), ":material/apartment:", "organisation"),
     PageSpec("pages/campaigns.py", N_("Campaigns"), N_("Administration"),
              frozenset({"admin", "director"}), ":material/event:", "campaigns"),
+    PageSpec("pages/survey.py", N_("My questionnaire"), N_("Relais"), ALL_ROLES,
+             ":material/edit_note:", "survey", visitor=True),
+    PageSpec("pages/my_result.py", N_("My result"), N_("Relais"), ALL_ROLES,
+             ":material/insights:", "my_result", visitor=True),
+    PageSpec("pages/admin_campaign.py", N_("Campaign follow-up"), N_("Administration"),
+             frozenset({"admin"}), ":material/mark_email_unread:", "campaign_follow_up"),
 )
 
 
 def pages_for(role: str | None) -> list[PageSpec]:
-    """Pages a role may open; a visitor who is not signed in sees only Home."""
+    """Pages a role may open; a visitor who is not signed in sees Home and the link pages."""
     if role is None:
-        return [p for p in PAGES if p.url_path == "home"]
+        return [p for p in PAGES if p.url_path == "home" or p.visitor]
     return [p for p in PAGES if role in p.roles]
 
 
