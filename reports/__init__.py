@@ -1,1 +1,1 @@
-"""Exports: CSV, XLSX, PDF, ICS (plain Python, no Streamlit)."""
+"""Exports (XLSX, CSV, PDF): plain Python, fed with frames that already went through the guard."""

@@ -35,6 +35,10 @@ PAGES: tuple[PageSpec, ...] = (
              ":material/insights:", "my_result", visitor=True),
     PageSpec("pages/admin_campaign.py", N_("Campaign follow-up"), N_("Administration"),
              frozenset({"admin"}), ":material/mark_email_unread:", "campaign_follow_up"),
+    PageSpec("pages/champions_map.py", N_("Champions map"), N_("Analysis"),
+             frozenset({"lead", "director"}), ":material/scatter_plot:", "champions"),
+    PageSpec("pages/planner.py", N_("Cohort planner"), N_("Training of trainers"),
+             frozenset({"lead", "director"}), ":material/calendar_month:", "planner"),
 )
 
 
