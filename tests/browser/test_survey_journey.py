@@ -74,7 +74,7 @@ def test_trainer_journey(app_url, page, demo_url):  # noqa: ANN001
     page.get_by_role("button", name="Envoyer mes réponses").click()
     wait_idle(page)
     shot(page, "survey-after-submit")
-    page.get_by_text("Vos réponses ont été envoyées").wait_for()
+    page.get_by_text("Vos réponses ont été envoyées").wait_for(timeout=90_000)  # first PDF render
     page.get_by_text("Mon résultat personnel").wait_for()
     page.get_by_text("Mes priorités").wait_for()
     shot(page, "survey-result")
