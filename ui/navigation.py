@@ -20,7 +20,7 @@ class PageSpec:
     roles: frozenset[str]
     icon: str = ":material/article:"
     url_path: str | None = None
-    visitor: bool = False  # also open to people who are not signed in
+    visitor: bool = False  # also open to people who are not signed in (home, sign-in, links)
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -40,6 +40,12 @@ PAGES: tuple[PageSpec, ...] = (
              frozenset({"admin"}), ":material/manage_accounts:", "people"),
     PageSpec("pages/admin_audit.py", N_("Audit log"), N_("Administration"),
              frozenset({"admin"}), ":material/policy:", "audit"),
+    PageSpec("pages/survey.py", N_("My questionnaire"), N_("Relais"), ALL_ROLES,
+             ":material/edit_note:", "survey", visitor=True),
+    PageSpec("pages/my_result.py", N_("My result"), N_("Relais"), ALL_ROLES,
+             ":material/insights:", "my_result", visitor=True),
+    PageSpec("pages/admin_campaign.py", N_("Campaign follow-up"), N_("Administration"),
+             frozenset({"admin"}), ":material/mark_email_unread:", "campaign_follow_up"),
     PageSpec("pages/champions_map.py", N_("Champions map"), N_("Analysis"),
              frozenset({"lead", "director"}), ":material/scatter_plot:", "champions"),
     PageSpec("pages/planner.py", N_("Cohort planner"), N_("Training of trainers"),
@@ -48,7 +54,7 @@ PAGES: tuple[PageSpec, ...] = (
 
 
 def pages_for(role: str | None) -> list[PageSpec]:
-    """Pages a role may open; a visitor who is not signed in sees Home and Sign in."""
+    """Pages a role may open; a visitor sees Home, Sign in and the personal-link pages."""
     if role is None:
         return [p for p in PAGES if p.visitor]
     return [p for p in PAGES if role in p.roles]

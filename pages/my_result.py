@@ -1,0 +1,33 @@
+"""A trainer's personal result, from their personal link (?t=...)."""
+
+import streamlit as st
+
+from survey import answering, links
+from survey.result import personal_result
+from ui import context
+from ui.context import lang, t
+from ui.result_view import draw_result
+from ui.survey_glue import cached_pdf
+
+eng = context.engine()
+st.title(t("My result"))
+token = st.query_params.get("t")
+if not token:
+    st.info(t("Open this page with the personal link from your invitation email. "
+              "If you have lost it, ask your training coordinator for a new one."))
+    st.stop()
+try:
+    ctx = links.resolve(eng, token)
+except links.LinkError as err:
+    st.error(err.render(lang()))
+    st.stop()
+state = answering.existing_state(eng, ctx)
+result = personal_result(eng, state.response_id, lang()) if state else None
+if result is None:
+    st.info(t("Your result appears here once you have submitted your answers."))
+    st.stop()
+draw_result(result, cached_pdf(state.response_id, lang(), f"{ctx.first_name} {ctx.last_name}",
+                               ctx.campaign_name), key="my_result")
+if answering.named_consent(eng, ctx.person_id):
+    st.button(t("Withdraw my consent to be named"), key="withdraw",
+              on_click=lambda: answering.withdraw_named_consent(eng, ctx.person_id))
