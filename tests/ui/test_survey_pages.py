@@ -39,8 +39,8 @@ def fresh_trainer_link(url: str, campaign_id: int = 2) -> tuple[str, int]:
     return token, pid
 
 
-def test_visitors_see_home_and_the_link_pages_only():
-    assert [p.url_path for p in pages_for(None)] == ["home", "survey", "my_result"]
+def test_visitors_see_home_sign_in_and_the_link_pages_only():
+    assert [p.url_path for p in pages_for(None)] == ["home", "sign_in", "survey", "my_result"]
 
 
 @pytest.mark.parametrize("script", ["pages/survey.py", "pages/my_result.py"])
