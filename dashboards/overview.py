@@ -165,17 +165,22 @@ def heatmap(frame: pd.DataFrame, units: pd.DataFrame, scope: str = "site",
 
 
 def gap_view(ov: Overview, site_id: int | None = None, kind: str = "element") -> pd.DataFrame:
-    """Perception gaps of the organisation (or one site) per element: key, means, gap, interval, real, hidden."""
+    """Perception gaps of the organisation (or one site) per element: key, means, gap, interval, real, hidden, shared.
+
+    shared is False for an element with no statement asked of both managers and trainers.
+    """
     scope = "site" if site_id is not None else "org"
     rows = ov.gaps[(ov.gaps["scope"] == scope) & (ov.gaps["kind"] == kind)]
     if site_id is not None:
         rows = rows[rows["site_id"].map(lambda v: not pd.isna(v) and int(v) == site_id)]
+    rows = rows.assign(shared=True)
     if kind == "element":
         present = set(rows["key"])
         missing = [e for e in ORG_ELEMENTS if e not in present]
         if missing:  # an element nobody shared stays visible as hidden, not dropped
             rows = pd.concat([rows, pd.DataFrame({"scope": scope, "site_id": site_id, "kind": kind,
-                                                  "key": missing, "hidden": True})], ignore_index=True)
+                                                  "key": missing, "hidden": True, "shared": False})],
+                             ignore_index=True)
     return rows.drop(columns=["scope", "kind"]).reset_index(drop=True)
 
 

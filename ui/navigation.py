@@ -8,6 +8,8 @@ from i18n import N_
 
 ALL_ROLES = frozenset({"trainer", "manager", "director", "lead", "admin"})
 STAFF = frozenset({"manager", "director", "lead", "admin"})
+# Dashboards: the director (and admin) see every site, a manager their own site only.
+DASHBOARD_ROLES = frozenset({"director", "manager", "admin"})
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,26 @@ PAGES: tuple[PageSpec, ...] = (
              frozenset({"admin", "director"}), ":material/apartment:", "organisation"),
     PageSpec("pages/campaigns.py", N_("Campaigns"), N_("Administration"),
              frozenset({"admin", "director"}), ":material/event:", "campaigns"),
+    PageSpec("pages/overview.py", N_("Overview"), N_("Dashboards"), DASHBOARD_ROLES,
+             ":material/dashboard:", "overview"),
+    PageSpec("pages/site.py", N_("Site profile"), N_("Dashboards"), DASHBOARD_ROLES,
+             ":material/location_city:", "site"),
+    PageSpec("pages/action_plans.py", N_("Action plans"), N_("Dashboards"), DASHBOARD_ROLES,
+             ":material/checklist:", "action-plans"),
 )
+
+# Which role may download which export (checked before offering each download).
+# Same ids as the auth branch's access.EXPORTS, so switching to it is a one-line change.
+EXPORTS: dict[str, frozenset[str]] = {
+    "overview_xlsx": frozenset({"director", "admin"}),
+    "site_xlsx": frozenset({"manager", "director", "admin"}),
+    "action_plan_xlsx": frozenset({"manager", "director", "admin"}),
+}
+
+
+def can_export(role: str | None, export_id: str) -> bool:
+    """True if role may run export_id (unknown exports are refused)."""
+    return role is not None and role in EXPORTS.get(export_id, frozenset())
 
 
 def pages_for(role: str | None) -> list[PageSpec]:
