@@ -39,7 +39,7 @@ def _heat_table(ov: Overview, units: pd.DataFrame, t: Translator, scope: str,
 
 def _gap_table(ov: Overview, t: Translator, site_id: int | None) -> pd.DataFrame:
     g = gap_display(ov, t, site_id)
-    return pd.DataFrame({
+    table = pd.DataFrame({
         t("Element"): g["element"],
         t("Managers"): [_value(v, h, t, ov.k) for v, h in zip(g["mean_managers"], g["hidden"])],
         t("Trainers"): [_value(v, h, t, ov.k) for v, h in zip(g["mean_trainers"], g["hidden"])],
@@ -49,6 +49,8 @@ def _gap_table(ov: Overview, t: Translator, site_id: int | None) -> pd.DataFrame
         t("Real gap"): [hidden_label(t, ov.k) if h else (t("Yes") if bool(r) else t("No"))
                         for r, h in zip(g["real"], g["hidden"])],
     })
+    table.loc[~g["shared"].to_numpy(bool), table.columns[1:]] = t("No shared statement")
+    return table
 
 
 def _progress_table(ov: Overview, t: Translator, region_id: int | None, site_id: int | None) -> pd.DataFrame | None:

@@ -107,8 +107,8 @@ with c2:
         st.altair_chart(charts.progress_chart(prog, t("Area"), t("Score (0-100)"), t("Campaign")),
                         width="stretch")
 
-st.subheader(t("Maturity by region"))
 if own_site is None:
+    st.subheader(t("Maturity by region"))
     st.caption(t("Click a region to narrow the page to its sites."))
     rmap = display.heatmap_display(ov, units, tr, "region")
     st.altair_chart(charts.heatmap_chart(rmap, t("Region"), t("Area"), t("Score (0-100)"), "region_pick"),
