@@ -24,7 +24,7 @@ def campaign_picker(key: str) -> int | None:
     if table.empty:
         st.info(t("No campaign yet."))
         return None
-    names = dict(zip(table["campaign_id"], table["name"]))
+    names = dict(zip(table["campaign_id"].astype(int).tolist(), table["name"]))
     return st.selectbox(t("Campaign"), list(names), format_func=names.get, key=key)
 
 
