@@ -87,14 +87,17 @@ def levels_display(ov: Overview, t: Translator, region_id: int | None = None,
 
 def participation_display(part: pd.DataFrame, units: pd.DataFrame, t: Translator, role: str = "trainer",
                           region_id: int | None = None, site_id: int | None = None) -> pd.DataFrame:
-    """Long frame site, status_label, order, n for one role, narrowed to a region or site."""
-    rows = part[part["role"] == role].merge(units[["site_id", "site", "region_id"]], on="site_id")
-    if region_id is not None:
-        rows = rows[rows["region_id"] == region_id]
-    if site_id is not None:
-        rows = rows[rows["site_id"] == site_id]
-    long = rows.melt(id_vars=["site_id", "site"], value_vars=list(STATUS_ORDER), var_name="status",
-                     value_name="n")
+    """Long frame site (unit name), status_label, order, n for one role.
+
+    Per region for the whole organisation, per site once narrowed to a region or a site.
+    """
+    rows = part[part["role"] == role].merge(units[["site_id", "site", "region_id", "region"]], on="site_id")
+    if region_id is None and site_id is None:
+        rows = rows.groupby(["region_id", "region"], as_index=False)[list(STATUS_ORDER)].sum()
+        rows = rows.rename(columns={"region": "site"})
+    else:
+        rows = rows[rows["region_id"] == region_id] if site_id is None else rows[rows["site_id"] == site_id]
+    long = rows.melt(id_vars=["site"], value_vars=list(STATUS_ORDER), var_name="status", value_name="n")
     long["status_label"] = long["status"].map(lambda s: t(STATUS_LABELS[s]))
     long["order"] = long["status"].map(STATUS_ORDER)
     return long.sort_values(["site", "order"], ignore_index=True)

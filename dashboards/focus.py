@@ -7,7 +7,9 @@ area twice:
 2. ``real_gap``: the organisation element with the largest real perception
    gap (managers and trainers disagree beyond the 95 % interval);
 3. ``little_progress``: the trainers' area with the smallest visible mean
-   change since the previous campaign.
+   change since the previous campaign;
+
+and, when fewer than two came out, ``next_lowest``: the next lowest areas.
 
 Only visible (guarded) figures are used, so a proposal never reveals a hidden one.
 """
@@ -26,6 +28,7 @@ REASONS = {
     "real_gap": N_("Managers and trainers see this element differently: a gap of {gap} points, "
                    "beyond the margin of error."),
     "little_progress": N_("Least progress since the previous campaign: {delta} points."),
+    "next_lowest": N_("Among the lowest scores of the trainers' areas: {score} / 100."),
 }
 
 
@@ -76,5 +79,5 @@ def propose(profile: pd.DataFrame, gaps: pd.DataFrame, progress: pd.DataFrame | 
         for _, row in areas.sort_values(["mean", "area"]).iterrows():
             if len(chosen) >= 2:
                 break
-            add(str(row["area"]), "low_score", score=f"{row['mean']:.0f}")
+            add(str(row["area"]), "next_lowest", score=f"{row['mean']:.0f}")
     return chosen

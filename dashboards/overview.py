@@ -161,7 +161,8 @@ def heatmap(frame: pd.DataFrame, units: pd.DataFrame, scope: str = "site",
         named = rows.merge(regions, on="region_id", how="left").assign(unit_id=rows["region_id"].to_numpy())
         named["unit"] = named["region"]
     cols = ["unit_id", "unit", "region_id", "region", "area", "mean", "n", "level", "hidden"]
-    return named[cols].sort_values(["region", "unit", "area"], ignore_index=True)
+    named = named.assign(_order=named["area"].map({a: i for i, a in enumerate(areas)}))
+    return named.sort_values(["region", "unit", "_order"], ignore_index=True)[cols]
 
 
 def gap_view(ov: Overview, site_id: int | None = None, kind: str = "element") -> pd.DataFrame:

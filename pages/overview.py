@@ -18,6 +18,7 @@ from ui.navigation import roles_for
 MODALITY_NAMES = {"face_to_face": N_("Face to face"), "hybrid": N_("Blended"),
                   "remote_sync": N_("Remote, live"), "remote_async": N_("Remote, self-paced")}
 
+ALL = 0
 viewer = context.require(*roles_for("pages/overview.py"))
 tr = context.translator()
 st.title(t("Overview"))
@@ -34,7 +35,7 @@ def _pick_region() -> None:
     picked = (event or {}).get("selection", {}).get("region_pick") or []
     if picked:
         st.session_state["ov_region"] = int(picked[0]["unit_id"])
-        st.session_state["ov_site"] = None
+        st.session_state["ov_site"] = ALL
 
 
 cols = st.columns(4)
@@ -50,18 +51,19 @@ if own_site is not None:
     cols[1].caption(t("Region") + f" — {regions[region_id]}")
     cols[2].caption(t("Site") + f" — {site_names[site_id]}")
 else:
-    region_id = cols[1].selectbox(t("Region"), [None, *regions], key="ov_region",
-                                  format_func=lambda r: t("All regions") if r is None else regions[r])
+    # 0 stands for "all": a widget whose state is None shows an empty placeholder
+    region_id = cols[1].selectbox(t("Region"), [ALL, *regions], key="ov_region",
+                                  format_func=lambda r: t("All regions") if r == ALL else regions[r]) or None
     in_region = units if region_id is None else units[units["region_id"] == region_id]
-    site_ids = [None, *in_region["site_id"].tolist()]
+    site_ids = [ALL, *in_region["site_id"].tolist()]
     if st.session_state.get("ov_site") not in site_ids:
-        st.session_state["ov_site"] = None
+        st.session_state["ov_site"] = ALL
     site_id = cols[2].selectbox(t("Site"), site_ids, key="ov_site",
-                                format_func=lambda s: t("All sites") if s is None else site_names[s])
+                                format_func=lambda s: t("All sites") if s == ALL else site_names[s]) or None
     if site_id is not None:
         region_id = int(units.loc[units["site_id"] == site_id, "region_id"].iloc[0])
-modality = cols[3].selectbox(t("Modality taught"), [None, *MODALITIES], key="ov_modality",
-                             format_func=lambda m: t("All modalities") if m is None else t(MODALITY_NAMES[m]))
+modality = cols[3].selectbox(t("Modality taught"), ["", *MODALITIES], key="ov_modality",
+                             format_func=lambda m: t("All modalities") if not m else t(MODALITY_NAMES[m])) or None
 
 ov = data.overview(campaign_id, modality)
 part = data.participation_table(campaign_id, data.data_version(campaign_id))
@@ -85,7 +87,8 @@ if modality:
 
 st.subheader(t("Participation"))
 pframe = display.participation_display(part, units, tr, "trainer", region_id, site_id)
-st.altair_chart(charts.participation_chart(pframe, t("Site"), t("Trainers"), t("Status")), width="stretch")
+unit_title = t("Region") if region_id is None and site_id is None else t("Site")
+st.altair_chart(charts.participation_chart(pframe, unit_title, t("Trainers"), t("Status")), width="stretch")
 
 c1, c2 = st.columns(2)
 with c1:

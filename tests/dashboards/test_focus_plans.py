@@ -39,7 +39,7 @@ def _progress(**deltas):
     # a hidden area is never proposed even if its (masked) mean were lowest; no real gap
     (_profile(engagement=60, teaching=NAN, assessment=50),
      _gaps([("leadership", NAN, pd.NA, True)]), None,
-     [("assessment", "low_score"), ("engagement", "low_score")]),
+     [("assessment", "low_score"), ("engagement", "next_lowest")]),
     # everything hidden: nothing to propose
     (_profile(engagement=NAN), _gaps([("leadership", NAN, pd.NA, True)]), None, []),
 ])
