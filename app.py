@@ -17,6 +17,9 @@ st.set_page_config(page_title="Relais", page_icon=":material/hub:", layout="wide
 LANG_LABELS = {"fr": "Français", "en": "English"}
 viewer = context.viewer()
 
+# Only the pages this role may open are registered; a page reached by URL also checks
+# the role itself (ui.context.require), because Streamlit runs a deep-linked page
+# without this file on a process's very first run when a pages/ folder exists.
 specs = pages_for(viewer.role if viewer else None)
 sections: dict[str, list] = {}
 for spec in specs:

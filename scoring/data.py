@@ -61,22 +61,24 @@ def load_campaign(engine: Engine, campaign_id: int) -> CampaignData:
             raise LookupError(f"no campaign {campaign_id}")
         tq = questionnaire_of(s, camp.trainer_qv_id)
         oq = questionnaire_of(s, camp.organisation_qv_id)
+        consents = current_consents(s)
+        erased = set(s.execute(select(Person.id).where(Person.erased)).scalars())
+    titems, oitems = tq.items_frame(), oq.items_frame()
+    wanted = set(titems.loc[titems["shared"] | titems["element"].notna(), "item_id"])
+    wanted |= set(titems.loc[titems["tags"].map(lambda t: "sharing" in t), "item_id"])
+    wanted |= set(oitems.loc[oitems["shared"], "item_id"])
+    # Core rows as plain tuples: the ORM and pandas' probing of Row objects cost more
+    # than the query itself on a national campaign.
+    with engine.connect() as s:
         rows = s.execute(
             select(Response.id, Response.person_id, Response.site_id, Site.region_id,
                    Response.role, Response.profile)
             .join(Site, Site.id == Response.site_id, isouter=True)
             .where(Response.campaign_id == campaign_id, Response.status == "submitted")).all()
-        consents = current_consents(s)
-        erased = set(s.execute(select(Person.id).where(Person.erased)).scalars())
-        ids = [r[0] for r in rows]
         score_rows = s.execute(
             select(ResponseScore.response_id, ResponseScore.area, ResponseScore.score)
             .join(Response, Response.id == ResponseScore.response_id)
             .where(Response.campaign_id == campaign_id, Response.status == "submitted")).all()
-        titems, oitems = tq.items_frame(), oq.items_frame()
-        wanted = set(titems.loc[titems["shared"] | titems["element"].notna(), "item_id"])
-        wanted |= set(titems.loc[titems["tags"].map(lambda t: "sharing" in t), "item_id"])
-        wanted |= set(oitems.loc[oitems["shared"], "item_id"])
         answer_rows = s.execute(
             select(Answer.response_id, Answer.item_id, Answer.value, Answer.not_applicable)
             .join(Response, Response.id == Answer.response_id)
@@ -95,13 +97,11 @@ def load_campaign(engine: Engine, campaign_id: int) -> CampaignData:
         "years_practice": float(prof["years_practice"]) if prof.get("years_practice") is not None
         else float("nan"),
     } for rid, pid, site, region, role, prof in rows], columns=list(RESPONDENT_COLUMNS))
-    # plain tuples: pandas probes each SQLAlchemy Row with hasattr, which costs ~1 s at 60k rows
-    scores = pd.DataFrame([tuple(r) for r in score_rows], columns=["response_id", "area", "score"])
+    scores = pd.DataFrame.from_records(list(map(tuple, score_rows)), columns=["response_id", "area", "score"])
     scores["score"] = scores["score"].astype(float)
     scores["level"] = level_of(scores["score"])
-    answers = pd.DataFrame([tuple(r) for r in answer_rows], columns=["response_id", "item_id", "value", "na"])
+    answers = pd.DataFrame.from_records(list(map(tuple, answer_rows)), columns=["response_id", "item_id", "value", "na"])
     answers["value"] = answers["value"].astype(float).where(~answers.pop("na").astype(bool))
-    del ids
     return CampaignData(campaign_id, scores, respondents, answers, titems, oitems, tq, oq)
 
 

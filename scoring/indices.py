@@ -12,17 +12,34 @@ other two, reweighted to 5/7 and 2/7; without an overall score, no index
 
 Top-down index of a site (and of the whole organisation):
 
-    0.6 * managers + 0.4 * trainers' perception
+    combined:       0.6 * managers + 0.4 * trainers' perception
+    trainers_only:  trainers' perception
 
 managers = mean over the site's managers of their element scores for
 leadership, infrastructure and development (support), equally weighted over
 the elements they scored; trainers' perception = mean over the site's
-trainers of their score on the shared items of those three elements.  A site
-with no manager answer gets NaN and reason 'no_manager_answers'; with no
-trainer perception, NaN and 'no_trainer_answers' - nothing is invented.
+trainers of their weighted score on the items of those three elements that
+trainers answer ("Mon organisme" statements; found by the items' ``element``
+column, or ``area`` when a frame has no ``element``).
+
+Privacy policy.  Sites have few managers (often 1-4), fewer than k.  Each
+side goes through the guard on its own (org -> site, with secondary
+suppression), so:
+
+* a scope whose managers' mean is visible (>= k managers, not suppressed)
+  gets the combined index, ``basis='combined'``;
+* otherwise, when its trainers' perception is visible, the index is the
+  trainers' perception alone, ``basis='trainers_only'``, and the managers'
+  count and mean are NaN - never a figure from which one manager's answers
+  could be recovered (reason 'no_manager_answers' with no manager answer,
+  'few_managers' with some, too few or derivable by subtraction);
+* when the trainers' perception is hidden or missing, the scope is hidden:
+  top_down NaN, basis None, reason 'below_threshold' or 'no_trainer_answers'.
+
+Nothing is invented: a missing side is never replaced by a default value.
 
 Site frames are guarded (org -> site): the bottom-up index on its trainers;
-the top-down index on managers and trainers separately, hidden if either is.
+the top-down index as above.
 """
 
 from __future__ import annotations
@@ -91,37 +108,62 @@ def bottom_up_sites(trainers: pd.DataFrame, k: int = DEFAULT_K) -> pd.DataFrame:
     return out.drop(columns="index_name")
 
 
+def _top_down_items(items: pd.DataFrame) -> pd.DataFrame:
+    """item_id, area (= element), weight of the items trainers answer on the top-down elements."""
+    element = items["element"] if "element" in items.columns else items["area"]
+    table = pd.DataFrame({"item_id": items["item_id"], "area": element,
+                          "weight": item_weights(items)})
+    return table[table["area"].isin(TOP_DOWN_ELEMENTS)].reset_index(drop=True)
+
+
 def top_down_sites(
     scores: pd.DataFrame, answers: pd.DataFrame, items: pd.DataFrame, respondents: pd.DataFrame,
     k: int = DEFAULT_K,
 ) -> pd.DataFrame:
-    """Guarded top-down index: scope, site_id, n_managers, managers, n_trainers, trainers, top_down, reason, hidden."""
+    """Guarded top-down index: scope, site_id, n_managers, managers, n_trainers, trainers, top_down, basis, reason, hidden.
+
+    ``items`` is the trainer questionnaire's items frame (see the module
+    docstring for the policy when a site has fewer than k managers).
+    """
     people = respondents[["response_id", "role", "site_id"]]
     mgr = scores[scores["area"].astype(str).isin(TOP_DOWN_ELEMENTS)].merge(people, on="response_id")
-    mgr = mgr[mgr["role"] == "manager"].groupby("response_id").agg(
+    mgr = mgr[(mgr["role"] == "manager") & mgr["score"].notna()].groupby("response_id").agg(
         site_id=("site_id", "first"), value=("score", "mean"))
-    shared = items.loc[items["area"].isin(TOP_DOWN_ELEMENTS), "item_id"].tolist()
-    perception = _person_scores(answers, items, respondents, shared)
+    table = _top_down_items(items)
+    perception = _person_scores(answers, table, respondents, table["item_id"].tolist())
     perception = perception[(perception["role"] == "trainer") & (perception["kind"] == "element")]
     trn = perception.groupby("response_id").agg(site_id=("site_id", "first"), value=("score", "mean"))
     sides = []
     for frame, n_name, mean_name in ((mgr, "n_managers", "managers"), (trn, "n_trainers", "trainers")):
-        sides.append(_org_and_sites(frame, "value", n_name, mean_name))
+        side = _org_and_sites(frame, "value", n_name, mean_name)
+        raw_n = side[n_name].to_numpy(dtype=float)
+        side = guard_tree(side, levels=("site_id",), n_col=n_name, value_cols=[mean_name],
+                          by=["index_name"], k=k)
+        sides.append(side.rename(columns={"hidden": f"_hidden_{mean_name}"}).assign(
+            **{f"_raw_{n_name}": raw_n}))
     out = sides[0].merge(sides[1], on=["site_id", "index_name"], how="outer")
+    raw_m = out["_raw_n_managers"].fillna(0).to_numpy()
+    raw_t = out["_raw_n_trainers"].fillna(0).to_numpy()
+    show_m = ~out["_hidden_managers"].astype("boolean").fillna(True).to_numpy(dtype=bool)
+    show_t = ~out["_hidden_trainers"].astype("boolean").fillna(True).to_numpy(dtype=bool)
     wm, wt = TOP_DOWN_WEIGHTS["managers"], TOP_DOWN_WEIGHTS["trainers"]
-    out["top_down"] = wm * out["managers"] + wt * out["trainers"]
-    reason = np.where(out["managers"].isna(), "no_manager_answers",
-                      np.where(out["trainers"].isna(), "no_trainer_answers", None))
+    combined = show_m & show_t
+    out["top_down"] = np.where(combined, wm * out["managers"] + wt * out["trainers"],
+                               np.where(show_t, out["trainers"], np.nan))
+    out["basis"] = pd.Series(np.where(combined, "combined",
+                                      np.where(show_t, "trainers_only", None)), dtype=object)
+    out["basis"] = out["basis"].where(out["basis"].notna(), None)
+    reason = np.select(
+        [raw_t == 0, ~show_t, combined, raw_m == 0],
+        ["no_trainer_answers", "below_threshold", None, "no_manager_answers"],
+        default="few_managers")
     out["reason"] = pd.Categorical(reason, dtype=REASON_DTYPE)
-    hidden = np.zeros(len(out), dtype=bool)
-    for n_name, mean_name in (("n_managers", "managers"), ("n_trainers", "trainers")):
-        g = guard_tree(out.fillna({n_name: 0}), levels=("site_id",), n_col=n_name,
-                       value_cols=[mean_name], by=["index_name"], k=k)
-        hidden |= g["hidden"].to_numpy()
-    out["hidden"] = hidden
-    for col in ("n_managers", "managers", "n_trainers", "trainers", "top_down"):
-        out[col] = out[col].astype(float).where(~hidden)
+    out["hidden"] = ~show_t
+    out["managers"] = out["managers"].astype(float).where(combined)
+    out["n_managers"] = out["n_managers"].astype(float).where(combined)
+    for col in ("n_trainers", "trainers", "top_down"):
+        out[col] = out[col].astype(float).where(show_t)
     out.insert(0, "scope", np.where(out["site_id"].isna(), "org", "site"))
     cols = ["scope", "site_id", "n_managers", "managers", "n_trainers", "trainers", "top_down",
-            "reason", "hidden"]
+            "basis", "reason", "hidden"]
     return out[cols].sort_values(["scope", "site_id"], na_position="first", ignore_index=True)

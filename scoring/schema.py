@@ -38,6 +38,7 @@ REASONS: dict[str, str] = {
     "no_area_score": N_("No area could be scored"),
     "no_practice_score": N_("No overall practice score"),
     "no_manager_answers": N_("No manager of this site has answered"),
+    "few_managers": N_("Managers' answers withheld for anonymity: trainers' view only"),
     "no_trainer_answers": N_("No trainer of this site has answered the shared items"),
     "below_threshold": N_("Hidden: fewer than {k} respondents"),
 }

@@ -36,6 +36,10 @@ PAGES: tuple[PageSpec, ...] = (
              ":material/location_city:", "site"),
     PageSpec("pages/action_plans.py", N_("Action plans"), N_("Dashboards"), DASHBOARD_ROLES,
              ":material/checklist:", "action-plans"),
+    PageSpec("pages/champions_map.py", N_("Champions map"), N_("Analysis"),
+             frozenset({"lead", "director"}), ":material/scatter_plot:", "champions"),
+    PageSpec("pages/planner.py", N_("Cohort planner"), N_("Training of trainers"),
+             frozenset({"lead", "director"}), ":material/calendar_month:", "planner"),
 )
 
 # Which role may download which export (checked before offering each download).

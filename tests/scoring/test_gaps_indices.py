@@ -7,6 +7,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scoring.aggregate import slice_aggregates, trainer_aggregates
 from scoring.gaps import perception_gaps, welch_interval
@@ -96,11 +98,86 @@ def test_bottom_up_index_weights():
     assert out.sort_values("response_id")["index"].tolist() == [60.0, 40.0]
 
 
-def test_top_down_says_when_managers_are_missing():
+def test_top_down_without_managers_is_trainers_view_only():
     answers, items, respondents = _gap_case([], [1, 2, 3, 2, 1])
     scores = score_responses(answers.iloc[:0], items)
     out = top_down_sites(scores, answers, items, respondents, k=5)
-    assert (out["reason"] == "no_manager_answers").all() and out["top_down"].isna().all()
+    assert (out["reason"] == "no_manager_answers").all()
+    assert (out["basis"] == "trainers_only").all()
+    assert out["top_down"].tolist() == [45.0, 45.0] and out["managers"].isna().all()
+
+
+def _top_down_case(sites: dict[str, tuple[list[int], list[int]]]):
+    """Managers' stored element scores and trainers' answers to O-LEA-1 (element leadership).
+
+    The trainer items frame has area None and element set, as the trainer questionnaire's
+    'Mon organisme' statements do.
+    """
+    rows, answers, scores = [], [], []
+    rid = 0
+    for site, (mgr, trn) in sites.items():
+        for score in mgr:
+            rows.append((rid, "manager", site))
+            scores += [(rid, "leadership", float(score)), (rid, "infrastructure", float(score))]
+            rid += 1
+        for value in trn:
+            rows.append((rid, "trainer", site))
+            answers.append((rid, "O-LEA-1", float(value)))
+            rid += 1
+    respondents = pd.DataFrame(rows, columns=["response_id", "role", "site_id"])
+    answers = pd.DataFrame(answers, columns=["response_id", "item_id", "value"])
+    scores = pd.DataFrame(scores, columns=["response_id", "area", "score"])
+    items = pd.DataFrame({"item_id": ["O-LEA-1", "E-1"], "area": [None, "engagement"],
+                          "element": ["leadership", None], "weight": [1.0, 1.0]})
+    return scores, answers, items, respondents
+
+
+def test_top_down_uses_the_element_of_trainers_organisation_items():
+    # A: 6 managers at 80, 6 trainers answering 2 (50); B: 2 managers, 5 trainers answering 4;
+    # C: 5 managers, suppressed so that org - A - C never gives B's two managers
+    case = _top_down_case({"A": ([80] * 6, [2] * 6), "B": ([20, 40], [4] * 5),
+                           "C": ([70] * 5, [3] * 5)})
+    out = top_down_sites(*case, k=5).set_index("site_id")
+    a, b, c = out.loc["A"], out.loc["B"], out.loc["C"]
+    assert (c["basis"], c["reason"], c["top_down"]) == ("trainers_only", "few_managers", 75.0)
+    assert (a["basis"], a["managers"], a["trainers"]) == ("combined", 80.0, 50.0)
+    assert a["top_down"] == pytest.approx(0.6 * 80 + 0.4 * 50)
+    # B has 2 managers: trainers' view alone, managers' figures never shown
+    assert (b["basis"], b["reason"], b["top_down"]) == ("trainers_only", "few_managers", 100.0)
+    assert math.isnan(b["managers"]) and math.isnan(b["n_managers"])
+
+
+def test_top_down_managers_suppressed_when_org_minus_site_would_reveal_them():
+    # A has 5 managers, B 2: org (7) minus A (5) would give B's 2 managers -> A's managers hidden too
+    case = _top_down_case({"A": ([80] * 5, [2] * 6), "B": ([20, 40], [4] * 5)})
+    out = top_down_sites(*case, k=5)
+    org = out[out["scope"] == "org"].iloc[0]
+    assert org["n_managers"] == 7 and org["basis"] == "combined"
+    sites = out[out["scope"] == "site"].set_index("site_id")
+    # with A visible and the org visible, B's two managers would be 7*m_org - 5*m_A:
+    assert sites.loc["A", "basis"] == "trainers_only" and math.isnan(sites.loc["A", "managers"])
+
+
+def test_top_down_hidden_when_trainers_are_too_few():
+    case = _top_down_case({"A": ([80] * 5, [2] * 6), "B": ([80] * 5, [4] * 3)})
+    out = top_down_sites(*case, k=5).set_index("site_id")
+    assert bool(out.loc["B", "hidden"]) and math.isnan(out.loc["B", "top_down"])
+    assert out.loc["B", "reason"] == "below_threshold" and out.loc["B", "basis"] is None
+    # A is then suppressed too (org minus A would be B's 3 trainers)
+    assert bool(out.loc["A", "hidden"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 7), st.integers(0, 9)), min_size=1, max_size=5),
+       st.integers(3, 6))
+def test_top_down_never_shows_managers_under_k(sizes, k):
+    case = _top_down_case({f"S{i}": ([60 + i] * m, [i % 5] * t) for i, (m, t) in enumerate(sizes)})
+    out = top_down_sites(*case, k=k)
+    shown = out[out["managers"].notna()]
+    assert (shown["n_managers"] >= k).all() and (shown["basis"] == "combined").all()
+    only = out[out["basis"] == "trainers_only"]
+    assert (only["top_down"] == only["trainers"]).all() and only["managers"].isna().all()
+    assert (out[out["top_down"].notna()]["n_trainers"] >= k).all()
 
 
 def test_progress_pairs_people_on_common_items():

@@ -61,3 +61,19 @@ def test_language_switch_is_remembered_for_the_person(demo_url):
     at.selectbox(key="lang_choice").set_value("fr").run()
     assert "Bienvenue" in texts(at)
     assert get_person(make_engine(demo_url), at.session_state["viewer"].person_id).language == "fr"
+
+
+def test_a_failing_page_shows_a_friendly_message_not_a_trace(demo_url, monkeypatch, caplog):
+    # Through app.py's default page: AppTest.switch_page runs a page script without
+    # app.py (Streamlit's legacy pages/ mode), which is why every page guards itself.
+    from storage import queries
+
+    def broken(_engine):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(queries, "demo_people", broken)
+    at = start(demo_url)
+    assert not at.exception
+    assert "Un problème est survenu de notre côté" in texts(at)
+    assert "disk on fire" not in texts(at)
+    assert "disk on fire" in caplog.text, "the detail goes to the server log"

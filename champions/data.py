@@ -1,0 +1,106 @@
+"""The frames the champions map needs for one campaign, read once and guarded.
+
+``site_positions`` columns: site_id (int), site, region_id, region,
+n_trainers, bottom_up, top_down, basis ('combined' | 'trainers_only' |
+None), reason, hidden (bool: no position, fewer than k or suppressed).
+Counts and indices are NaN where hidden.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from champions.rules import trainers_frame
+from scoring.anonymity import DEFAULT_K
+from scoring.data import load_campaign
+from scoring.indices import bottom_up_sites, bottom_up_trainers, top_down_sites
+from storage.db import read_session
+from storage.models import Campaign, Consent, Person, Region, Response, Site
+
+
+@dataclass(frozen=True)
+class ChampionsData:
+    """One campaign as the champions map sees it."""
+
+    campaign_id: int
+    sites: pd.DataFrame  # see module docstring
+    trainers: pd.DataFrame  # champions.rules.trainers_frame
+    area_names: dict[str, dict[str, str]]  # area id -> {lang: name}
+    k: int
+
+
+def _int_ids(values: pd.Series) -> pd.Series:
+    return pd.to_numeric(values, errors="coerce").astype("Int64")
+
+
+def site_table(engine: Engine) -> pd.DataFrame:
+    """Every site with its region: site_id, site, region_id, region."""
+    with read_session(engine) as s:
+        rows = s.execute(select(Site.id, Site.name, Region.id, Region.name)
+                         .join(Region, Region.id == Site.region_id).order_by(Site.name)).all()
+    frame = pd.DataFrame(rows, columns=["site_id", "site", "region_id", "region"])
+    frame["site_id"] = _int_ids(frame["site_id"])
+    return frame
+
+
+def site_positions(data, sites: pd.DataFrame, k: int = DEFAULT_K) -> pd.DataFrame:  # noqa: ANN001
+    """Guarded bottom-up and top-down index per site of a CampaignData (module docstring)."""
+    bt = bottom_up_trainers(data.scores, data.answers, data.trainer_items, data.respondents)
+    bu = bottom_up_sites(bt, k=k)
+    td = top_down_sites(data.scores, data.answers, data.trainer_items, data.respondents, k=k)
+    bu = bu[bu["scope"] == "site"].assign(site_id=lambda f: _int_ids(f["site_id"]))
+    td = td[td["scope"] == "site"].assign(site_id=lambda f: _int_ids(f["site_id"]))
+    out = sites.merge(bu[["site_id", "n_trainers", "bottom_up", "hidden"]], on="site_id", how="left")
+    out = out.merge(td[["site_id", "top_down", "basis", "reason", "hidden"]]
+                    .rename(columns={"hidden": "_td_hidden"}), on="site_id", how="left")
+    hidden = (out["hidden"].astype("boolean").fillna(True)
+              | out.pop("_td_hidden").astype("boolean").fillna(True)).to_numpy(dtype=bool)
+    out["hidden"] = hidden
+    for col in ("n_trainers", "bottom_up", "top_down"):
+        out[col] = out[col].astype(float).where(~hidden)
+    out["basis"] = out["basis"].where(~hidden & out["basis"].notna(), None).astype(object)
+    return out
+
+
+def load(engine: Engine, campaign_id: int, k: int = DEFAULT_K) -> ChampionsData:
+    """Read and guard one campaign for the champions map."""
+    data = load_campaign(engine, campaign_id)
+    sites = site_positions(data, site_table(engine), k=k)
+    trainers = trainers_frame(data.scores, data.respondents)
+    trainers["site_id"] = _int_ids(trainers["site_id"])
+    names = {a.id: {lg: a.name.get(lg) for lg in ("fr", "en")}
+             for a in data.trainer_questionnaire.areas}
+    return ChampionsData(campaign_id, sites, trainers, names, k)
+
+
+def campaigns(engine: Engine) -> list[tuple[int, str]]:
+    """(id, name) of campaigns, newest first."""
+    with read_session(engine) as s:
+        return [(i, n) for i, n in s.execute(
+            select(Campaign.id, Campaign.name).order_by(Campaign.starts_on.desc(), Campaign.id.desc()))]
+
+
+def data_version(engine: Engine, campaign_id: int) -> tuple:
+    """A cheap fingerprint that changes when answers, consents or people change."""
+    with read_session(engine) as s:
+        resp = s.execute(select(func.count(Response.id), func.max(Response.updated_at))
+                         .where(Response.campaign_id == campaign_id)).one()
+        consent = s.execute(select(func.count(Consent.id), func.max(Consent.id))).one()
+        people = s.execute(select(func.count(Person.id), func.max(Person.updated_at))).one()
+    return (tuple(map(str, resp)), tuple(map(str, consent)), tuple(map(str, people)))
+
+
+def names_of(engine: Engine, person_ids: list[int]) -> pd.DataFrame:
+    """person_id, name, email of the given people (call only with consenting people)."""
+    ids = sorted({int(p) for p in person_ids if p is not None and not pd.isna(p)})
+    with read_session(engine) as s:
+        rows = s.execute(select(Person.id, Person.first_name, Person.last_name, Person.email)
+                         .where(Person.id.in_(ids), ~Person.erased)).all() if ids else []
+    frame = pd.DataFrame(rows, columns=["person_id", "first_name", "last_name", "email"])
+    frame["name"] = (frame["first_name"] + " " + frame["last_name"]).astype(object)
+    return frame[["person_id", "name", "email"]]
+

@@ -1,0 +1,92 @@
+"""Drafts round-trip through the database; publishing re-checks every rule."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from planning.editing import move_learner
+from planning.instances import generate
+from planning.rules import check_plan
+from planning.solve import solve
+from planning.store import (
+    DRAFT, PUBLISHED, PublishRefused, list_plans, load, publish, save_draft, update_draft,
+)
+from storage.db import read_session
+from storage.models import AuditLog
+from i18n import RelaisError
+
+
+@pytest.fixture(scope="module")
+def solved():
+    inst = generate("tiny", seed=3)
+    plan = solve(inst)
+    assert len(plan.cohorts) >= 2 and not check_plan(inst, plan)
+    return inst, plan
+
+
+def test_draft_round_trip_is_exact(engine, solved):
+    inst, plan = solved
+    pid = save_draft(engine, "  Rentrée 2026 ", plan, inst, campaign_id=None)
+    got = load(engine, pid)
+    assert (got.name, got.status, got.published_at) == ("Rentrée 2026", DRAFT, None)
+    assert got.plan == plan
+    assert got.instance == inst
+    assert got.created_at.tzinfo is not None
+    assert list_plans(engine)[0][:3] == (pid, "Rentrée 2026", DRAFT)
+
+
+def _broken(plan):
+    """Move a member of the first cohort into the second (breaks a rule or two)."""
+    c0 = plan.cohorts[0]
+    return move_learner(plan, c0.members[0], 0, 1)
+
+
+def test_publish_refuses_a_plan_with_violations_and_changes_nothing(engine, solved):
+    inst, plan = solved
+    bad = _broken(plan)
+    expected = check_plan(inst, bad)
+    assert expected
+    pid = save_draft(engine, "edited", bad, inst, campaign_id=None)
+    with pytest.raises(PublishRefused) as err:
+        publish(engine, pid)
+    assert err.value.violations == expected
+    assert "ne peut pas être publié" in err.value.render("fr")
+    assert load(engine, pid).status == DRAFT
+
+
+def test_fixed_draft_publishes_and_is_then_frozen(engine, solved):
+    inst, plan = solved
+    pid = save_draft(engine, "to fix", _broken(plan), inst, campaign_id=7)
+    update_draft(engine, pid, plan, inst)
+    publish(engine, pid)
+    got = load(engine, pid)
+    assert (got.status, got.campaign_id) == (PUBLISHED, 7)
+    assert got.published_at is not None and got.plan == plan
+    with pytest.raises(RelaisError):
+        update_draft(engine, pid, _broken(plan), inst)
+    assert load(engine, pid).plan == plan
+    with read_session(engine) as s:
+        actions = [a.action for a in s.exec(select(AuditLog).order_by(AuditLog.id))]
+    assert actions == ["cohort_plan.save", "cohort_plan.update", "cohort_plan.publish"]
+
+
+def test_publish_checks_against_the_instance_of_today(engine, solved):
+    """A relay who withdrew consent since the draft blocks publication."""
+    from dataclasses import replace
+
+    inst, plan = solved
+    pid = save_draft(engine, "ok then", plan, inst, campaign_id=None)
+    gone = plan.cohorts[0].relay_id
+    today = replace(inst, relays=tuple(r for r in inst.relays if r.person_id != gone))
+    with pytest.raises(PublishRefused) as err:
+        publish(engine, pid, instance=today)
+    assert {v.kind for v in err.value.violations} == {"unknown_relay"}
+
+
+@pytest.mark.parametrize("name", ["", "   "])
+def test_a_draft_needs_a_name(engine, solved, name):
+    inst, plan = solved
+    with pytest.raises(RelaisError):
+        save_draft(engine, name, plan, inst, campaign_id=None)
+    assert list_plans(engine) == []
