@@ -12,7 +12,7 @@ from i18n import N_
 from reports.pdf import Report
 from ui import context, data
 from ui.context import t
-from ui.dashboards import campaign_picker, downloads, gap_notes
+from ui.dashboards import campaign_picker, chart, downloads, gap_notes
 from ui.navigation import roles_for
 
 MODALITY_NAMES = {"face_to_face": N_("Face to face"), "hybrid": N_("Blended"),
@@ -65,8 +65,11 @@ else:
 modality = cols[3].selectbox(t("Modality taught"), ["", *MODALITIES], key="ov_modality",
                              format_func=lambda m: t("All modalities") if not m else t(MODALITY_NAMES[m])) or None
 
-ov = data.overview(campaign_id, modality)
-part = data.participation_table(campaign_id, data.data_version(campaign_id))
+version = data.data_version(campaign_id)
+ov = data.overview(campaign_id, modality, version=version)
+part = data.participation_table(campaign_id, version)
+# everything a chart on this page depends on (the overview is cached on the same version)
+key = (campaign_id, modality, region_id, site_id, context.lang(), version)
 k = ov.k
 head = headline(ov, region_id, site_id)
 scope_part = part.merge(units[["site_id", "region_id"]], on="site_id")
@@ -88,7 +91,7 @@ if modality:
 st.subheader(t("Participation"))
 pframe = display.participation_display(part, units, tr, "trainer", region_id, site_id)
 unit_title = t("Region") if region_id is None and site_id is None else t("Site")
-st.altair_chart(charts.participation_chart(pframe, unit_title, t("Trainers"), t("Status")), width="stretch")
+chart("participation", key, lambda: charts.participation_chart(pframe, unit_title, t("Trainers"), t("Status")))
 
 c1, c2 = st.columns(2)
 with c1:
@@ -97,7 +100,7 @@ with c1:
     if levels["hidden"].all():
         st.info(display.hidden_label(tr, k))
     else:
-        st.altair_chart(charts.levels_chart(levels, t("Level"), t("Trainers")), width="stretch")
+        chart("levels", key, lambda: charts.levels_chart(levels, t("Level"), t("Trainers")))
 with c2:
     st.subheader(t("Progress since the previous campaign"))
     names = (t("Previous campaign"), t("This campaign"))
@@ -107,21 +110,20 @@ with c2:
     elif prog["mean"].isna().all():
         st.info(display.hidden_label(tr, k))
     else:
-        st.altair_chart(charts.progress_chart(prog, t("Area"), t("Score (0-100)"), t("Campaign")),
-                        width="stretch")
+        chart("progress", key, lambda: charts.progress_chart(prog, t("Area"), t("Score (0-100)"), t("Campaign")))
 
 if own_site is None:
     st.subheader(t("Maturity by region"))
     st.caption(t("Click a region to narrow the page to its sites."))
     rmap = display.heatmap_display(ov, units, tr, "region")
-    st.altair_chart(charts.heatmap_chart(rmap, t("Region"), t("Area"), t("Score (0-100)"), "region_pick"),
-                    width="stretch", key="ov_region_map", on_select=_pick_region,
-                    selection_mode="region_pick")
+    chart("regions", key[:2] + key[4:], lambda: charts.heatmap_chart(rmap, t("Region"), t("Area"), t("Score (0-100)"),
+                                                                   "region_pick"),
+          key="ov_region_map", on_select=_pick_region, selection_mode="region_pick")
 st.subheader(t("Maturity by site"))
 smap = display.heatmap_display(ov, units, tr, "site", region_id)
 if site_id is not None:
     smap = smap[smap["unit_id"] == site_id]
-st.altair_chart(charts.heatmap_chart(smap, t("Site"), t("Area"), t("Score (0-100)")), width="stretch")
+chart("sites", key, lambda: charts.heatmap_chart(smap, t("Site"), t("Area"), t("Score (0-100)")))
 st.caption(t("Grey cells: {hidden}.", hidden=display.hidden_label(tr, k)))
 
 st.subheader(t("How managers and trainers each see the organisation"))
@@ -129,8 +131,7 @@ gaps = display.gap_display(ov, tr, site_id)
 if gaps["hidden"].all():
     st.info(display.hidden_label(tr, k))
 else:
-    st.altair_chart(charts.gap_chart(gaps, t("Element"), t("Managers minus trainers (points)"), t("Gap")),
-                    width="stretch")
+    chart("gaps", key, lambda: charts.gap_chart(gaps, t("Element"), t("Managers minus trainers (points)"), t("Gap")))
 gap_notes(gaps, k)
 
 scope_title = site_names.get(site_id) or regions.get(region_id) or t("Organisation")

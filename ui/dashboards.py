@@ -18,6 +18,20 @@ from ui.navigation import can_export
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+@st.cache_data(ttl=data.TTL, show_spinner=False, max_entries=256)
+def _spec(name: str, key: tuple, _build: Callable[[], object]) -> dict:
+    """A chart's Vega-Lite spec, built (and validated by Altair) once per name and key."""
+    return _build().to_dict()
+
+
+def chart(name: str, depends: tuple, build: Callable[[], object], **kwargs: object) -> object:
+    """Draw an Altair chart from its cached spec; depends must hold everything the chart shows.
+
+    Warm reruns then skip building and validating the chart, the largest part of a rerun.
+    """
+    return st.vega_lite_chart(_spec(name, depends, build), width="stretch", **kwargs)
+
+
 def campaign_picker(key: str) -> int | None:
     """Selectbox of campaigns (newest first); None when there is none."""
     table = data.campaign_table()

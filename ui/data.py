@@ -61,7 +61,8 @@ def _overview(campaign_id: int, previous_id: int | None, modality: str | None, l
     return ov_mod.build_overview(cur, prev, k=k, modality=modality, lang=lang)
 
 
-def overview(campaign_id: int, modality: str | None = None, k: int = DEFAULT_K) -> ov_mod.Overview:
+def overview(campaign_id: int, modality: str | None = None, k: int = DEFAULT_K,
+             version: tuple | None = None) -> ov_mod.Overview:
     """The guarded overview of a campaign (compared with the one before it), cached.
 
     cache_resource, not cache_data: the frames are read-only here and copying
@@ -69,5 +70,5 @@ def overview(campaign_id: int, modality: str | None = None, k: int = DEFAULT_K) 
     """
     table = campaign_table()
     prev = previous_campaign(table, campaign_id)
-    return _overview(campaign_id, prev, modality, context.lang(), k, data_version(campaign_id),
+    return _overview(campaign_id, prev, modality, context.lang(), k, version or data_version(campaign_id),
                      data_version(prev) if prev is not None else None)

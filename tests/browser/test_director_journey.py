@@ -68,7 +68,7 @@ def test_director_filters_opens_site_plans_and_exports(app_url, page):
     page.wait_for_timeout(1500)
     _save_screenshot(page, "site")
 
-    wb = openpyxl.load_workbook(io.BytesIO(_download(page, "Télécharger en XLSX")))
+    wb = openpyxl.load_workbook(io.BytesIO(_download(page, "Télécharger le XLSX")))
     assert wb.sheetnames[:3] == ["Profil", "Participation", "Écarts de perception"]
     profile = [[c for c in row] for row in wb["Profil"].iter_rows(values_only=True)]
     assert profile[0] == ["Domaine", "Ce site", "Région", "Organisation"]
