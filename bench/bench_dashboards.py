@@ -6,12 +6,14 @@ Prints ``name: value unit`` lines:
   guarded area scores (load_campaign + trainer and organisation aggregates),
   median of 5;
 - dashboards.overview.cold: first AppTest run of pages/overview.py as the
-  director in a fresh process (imports, database read, build, charts), median
-  over 3 fresh processes;
+  director in a fresh process that has imported what app.py imports at
+  start (Streamlit, pandas, storage, ui.context) - so the page's own imports
+  (Altair, SciPy, dashboards), the database read, the build and the charts
+  count - median over 3 fresh processes;
 - dashboards.overview.warm: later runs in the same process, cache warm, median of 5;
 - dashboards.app_peak_memory: peak resident memory of those processes (max).
 
-The large demo is generated once per run in a temporary folder.
+The large demo is bench.common's (built once, kept in var/bench).
 """
 
 from __future__ import annotations
@@ -21,17 +23,19 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import large_demo_url  # noqa: E402
+
 CHILD = r"""
 import json, os, resource, statistics, sys, time
 sys.path.insert(0, os.environ["RELAIS_ROOT"])
 from streamlit.testing.v1 import AppTest
+import pandas, sqlmodel, i18n, storage.queries, ui.context, ui.navigation  # what app.py loads at start
 from tests.ui.apptest import demo_viewer
 viewer = demo_viewer(os.environ["DATABASE_URL"], "director")
 script = os.path.join(os.environ["RELAIS_ROOT"], "pages", "overview.py")
@@ -53,14 +57,6 @@ print(json.dumps({"cold": cold, "warm": statistics.median(warm), "peak_mb": peak
 """
 
 
-def build_large(folder: Path) -> str:
-    url = f"sqlite:///{folder / 'relais.db'}"
-    env = {**os.environ, "DATABASE_URL": url, "RELAIS_DATA_DIR": str(folder)}
-    subprocess.run([sys.executable, "manage.py", "demo", "--size", "large"], cwd=ROOT, env=env,
-                   check=True, stdout=subprocess.DEVNULL)
-    return url
-
-
 def db_to_scores(url: str) -> float:
     from scoring.aggregate import organisation_aggregates, trainer_aggregates
     from scoring.data import campaign_ids, load_campaign
@@ -80,18 +76,17 @@ def db_to_scores(url: str) -> float:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory(prefix="relais-bench-") as tmp:
-        url = build_large(Path(tmp))
-        print(f"dashboards.db_to_site_region_scores: {db_to_scores(url):.2f} s", flush=True)
-        env = {**os.environ, "DATABASE_URL": url, "RELAIS_ROOT": str(ROOT), "RELAIS_DEMO": "1"}
-        runs = []
-        for _ in range(3):
-            out = subprocess.run([sys.executable, "-c", CHILD], cwd=ROOT, env=env, check=True,
-                                 capture_output=True, text=True).stdout
-            runs.append(json.loads(out.strip().splitlines()[-1]))
-        print(f"dashboards.overview.cold: {statistics.median(r['cold'] for r in runs):.2f} s")
-        print(f"dashboards.overview.warm: {statistics.median(r['warm'] for r in runs):.2f} s")
-        print(f"dashboards.app_peak_memory: {max(r['peak_mb'] for r in runs):.0f} MB")
+    url = large_demo_url()
+    print(f"dashboards.db_to_site_region_scores: {db_to_scores(url):.2f} s", flush=True)
+    env = {**os.environ, "DATABASE_URL": url, "RELAIS_ROOT": str(ROOT), "RELAIS_DEMO": "1"}
+    runs = []
+    for _ in range(3):
+        out = subprocess.run([sys.executable, "-c", CHILD], cwd=ROOT, env=env, check=True,
+                             capture_output=True, text=True).stdout
+        runs.append(json.loads(out.strip().splitlines()[-1]))
+    print(f"dashboards.overview.cold: {statistics.median(r['cold'] for r in runs):.2f} s")
+    print(f"dashboards.overview.warm: {statistics.median(r['warm'] for r in runs):.2f} s")
+    print(f"dashboards.app_peak_memory: {max(r['peak_mb'] for r in runs):.0f} MB")
 
 
 if __name__ == "__main__":

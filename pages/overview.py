@@ -128,6 +128,9 @@ st.caption(t("Grey cells: {hidden}.", hidden=display.hidden_label(tr, k)))
 
 st.subheader(t("How managers and trainers each see the organisation"))
 gaps = display.gap_display(ov, tr, site_id)
+if region_id is not None and site_id is None:
+    st.caption(t("Gaps are measured for the whole organisation or for one site, not per region: "
+                 "below, the organisation's."))
 if gaps["hidden"].all():
     st.info(display.hidden_label(tr, k))
 else:

@@ -81,3 +81,29 @@ def test_director_filters_opens_site_plans_and_exports(app_url, page):
     assert len(pdf.pages) >= 3
     assert "Rennes (Bretagne)" in text and ACTION in text
     assert "Plan d’action" in text and "Camille Martin" in text
+
+
+def test_clicking_a_region_narrows_the_overview_to_its_sites(app_url, page):
+    page.set_viewport_size({"width": 1400, "height": 2300})
+    page.goto(app_url)
+    wait_idle(page)
+    page.get_by_role("button", name="Directeur·rice de la formation").click()
+    page.get_by_text("Bienvenue").first.wait_for()
+    page.get_by_role("link", name="Vue d’ensemble").click()
+    page.get_by_text("Cliquez sur une région").first.wait_for()
+    wait_idle(page)
+    page.wait_for_timeout(1500)
+    region_map = page.locator('[data-testid="stVegaLiteChart"]').nth(3)  # after participation, levels, progress
+    box = region_map.bounding_box()
+    # the first row (regions sorted by name: Auvergne-Rhône-Alpes) starts at the top of the chart
+    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + 12)
+    wait_idle(page)
+    for _ in range(20):  # the click reruns the page; poll the site list until it narrows
+        site_box = page.get_by_label("Site", exact=True)
+        site_box.click()
+        options = [o.inner_text() for o in page.get_by_role("option").all()]
+        page.keyboard.press("Escape")
+        if "Rennes" not in options:
+            break
+        page.wait_for_timeout(500)
+    assert options[0] == "Tous les sites" and "Lyon" in options and "Rennes" not in options
