@@ -13,6 +13,7 @@ from i18n import RelaisError
 from ui import champions_charts as charts
 from ui import champions_data, context
 from ui.context import require, t
+from ui.exports import audited
 from ui.navigation import roles_for
 
 viewer = require(*roles_for("pages/champions_map.py"))
@@ -228,10 +229,12 @@ if is_lead:
 
     e1, e2 = st.columns(2)
     e1.download_button(t("Export the consenting relay trainers (CSV)"),
-                       lambda: export.to_csv(_table()), "relais-champions.csv", "text/csv",
+                       audited("champions_csv", lambda: export.to_csv(_table()), {"format": "csv"}),
+                       "relais-champions.csv", "text/csv",
                        key="ch_csv")
     e2.download_button(t("Export the consenting relay trainers (XLSX)"),
-                       lambda: export.to_xlsx(_table()), "relais-champions.xlsx",
+                       audited("champions_csv", lambda: export.to_xlsx(_table()),
+                               {"format": "xlsx"}), "relais-champions.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key="ch_xlsx")
 else:

@@ -23,6 +23,7 @@ from scoring.levels import LEVEL_CODES
 from storage import queries
 from ui import context
 from ui.context import t
+from ui.exports import allowed, audited
 from ui.navigation import roles_for
 
 viewer = context.require(*roles_for("pages/planner.py"))
@@ -67,16 +68,24 @@ def downloads(instance, plan, names, tables, key: str) -> None:  # noqa: ANN001
     """XLSX, CSV and one ICS per relay."""
     st.subheader(t("Exports"))
     c1, c2, c3 = st.columns(3)
-    c1.download_button(t("Download XLSX"), export.to_xlsx(tables, tr), "plan-cohortes.xlsx",
+    if not allowed("cohorts_xlsx"):
+        return
+    c1.download_button(t("Download XLSX"),
+                       audited("cohorts_xlsx", lambda: export.to_xlsx(tables, tr), {"format": "xlsx"}),
+                       "plan-cohortes.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"{key}_xlsx")
-    c2.download_button(t("Download CSV (members)"), export.to_csv(tables.members),
+    c2.download_button(t("Download CSV (members)"),
+                       audited("cohorts_xlsx", lambda: export.to_csv(tables.members), {"format": "csv"}),
                        "plan-membres.csv", "text/csv", key=f"{key}_csv")
     leading = sorted({c.relay_id for c in plan.cohorts}, key=names.person)
     if leading:
         who = c3.selectbox(t("Calendar of relay"), leading, format_func=names.person,
                            key=f"{key}_ics_relay")
-        c3.download_button(t("Download ICS"), export.relay_calendar(instance, plan, who, names, tr),
+        c3.download_button(t("Download ICS"),
+                           audited("cohorts_ics",
+                                   lambda: export.relay_calendar(instance, plan, who, names, tr),
+                                   {"relay": who}),
                            f"cohortes-relais-{who}.ics", "text/calendar", key=f"{key}_ics")
 
 

@@ -52,7 +52,9 @@ def group_stats(data: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
     grouped = data.groupby(keys, sort=True, observed=True, dropna=True)
     stats = grouped["score"].agg(n="count", mean="mean")
     counts = (
-        data.groupby([*keys, "level"], sort=True, observed=False, dropna=True).size()
+        # observed=True: observed=False would build the product of every key's values
+        # (regions x sites x areas x levels); missing levels are added by the reindex below
+        data.groupby([*keys, "level"], sort=True, observed=True, dropna=True).size()
         .unstack("level", fill_value=0).reindex(columns=list(LEVEL_CODES), fill_value=0)
     )
     counts.columns = list(LEVEL_COUNT_COLS)

@@ -80,6 +80,19 @@ def site_progress(
     """Guarded progress per org / region / site and area (columns in the module docstring)."""
     persons = paired_progress(answers, items, respondents, campaign_from, campaign_to,
                               common_items, area_weights, role, min_share)
+    return tree_progress(persons, respondents, campaign_from, role, k)
+
+
+def tree_progress(
+    persons: pd.DataFrame, respondents: pd.DataFrame, campaign_from: object,
+    role: str = "trainer", k: int = DEFAULT_K,
+) -> pd.DataFrame:
+    """Guarded progress tree from per-person rows shaped like :func:`paired_progress`'s output.
+
+    Lets a caller that already holds comparable per-person scores (e.g. stored
+    area scores of two campaigns on the same questionnaire version) get the
+    same guarded figures as :func:`site_progress`.
+    """
     from_units = respondents[respondents["campaign_id"].eq(campaign_from) & respondents["role"].eq(role)]
     from_units = from_units.set_index("person_id")[["region_id", "site_id"]]
     by_from = persons.drop(columns=["region_id", "site_id"]).merge(

@@ -8,6 +8,8 @@ from i18n import N_
 
 ALL_ROLES = frozenset({"trainer", "manager", "director", "lead", "admin"})
 STAFF = frozenset({"manager", "director", "lead", "admin"})
+# Dashboards: the director (and admin) see every site, a manager their own site only.
+DASHBOARD_ROLES = frozenset({"director", "manager", "admin"})
 
 
 @dataclass(frozen=True)
@@ -46,12 +48,17 @@ PAGES: tuple[PageSpec, ...] = (
              ":material/insights:", "my_result", visitor=True),
     PageSpec("pages/admin_campaign.py", N_("Campaign follow-up"), N_("Administration"),
              frozenset({"admin"}), ":material/mark_email_unread:", "campaign_follow_up"),
+    PageSpec("pages/overview.py", N_("Overview"), N_("Dashboards"), DASHBOARD_ROLES,
+             ":material/dashboard:", "overview"),
+    PageSpec("pages/site.py", N_("Site profile"), N_("Dashboards"), DASHBOARD_ROLES,
+             ":material/location_city:", "site"),
+    PageSpec("pages/action_plans.py", N_("Action plans"), N_("Dashboards"), DASHBOARD_ROLES,
+             ":material/checklist:", "action-plans"),
     PageSpec("pages/champions_map.py", N_("Champions map"), N_("Analysis"),
              frozenset({"lead", "director"}), ":material/scatter_plot:", "champions"),
     PageSpec("pages/planner.py", N_("Cohort planner"), N_("Training of trainers"),
              frozenset({"lead", "director"}), ":material/calendar_month:", "planner"),
 )
-
 
 def pages_for(role: str | None) -> list[PageSpec]:
     """Pages a role may open; a visitor sees Home, Sign in and the personal-link pages."""

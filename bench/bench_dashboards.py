@@ -1,0 +1,93 @@
+"""Benchmark: the director's overview on the large demo (4,000+ trainers, 400 managers, two campaigns).
+
+Prints ``name: value unit`` lines:
+
+- dashboards.db_to_site_region_scores: database -> every site's and region's
+  guarded area scores (load_campaign + trainer and organisation aggregates),
+  median of 5;
+- dashboards.overview.cold: first AppTest run of pages/overview.py as the
+  director in a fresh process that has imported what app.py imports at
+  start (Streamlit, pandas, storage, ui.context) - so the page's own imports
+  (Altair, SciPy, dashboards), the database read, the build and the charts
+  count - median over 3 fresh processes;
+- dashboards.overview.warm: later runs in the same process, cache warm, median of 5;
+- dashboards.app_peak_memory: peak resident memory of those processes (max).
+
+The large demo is bench.common's (built once, kept in var/bench).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import large_demo_url  # noqa: E402
+
+CHILD = r"""
+import json, os, resource, statistics, sys, time
+sys.path.insert(0, os.environ["RELAIS_ROOT"])
+from streamlit.testing.v1 import AppTest
+import pandas, sqlmodel, i18n, storage.queries, ui.context, ui.navigation  # what app.py loads at start
+from tests.ui.apptest import demo_viewer
+viewer = demo_viewer(os.environ["DATABASE_URL"], "director")
+script = os.path.join(os.environ["RELAIS_ROOT"], "pages", "overview.py")
+
+def once():
+    at = AppTest.from_file(script, default_timeout=120)
+    at.session_state["viewer"] = viewer
+    at.session_state["lang"] = "fr"
+    start = time.perf_counter()
+    at.run()
+    took = time.perf_counter() - start
+    assert not at.exception, at.exception
+    return took
+
+cold = once()
+warm = [once() for _ in range(5)]
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"cold": cold, "warm": statistics.median(warm), "peak_mb": peak}))
+"""
+
+
+def db_to_scores(url: str) -> float:
+    from scoring.aggregate import organisation_aggregates, trainer_aggregates
+    from scoring.data import campaign_ids, load_campaign
+    from storage.db import make_engine
+
+    engine = make_engine(url)
+    cid = campaign_ids(engine)[-1]
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        data = load_campaign(engine, cid)
+        trainer_aggregates(data.scores, data.respondents, campaign_id=cid)
+        organisation_aggregates(data.scores, data.respondents, campaign_id=cid)
+        times.append(time.perf_counter() - start)
+    engine.dispose()
+    return statistics.median(times)
+
+
+def main() -> None:
+    url = large_demo_url()
+    print(f"dashboards.db_to_site_region_scores: {db_to_scores(url):.2f} s", flush=True)
+    env = {**os.environ, "DATABASE_URL": url, "RELAIS_ROOT": str(ROOT), "RELAIS_DEMO": "1"}
+    runs = []
+    for _ in range(3):
+        out = subprocess.run([sys.executable, "-c", CHILD], cwd=ROOT, env=env, check=True,
+                             capture_output=True, text=True).stdout
+        runs.append(json.loads(out.strip().splitlines()[-1]))
+    print(f"dashboards.overview.cold: {statistics.median(r['cold'] for r in runs):.2f} s")
+    print(f"dashboards.overview.warm: {statistics.median(r['warm'] for r in runs):.2f} s")
+    print(f"dashboards.app_peak_memory: {max(r['peak_mb'] for r in runs):.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

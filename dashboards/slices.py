@@ -1,0 +1,69 @@
+"""Aggregates of the trainers who teach in one modality, guarded against the whole tree.
+
+Trainers of a modality are an overlapping slice of every site, region and the
+organisation.  Their tree is guarded as a tree (rules 1-3 of
+:mod:`scoring.anonymity`), and each node is also hidden when the unfiltered
+node is hidden or when the people left out (node n - slice n) number between
+1 and k-1 (rule 4 against the unfiltered figure a reader sees next to it).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from scoring.aggregate import LEVEL_COUNT_COLS, trainer_aggregates
+from scoring.anonymity import DEFAULT_K, check_k
+from scoring.data import CampaignData
+
+_KEYS = ["scope", "region_id", "site_id", "area"]
+
+
+def _unguarded_n(data: CampaignData) -> pd.DataFrame:
+    """Real (unguarded, never shown) n per node and area, to compute who a slice leaves out."""
+    people = data.respondents[data.respondents["role"] == "trainer"][["response_id", "region_id", "site_id"]]
+    scored = data.scores[data.scores["score"].notna()].merge(people, on="response_id")
+    parts = [scored.groupby("area").size().rename("n_all").reset_index().assign(
+        scope="org", region_id=None, site_id=None)]
+    parts.append(scored.groupby(["area", "region_id"]).size().rename("n_all").reset_index().assign(
+        scope="region", site_id=None))
+    parts.append(scored.groupby(["area", "region_id", "site_id"]).size().rename("n_all").reset_index()
+                 .assign(scope="site"))
+    out = pd.concat(parts, ignore_index=True)
+    for col in ("region_id", "site_id"):
+        out[col] = out[col].astype(object)
+    return out
+
+
+def _norm(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for col in ("region_id", "site_id"):
+        out[col] = out[col].map(lambda v: None if pd.isna(v) else int(v)).astype(object)
+    return out
+
+
+def modality_aggregates(data: CampaignData, modality: str, k: int = DEFAULT_K) -> pd.DataFrame:
+    """Trainer aggregates (same columns as trainer_aggregates) of those who teach in modality."""
+    k = check_k(k)
+    resp = data.respondents
+    teaches = resp["modalities"].map(lambda m: modality in (m or ()))
+    sliced = trainer_aggregates(data.scores, resp[teaches | (resp["role"] != "trainer")], k,
+                                campaign_id=data.campaign_id)
+    full = trainer_aggregates(data.scores, resp, k, campaign_id=data.campaign_id)
+    real_sliced_n = _unguarded_n(CampaignData(
+        data.campaign_id, data.scores, resp[teaches | (resp["role"] != "trainer")], data.answers,
+        data.trainer_items, data.organisation_items, data.trainer_questionnaire,
+        data.organisation_questionnaire)).rename(columns={"n_all": "n_slice"})
+    joined = _norm(sliced).merge(_norm(full)[[*_KEYS, "hidden"]].rename(columns={"hidden": "h_all"}),
+                                 on=_KEYS, how="left")
+    joined = joined.merge(_norm(_unguarded_n(data)), on=_KEYS, how="left")
+    joined = joined.merge(_norm(real_sliced_n), on=_KEYS, how="left")
+    left_out = joined["n_all"].fillna(0) - joined["n_slice"].fillna(0)
+    hidden = (joined["hidden"].to_numpy(bool) | joined["h_all"].fillna(True).to_numpy(bool)
+              | ((left_out >= 1) & (left_out < k)).to_numpy())
+    out = joined.drop(columns=["h_all", "n_all", "n_slice"])
+    for col in ("n", "mean", *LEVEL_COUNT_COLS):
+        out[col] = out[col].astype(float).where(~hidden)
+    out["level"] = out["level"].where(~hidden)
+    out["hidden"] = hidden
+    return out.reset_index(drop=True)
+

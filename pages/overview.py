@@ -1,0 +1,166 @@
+"""Overview: participation, maturity, levels, heatmaps, perception gaps and progress, filtered."""
+
+import datetime as dt
+
+import streamlit as st
+
+from charts import dashboards as charts
+from dashboards import display, exports, plans
+from dashboards.overview import MODALITIES, headline
+from dashboards.participation import rate
+from i18n import N_
+from reports.pdf import Report
+from ui import context, data
+from ui.context import t
+from ui.dashboards import campaign_picker, chart, downloads, gap_notes
+from ui.navigation import roles_for
+
+MODALITY_NAMES = {"face_to_face": N_("Face to face"), "hybrid": N_("Blended"),
+                  "remote_sync": N_("Remote, live"), "remote_async": N_("Remote, self-paced")}
+
+ALL = 0
+viewer = context.require(*roles_for("pages/overview.py"))
+tr = context.translator()
+st.title(t("Overview"))
+units = data.unit_table()
+own_site = viewer.site_id if viewer.role == "manager" else None
+if viewer.role == "manager" and own_site is None:
+    st.error(t("Your account is not attached to a site; ask your administrator."))
+    st.stop()
+
+
+def _pick_region() -> None:
+    """Clicking a region in the regions heatmap narrows the page to its sites."""
+    event = st.session_state.get("ov_region_map")
+    picked = (event or {}).get("selection", {}).get("region_pick") or []
+    if picked:
+        st.session_state["ov_region"] = int(picked[0]["unit_id"])
+        st.session_state["ov_site"] = ALL
+
+
+cols = st.columns(4)
+with cols[0]:
+    campaign_id = campaign_picker("ov_campaign")
+if campaign_id is None:
+    st.stop()
+regions = units.drop_duplicates("region_id").set_index("region_id")["region"].to_dict()
+site_names = units.set_index("site_id")["site"].to_dict()
+if own_site is not None:
+    region_id = int(units.loc[units["site_id"] == own_site, "region_id"].iloc[0])
+    site_id = own_site
+    cols[1].caption(t("Region") + f" — {regions[region_id]}")
+    cols[2].caption(t("Site") + f" — {site_names[site_id]}")
+else:
+    # 0 stands for "all": a widget whose state is None shows an empty placeholder
+    region_id = cols[1].selectbox(t("Region"), [ALL, *regions], key="ov_region",
+                                  format_func=lambda r: t("All regions") if r == ALL else regions[r]) or None
+    in_region = units if region_id is None else units[units["region_id"] == region_id]
+    site_ids = [ALL, *in_region["site_id"].tolist()]
+    if st.session_state.get("ov_site") not in site_ids:
+        st.session_state["ov_site"] = ALL
+    site_id = cols[2].selectbox(t("Site"), site_ids, key="ov_site",
+                                format_func=lambda s: t("All sites") if s == ALL else site_names[s]) or None
+    if site_id is not None:
+        region_id = int(units.loc[units["site_id"] == site_id, "region_id"].iloc[0])
+modality = cols[3].selectbox(t("Modality taught"), ["", *MODALITIES], key="ov_modality",
+                             format_func=lambda m: t("All modalities") if not m else t(MODALITY_NAMES[m])) or None
+
+version = data.data_version(campaign_id)
+ov = data.overview(campaign_id, modality, version=version)
+part = data.participation_table(campaign_id, version)
+# everything a chart on this page depends on (the overview is cached on the same version)
+key = (campaign_id, modality, region_id, site_id, context.lang(), version)
+k = ov.k
+head = headline(ov, region_id, site_id)
+scope_part = part.merge(units[["site_id", "region_id"]], on="site_id")
+if site_id is not None:
+    scope_part = scope_part[scope_part["site_id"] == site_id]
+elif region_id is not None:
+    scope_part = scope_part[scope_part["region_id"] == region_id]
+submitted_rate = rate(scope_part[scope_part["role"] == "trainer"])
+
+m1, m2, m3 = st.columns(3)
+m1.metric(t("Trainers who submitted"), "—" if submitted_rate is None else tr.percent(submitted_rate))
+m2.metric(t("Trainers' practice (0-100)"), display.score_label(tr, head["practice"][0], head["practice"][2], k))
+m3.metric(t("Organisation maturity index (0-100)"),
+          display.score_label(tr, head["maturity"][0], head["maturity"][2], k),
+          help=t("Mean of the site managers' organisation scores over the seven DigCompOrg elements."))
+if modality:
+    st.caption(t("The modality filter applies to trainers' scores; gaps and progress cover everyone."))
+
+st.subheader(t("Participation"))
+pframe = display.participation_display(part, units, tr, "trainer", region_id, site_id)
+unit_title = t("Region") if region_id is None and site_id is None else t("Site")
+chart("participation", key, lambda: charts.participation_chart(pframe, unit_title, t("Trainers"), t("Status")))
+
+c1, c2 = st.columns(2)
+with c1:
+    st.subheader(t("Trainers' levels"))
+    levels = display.levels_display(ov, tr, region_id, site_id)
+    if levels["hidden"].all():
+        st.info(display.hidden_label(tr, k))
+    else:
+        chart("levels", key, lambda: charts.levels_chart(levels, t("Level"), t("Trainers")))
+with c2:
+    st.subheader(t("Progress since the previous campaign"))
+    names = (t("Previous campaign"), t("This campaign"))
+    prog = display.progress_display(ov, tr, names, region_id, site_id)
+    if prog is None:
+        st.info(t("No earlier campaign on the same questionnaire to compare with."))
+    elif prog["mean"].isna().all():
+        st.info(display.hidden_label(tr, k))
+    else:
+        chart("progress", key, lambda: charts.progress_chart(prog, t("Area"), t("Score (0-100)"), t("Campaign")))
+
+if own_site is None:
+    st.subheader(t("Maturity by region"))
+    st.caption(t("Click a region to narrow the page to its sites."))
+    rmap = display.heatmap_display(ov, units, tr, "region")
+    chart("regions", key[:2] + key[4:], lambda: charts.heatmap_chart(rmap, t("Region"), t("Area"), t("Score (0-100)"),
+                                                                   "region_pick"),
+          key="ov_region_map", on_select=_pick_region, selection_mode="region_pick")
+st.subheader(t("Maturity by site"))
+smap = display.heatmap_display(ov, units, tr, "site", region_id)
+if site_id is not None:
+    smap = smap[smap["unit_id"] == site_id]
+chart("sites", key, lambda: charts.heatmap_chart(smap, t("Site"), t("Area"), t("Score (0-100)")))
+st.caption(t("Grey cells: {hidden}.", hidden=display.hidden_label(tr, k)))
+
+st.subheader(t("How managers and trainers each see the organisation"))
+gaps = display.gap_display(ov, tr, site_id)
+if region_id is not None and site_id is None:
+    st.caption(t("Gaps are measured for the whole organisation or for one site, not per region: "
+                 "below, the organisation's."))
+if gaps["hidden"].all():
+    st.info(display.hidden_label(tr, k))
+else:
+    chart("gaps", key, lambda: charts.gap_chart(gaps, t("Element"), t("Managers minus trainers (points)"), t("Gap")))
+gap_notes(gaps, k)
+
+scope_title = site_names.get(site_id) or regions.get(region_id) or t("Organisation")
+
+
+def _tables():
+    if site_id is not None:
+        return exports.site_tables(ov, units, part, tr, site_id, region_id)
+    return exports.overview_tables(ov, units, part, tr, region_id)
+
+
+def _report():
+    acts = plans.actions(context.engine(), scope=own_site, campaign_id=campaign_id,
+                         site_id=site_id if site_id is not None else None)
+    tables = [*_tables(), exports.plan_table(acts, tr, {**ov.area_names, **ov.element_names})]
+    figures = [(t("Maturity by site"), charts.heatmap_chart(smap, t("Site"), t("Area"), t("Score (0-100)")))]
+    if not gaps["hidden"].all():
+        figures.append((t("How managers and trainers each see the organisation"),
+                        charts.gap_chart(gaps, t("Element"), t("Managers minus trainers (points)"), t("Gap"))))
+    if prog is not None and not prog["mean"].isna().all():
+        figures.append((t("Progress since the previous campaign"),
+                        charts.progress_chart(prog, t("Area"), t("Score (0-100)"), t("Campaign"))))
+    return Report(t("Relais — digital maturity report"), scope_title,
+                  t("Generated on {date}", date=tr.date(dt.date.today(), "long")),
+                  [t("Figures from fewer than {k} people are never shown.", k=k)], figures, tables)
+
+
+downloads(viewer, "site_xlsx" if own_site is not None else "overview_xlsx", "relais-vue-ensemble",
+          _tables, _report, "ov")

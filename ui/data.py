@@ -1,0 +1,74 @@
+"""Cached loading at the edge: campaigns, units and overview frames, keyed by a cheap data version.
+
+The version (count and max id of submitted responses, and of stored scores)
+changes when anyone submits or a campaign is rescored, so a cached overview is
+never stale for long and never recomputed while nothing changed.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import func, select
+
+from dashboards import overview as ov_mod
+from dashboards.participation import participation
+from dashboards.units import campaigns, previous_campaign, units
+from scoring.anonymity import DEFAULT_K
+from scoring.data import load_campaign
+from storage.db import read_session
+from storage.models import Response, ResponseScore
+from ui import context
+
+TTL = 3600
+
+
+def data_version(campaign_id: int) -> tuple:
+    """A cheap fingerprint of a campaign's submitted answers and stored scores."""
+    with read_session(context.engine()) as s:
+        resp = s.execute(select(func.count(Response.id), func.max(Response.id), func.max(Response.updated_at))
+                         .where(Response.campaign_id == campaign_id)).one()
+        scores = s.execute(select(func.count(), func.max(ResponseScore.response_id))
+                           .select_from(ResponseScore)).one()
+    return (*(str(v) for v in resp), *scores)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def campaign_table(_version: int = 0) -> pd.DataFrame:
+    return campaigns(context.engine())
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def unit_table() -> pd.DataFrame:
+    return units(context.engine())
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def participation_table(campaign_id: int, version: tuple) -> pd.DataFrame:
+    return participation(context.engine(), campaign_id)
+
+
+@st.cache_resource(ttl=TTL, show_spinner=False, max_entries=4)
+def _campaign(campaign_id: int, version: tuple):  # noqa: ANN202 - CampaignData, shared read-only
+    return load_campaign(context.engine(), campaign_id)
+
+
+@st.cache_resource(ttl=TTL, show_spinner=False, max_entries=16)
+def _overview(campaign_id: int, previous_id: int | None, modality: str | None, lang: str, k: int,
+              version: tuple, prev_version: tuple | None) -> ov_mod.Overview:
+    cur = _campaign(campaign_id, version)
+    prev = _campaign(previous_id, prev_version) if previous_id is not None else None
+    return ov_mod.build_overview(cur, prev, k=k, modality=modality, lang=lang)
+
+
+def overview(campaign_id: int, modality: str | None = None, k: int = DEFAULT_K,
+             version: tuple | None = None) -> ov_mod.Overview:
+    """The guarded overview of a campaign (compared with the one before it), cached.
+
+    cache_resource, not cache_data: the frames are read-only here and copying
+    several MB of frames on every rerun would cost more than the render.
+    """
+    table = campaign_table()
+    prev = previous_campaign(table, campaign_id)
+    return _overview(campaign_id, prev, modality, context.lang(), k, version or data_version(campaign_id),
+                     data_version(prev) if prev is not None else None)
