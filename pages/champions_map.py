@@ -231,12 +231,12 @@ if is_lead:
     e1.download_button(t("Export the consenting relay trainers (CSV)"),
                        audited("champions_csv", lambda: export.to_csv(_table()), {"format": "csv"}),
                        "relais-champions.csv", "text/csv",
-                       key="ch_csv")
+                       key="ch_csv", on_click="ignore")
     e2.download_button(t("Export the consenting relay trainers (XLSX)"),
                        audited("champions_csv", lambda: export.to_xlsx(_table()),
                                {"format": "xlsx"}), "relais-champions.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key="ch_xlsx")
+                       key="ch_xlsx", on_click="ignore")
 else:
     st.caption(t("Names of relay trainers are shown only to the digital-engineering lead, to "
                  "whom trainers consented to be named."))

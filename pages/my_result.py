@@ -9,6 +9,7 @@ from ui.context import lang, t
 from ui.result_view import draw_result
 from ui.survey_glue import cached_pdf
 
+context.ensure_shell()
 eng = context.engine()
 st.title(t("My result"))
 token = st.query_params.get("t")

@@ -74,10 +74,10 @@ def downloads(instance, plan, names, tables, key: str) -> None:  # noqa: ANN001
                        audited("cohorts_xlsx", lambda: export.to_xlsx(tables, tr), {"format": "xlsx"}),
                        "plan-cohortes.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=f"{key}_xlsx")
+                       key=f"{key}_xlsx", on_click="ignore")
     c2.download_button(t("Download CSV (members)"),
                        audited("cohorts_xlsx", lambda: export.to_csv(tables.members), {"format": "csv"}),
-                       "plan-membres.csv", "text/csv", key=f"{key}_csv")
+                       "plan-membres.csv", "text/csv", key=f"{key}_csv", on_click="ignore")
     leading = sorted({c.relay_id for c in plan.cohorts}, key=names.person)
     if leading:
         who = c3.selectbox(t("Calendar of relay"), leading, format_func=names.person,
@@ -86,7 +86,8 @@ def downloads(instance, plan, names, tables, key: str) -> None:  # noqa: ANN001
                            audited("cohorts_ics",
                                    lambda: export.relay_calendar(instance, plan, who, names, tr),
                                    {"relay": who}),
-                           f"cohortes-relais-{who}.ics", "text/calendar", key=f"{key}_ics")
+                           f"cohortes-relais-{who}.ics", "text/calendar", key=f"{key}_ics",
+                           on_click="ignore")
 
 
 # --- director: published plans, read only ---------------------------------

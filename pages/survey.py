@@ -11,6 +11,7 @@ from ui.context import lang, t
 from ui.result_view import draw_result
 from ui.survey_glue import cached_pdf, privacy_notice
 
+context.ensure_shell()
 eng = context.engine()
 st.title(t("My questionnaire"))
 token = st.query_params.get("t")

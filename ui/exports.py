@@ -17,13 +17,17 @@ def allowed(export_id: str) -> bool:
 
 def audited(export_id: str, build: Callable[[], bytes | str],
             detail: dict | None = None) -> Callable[[], bytes | str]:
-    """A deferred download builder that re-checks the role and audits the export when clicked."""
+    """A deferred download builder that re-checks the role and audits the export when clicked.
+
+    Who, where and the engine are read now, during the page run: Streamlit calls a
+    deferred builder outside the script run, where the session is not available.
+    """
+    viewer, engine, origin = context.viewer(), context.engine(), where()
+    role = viewer.role if viewer else None
+    person_id = viewer.person_id if viewer else None
 
     def run() -> bytes | str:
-        viewer = context.viewer()
-        record_export(context.engine(), viewer.role if viewer else None,
-                      viewer.person_id if viewer else None, export_id, detail or {},
-                      where=where())
+        record_export(engine, role, person_id, export_id, detail or {}, where=origin)
         return build()
 
     return run

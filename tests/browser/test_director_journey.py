@@ -28,7 +28,7 @@ def _save_screenshot(page, name: str) -> None:  # noqa: ANN001
     shutil.copyfile(shot(page, name), SCREENSHOTS / f"{name}.png")
 
 
-def test_director_filters_opens_site_plans_and_exports(app_url, page):
+def test_director_filters_opens_site_plans_and_exports(app_url, page, demo_url):
     # tall from the start: charts lay out once, at the size the screenshots show
     page.set_viewport_size({"width": 1400, "height": 2300})
     page.goto(app_url)
@@ -81,6 +81,17 @@ def test_director_filters_opens_site_plans_and_exports(app_url, page):
     assert len(pdf.pages) >= 3
     assert "Rennes (Bretagne)" in text and ACTION in text
     assert "Plan d’action" in text and "Camille Martin" in text
+    # both downloads are in the audit log, with who and what, and nothing personal
+    from sqlmodel import select
+
+    from storage.db import make_engine, read_session
+    from storage.models import AuditLog
+
+    with read_session(make_engine(demo_url)) as s:
+        exports = s.exec(select(AuditLog).where(AuditLog.action == "export")).all()
+    formats = {(e.target, e.detail.get("format")) for e in exports}
+    assert {("site_xlsx", "xlsx"), ("site_xlsx", "pdf")} <= formats
+    assert all(e.actor_id is not None for e in exports)
 
 
 def test_clicking_a_region_narrows_the_overview_to_its_sites(app_url, page):

@@ -1,6 +1,7 @@
 """A visitor signs in to the demo as the director and switches language both ways."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import shot
 from tests.browser.helpers import choose, wait_idle
@@ -22,3 +23,24 @@ def test_director_signs_in_and_switches_language(app_url, page):
     choose(page, "Language", "Français")
     page.get_by_text("Régions").first.wait_for()
     shot(page, "shell-organisation-fr")
+
+
+def test_a_deep_link_as_a_fresh_servers_first_request_gets_the_app_menu(demo_url, page,
+                                                                          tmp_path):
+    """Streamlit runs a deep-linked page without app.py on a new process's first request
+    when a pages/ folder exists, listing every page file; the page must switch back."""
+    from tests.browser.conftest import streamlit_server
+
+    with streamlit_server(demo_url, tmp_path / "server.log") as url:
+        page.goto(f"{url}/survey")  # the very first request this server sees
+        page.get_by_text("Ouvrez cette page avec le lien personnel").first.wait_for()
+        nav = page.locator('[data-testid="stSidebarNav"]')
+        expect(nav).to_contain_text("Accueil")
+        expect(nav).to_contain_text("Se connecter")
+        expect(nav).not_to_contain_text("admin audit")
+        expect(nav).not_to_contain_text("Journal d")
+        shot(page, "deep-link-first-request")
+        # and the next visitor, on the same process, gets the app's menu too
+        page.goto(url)
+        page.get_by_text("Mode démonstration").first.wait_for()
+        expect(page.locator('[data-testid="stSidebarNav"]')).not_to_contain_text("admin audit")

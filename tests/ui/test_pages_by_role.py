@@ -41,3 +41,18 @@ def test_pages_render_in_both_languages(demo_url, lang, expected):
     labels = [m.label for m in at.metric]
     assert labels == (["Régions", "Sites", "Formateurs"] if lang == "fr"
                       else ["Regions", "Sites", "Trainers"])
+
+
+@pytest.mark.parametrize("script", [p.script for p in PAGES])
+def test_every_page_leaves_streamlit_legacy_folder_mode_before_drawing(script):
+    """A deep link that is a fresh server's first request runs the page without app.py
+    (Streamlit's pages/ folder mode); each page must switch back (ensure_shell, which
+    require() calls) before it draws anything at module level."""
+    from tests.ui.apptest import ROOT
+
+    lines = (ROOT / script).read_text(encoding="utf-8").splitlines()
+    guard = next((i for i, line in enumerate(lines)
+                  if "require(" in line or "ensure_shell(" in line), None)
+    assert guard is not None, f"{script} never calls require() or ensure_shell()"
+    drawn_before = [line for line in lines[:guard] if line.startswith("st.")]
+    assert not drawn_before, f"{script} draws before its guard: {drawn_before}"
