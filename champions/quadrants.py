@@ -101,3 +101,13 @@ def coverage(champions_per_site: pd.Series, trainers_per_site: pd.Series,
     out["under_target"] = out["champions"] < out["target"]
     out.index.name = trainers_per_site.index.name
     return out
+
+
+def site_quadrant(sites: pd.DataFrame, site_id: int, x_threshold: str | float = "median",
+                  y_threshold: str | float = "median") -> str | None:
+    """The quadrant of one site (None when hidden or unknown), thresholds as on the map."""
+    placed, _, _ = assign(sites, x_threshold, y_threshold)
+    row = placed.loc[placed["site_id"] == site_id]
+    if row.empty or pd.isna(row["quadrant"].iloc[0]):
+        return None
+    return str(row["quadrant"].iloc[0])

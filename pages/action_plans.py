@@ -4,13 +4,15 @@ import datetime as dt
 
 import streamlit as st
 
+from champions.quadrants import QUADRANT_NAMES, site_quadrant
+from champions.settings import approach_for
 from dashboards import display, exports, plans
 from dashboards.focus import propose
 from dashboards.overview import progress_view, site_profile
 from i18n import RelaisError
 from reports.xlsx import to_xlsx
 from scoring.schema import ORG_ELEMENTS, TRAINER_AREAS
-from ui import context, data
+from ui import champions_data, context, data
 from ui.context import t
 from ui.dashboards import XLSX_MIME, campaign_picker, focus_list
 from access import can_export
@@ -50,6 +52,16 @@ else:
     prof = site_profile(ov, plan_site, region_id).rename(columns={"site": "mean", "site_hidden": "hidden"})
 focus = propose(prof, display.gap_display(ov, tr, plan_site), progress_view(ov, region_id, plan_site))
 focus_list(ov, focus)
+
+if plan_site is not None:  # the champions map's reading of this site, and the lead's advice
+    quadrant = site_quadrant(champions_data.load(campaign_id).sites, plan_site)
+    if quadrant is not None:
+        advice = approach_for(context.engine(), quadrant, context.lang())
+        st.info(t("On the champions map this site is “{quadrant}” (organisation medians). "
+                  "Recommended approach: {advice}", quadrant=t(QUADRANT_NAMES[quadrant]),
+                  advice=advice), icon=":material/scatter_plot:")
+        st.button(t("Start an action from this approach"), key="use_approach",
+                  on_click=lambda text=advice: st.session_state.update(new_title=text[:300]))
 
 st.subheader(t("Add an action"))
 areas = [a for a in (*[f.area for f in focus], *TRAINER_AREAS, *ORG_ELEMENTS)]

@@ -22,6 +22,11 @@ def units_of(url):
         engine.dispose()
 
 
+def save_button(at):
+    """The new-action form's submit button."""
+    return next(b for b in at.button if b.label == "Enregistrer l’action")
+
+
 @pytest.fixture(autouse=True)
 def _demo(demo_url):
     use_database(demo_url)
@@ -89,7 +94,7 @@ def test_action_plan_saved_from_the_page(demo_url, role):
     at.text_input(key="new_owner").input("Camille Martin")
     at.text_input(key="new_indicator").input("=80 % des formateurs ont testé")
     at.date_input(key="new_due").set_value(dt.date(2020, 1, 31))
-    at.button[0].click().run()  # the form's submit button
+    save_button(at).click().run()
     assert not at.exception
     assert "Action enregistrée." in texts(at)
     assert "action(s) en retard" in texts(at)  # due in 2020: late
@@ -106,5 +111,25 @@ def test_action_plan_refuses_missing_owner(demo_url):
     at = run_page("pages/action_plans.py", demo_viewer(demo_url, "director"))
     at.text_input(key="new_title").input("Sans responsable")
     at.text_input(key="new_indicator").input("x")
-    at.button[0].click().run()
+    save_button(at).click().run()
     assert "doit avoir un·e responsable" in texts(at)
+
+
+def test_site_plan_carries_the_champions_map_approach(demo_url):
+    """The site's quadrant on the champions map and the lead's advice reach its action plan."""
+    from champions.quadrants import QUADRANT_NAMES, site_quadrant
+    from champions.settings import approach_for
+    from ui.champions_data import load
+    from i18n import gettext
+
+    viewer = demo_viewer(demo_url, "manager")
+    at = run_page("pages/action_plans.py", viewer)
+    assert not at.exception, at.exception
+    engine = make_engine(demo_url)
+    quadrant = site_quadrant(load(2).sites, viewer.site_id)
+    advice = approach_for(engine, quadrant, "fr")
+    engine.dispose()
+    shown = texts(at)
+    assert gettext(QUADRANT_NAMES[quadrant], "fr") in shown and advice in shown
+    at.button(key="use_approach").click().run()
+    assert at.text_input(key="new_title").value == advice[:300]
