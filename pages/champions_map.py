@@ -45,9 +45,9 @@ with st.expander(t("Quadrant thresholds"), expanded=True):
                     format_func=lambda m: t("Organisation median") if m == "median"
                     else t("Fixed values"))
     a, b = st.columns(2)
-    x_fixed = a.number_input(t("Top-down threshold (strategy)"), 0.0, 100.0, 50.0, 1.0,
+    x_fixed = a.number_input(t("Top-down threshold (strategy)"), 0.0, 100.0, 50.0, 1.0, format="%.0f",
                              key="ch_x", disabled=mode == "median")
-    y_fixed = b.number_input(t("Bottom-up threshold (practice)"), 0.0, 100.0, 50.0, 1.0,
+    y_fixed = b.number_input(t("Bottom-up threshold (practice)"), 0.0, 100.0, 50.0, 1.0, format="%.0f",
                              key="ch_y", disabled=mode == "median")
 try:
     placed, tx, ty = quadrants.assign(data.sites[~data.sites["hidden"]],
@@ -57,7 +57,8 @@ except RelaisError as err:
     context.show_error(err)
     st.stop()
 st.caption(t("Top-down threshold: {x}; bottom-up threshold: {y}. A site exactly on a line "
-             "counts as high.", x=f"{tx:.1f}", y=f"{ty:.1f}"))
+             "counts as high.", x=context.translator().number(tx, 1),
+             y=context.translator().number(ty, 1)))
 
 
 def in_region(frame):  # noqa: ANN001, ANN201

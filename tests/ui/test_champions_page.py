@@ -72,7 +72,7 @@ def test_a_fixed_threshold_moves_a_site_to_another_quadrant(demo_url):
     after = quadrant_members(at)
     assert not at.exception
     assert "Toulouse" not in after["Alignés"] and "Toulouse" in after["Pionniers isolés"]
-    assert "Seuil descendant : 70.0" in texts(at)
+    assert "Seuil descendant : 70,0" in texts(at)  # French decimal comma
 
 
 def test_region_filter_keeps_only_that_region(demo_url):
