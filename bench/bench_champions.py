@@ -1,7 +1,6 @@
 """Benchmark: the champions page on the LARGE demo, as the lead, in AppTest.
 
-Builds a large demo database in a temporary folder (``manage.py demo --size
-large`` equivalent), then runs pages/champions_map.py: once cold (first run
+Uses the large demo database of bench/common.py (built once), then runs pages/champions_map.py: once cold (first run
 in this process: imports, reads, guards) and, after one warm-up run, the
 median of five warm reruns in one session (``warm``: cache hit per data
 version) and of five new AppTest sessions (``warm_new_session``, which adds
@@ -14,14 +13,14 @@ from __future__ import annotations
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.demo_db import build_demo_db, use_database  # noqa: E402
+from bench.common import large_demo_url  # noqa: E402
+from tests.demo_db import use_database  # noqa: E402
 from tests.ui.apptest import demo_viewer, run_page  # noqa: E402
 
 PAGE = "pages/champions_map.py"
@@ -38,12 +37,7 @@ def timed_run(viewer) -> float:  # noqa: ANN001
 
 
 def main() -> None:
-    url = os.environ.get("RELAIS_BENCH_DB")  # reuse a large demo database already built
-    if not url:
-        folder = Path(tempfile.mkdtemp(prefix="relais-bench-champions-"))
-        start = time.perf_counter()
-        url = build_demo_db(folder, size="large")
-        print(f"champions.demo_large.build: {time.perf_counter() - start:.1f} s")
+    url = os.environ.get("RELAIS_BENCH_DB") or large_demo_url()  # built once, shared
     use_database(url)
     os.environ["RELAIS_DEMO"] = "1"
     viewer = demo_viewer(url, "lead")
