@@ -35,7 +35,7 @@ test: setup-test
 	bash scripts/test.sh
 
 bench: setup-test
-	$(PY) bench/run.py
+	bash scripts/bench.sh
 
 clean:
 	rm -rf var test-artifacts .pytest_cache

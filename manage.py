@@ -122,6 +122,16 @@ def cmd_anonymise_expired(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rescore(args: argparse.Namespace) -> int:
+    """Recompute stored area scores (after a questionnaire's weights changed)."""
+    from scoring.store import rescore_all, rescore_version
+
+    engine = get_engine()
+    n = rescore_version(engine, args.version) if args.version else rescore_all(engine)
+    print(f"responses rescored: {n}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING)
     parser = argparse.ArgumentParser(prog="manage.py", description="Relais administration")
@@ -155,6 +165,9 @@ def main(argv: list[str] | None = None) -> int:
                           help="anonymise raw answers of closed campaigns past retention")
     anon.add_argument("--days", type=int, default=None, help="retention in days")
     anon.set_defaults(func=cmd_anonymise_expired)
+    rescore = sub.add_parser("rescore", help="recompute stored scores after a weight change")
+    rescore.add_argument("--version", type=int, help="questionnaire version id (default: all)")
+    rescore.set_defaults(func=cmd_rescore)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

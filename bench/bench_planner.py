@@ -18,7 +18,7 @@ from planning.solve import solve  # noqa: E402
 
 def line(name: str, value: object, unit: str) -> None:
     """One figure in the `name: value unit` format read by `make bench`."""
-    print(f"{name}: {value} {unit}", flush=True)
+    print(f"{name}: {value} {unit}".rstrip(), flush=True)
 
 
 def main() -> None:

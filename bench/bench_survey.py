@@ -52,7 +52,7 @@ def page_load_median(folder: Path) -> float:
     times = []
     for _ in range(5):
         token, _ = fresh_trainer_link(url)
-        at = AppTest.from_file(str(ROOT / "pages/survey.py"), default_timeout=60)
+        at = AppTest.from_file(str(ROOT / "pages/questionnaire.py"), default_timeout=60)
         at.session_state["lang"] = "fr"
         at.query_params["t"] = token
         at.run()

@@ -102,3 +102,39 @@ def rescore_all(engine: Engine) -> int:
     with write_session(engine) as s:
         versions = s.exec(select(QuestionnaireVersion.id)).scalars().all()
     return sum(rescore_version(engine, v) for v in versions)
+
+
+def reweight_version(engine: Engine, qv_id: int, item_weights: dict[str, float] | None = None,
+                     area_weights: dict[str, float] | None = None) -> int:
+    """Change a version's scoring weights and recompute its stored scores, in one transaction.
+
+    Weights are scoring parameters, not wording: the questions people answered stay
+    frozen, so the version keeps its number and every submitted response on it is
+    rescored. Unknown items or areas, or weights <= 0, are refused and change nothing.
+    """
+    import json
+
+    from i18n import RelaisError
+
+    with write_session(engine) as s:
+        qv = s.get(QuestionnaireVersion, qv_id)
+        definition = json.loads(json.dumps(qv.definition))
+        known_items = {i["id"] for sec in definition["sections"] for i in sec["items"]}
+        known_areas = {a["id"] for a in definition["areas"]}
+        for key, weight in {**(item_weights or {}), **(area_weights or {})}.items():
+            if key not in known_items | known_areas:
+                raise RelaisError("Unknown item or area {key} in the new weights.", key=key)
+            if not float(weight) > 0:
+                raise RelaisError("The weight of {key} must be above 0.", key=key)
+        for sec in definition["sections"]:
+            for item in sec["items"]:
+                item["weight"] = float((item_weights or {}).get(item["id"], item.get("weight", 1)))
+        for area in definition["areas"]:
+            area["weight"] = float((area_weights or {}).get(area["id"], area.get("weight", 1)))
+        questionnaire = Questionnaire.model_validate(definition)
+        qv.definition, qv.checksum = definition, questionnaire.checksum()
+        s.add(qv)
+        s.flush()
+        ids = s.exec(select(Response.id).where(Response.questionnaire_version_id == qv_id,
+                                               Response.status == "submitted")).scalars().all()
+        return score_and_store(s, qv_id, ids)

@@ -284,12 +284,8 @@ def submit(engine: Engine, response_id: int) -> SubmitOutcome:
 
 def withdraw_named_consent(engine: Engine, person_id: int) -> None:
     """The person takes back their consent to be named to the digital-engineering lead."""
-    try:
-        from privacy.consent import withdraw_consent
-    except ImportError:  # the privacy package has not landed on this branch yet
-        with write_session(engine) as s:
-            s.add(Consent(person_id=person_id, kind=CONSENT_KIND, granted=False))
-        return
+    from privacy.consent import withdraw_consent
+
     withdraw_consent(engine, person_id)
 
 

@@ -30,8 +30,15 @@ class Viewer:
 
 @st.cache_resource(show_spinner=False)
 def _migrated_engine(url: str) -> Engine:
+    from privacy.erase import anonymise_expired
+
     eng = get_engine(url)
     upgrade(eng)
+    # The retention period is enforced at each start, not only when an admin remembers
+    # `manage.py anonymise-expired`: raw answers of closed campaigns past it are anonymised.
+    count = anonymise_expired(eng, where="startup")
+    if count:
+        log.info("retention: %d responses of closed campaigns anonymised", count)
     return eng
 
 

@@ -66,7 +66,7 @@ def test_overview_manager_sees_own_site_only(demo_url):
 
 
 def test_site_page_director_picks_a_site_and_manager_is_forced(demo_url):
-    at = run_page("pages/site.py", demo_viewer(demo_url, "director"))
+    at = run_page("pages/site_profile.py", demo_viewer(demo_url, "director"))
     assert not at.exception, at.exception
     first = texts(at)
     assert "Points forts" in first and "Axes prioritaires proposés" in first
@@ -74,9 +74,9 @@ def test_site_page_director_picks_a_site_and_manager_is_forced(demo_url):
     assert not at.exception and texts(at) != first
 
     manager = demo_viewer(demo_url, "manager")
-    at = run_page("pages/site.py", manager)
+    at = run_page("pages/site_profile.py", manager)
     assert not at.exception and "Profil du site" in texts(at)
-    other = AppTest.from_file(str(ROOT / "pages/site.py"), default_timeout=30)
+    other = AppTest.from_file(str(ROOT / "pages/site_profile.py"), default_timeout=30)
     other.session_state["viewer"], other.session_state["lang"] = manager, "fr"
     other.query_params["site"] = str(manager.site_id + 1)
     other.run()

@@ -56,3 +56,17 @@ def test_every_page_leaves_streamlit_legacy_folder_mode_before_drawing(script):
     assert guard is not None, f"{script} never calls require() or ensure_shell()"
     drawn_before = [line for line in lines[:guard] if line.startswith("st.")]
     assert not drawn_before, f"{script} draws before its guard: {drawn_before}"
+
+
+def test_no_page_file_shadows_a_package_or_the_standard_library():
+    """Streamlit and AppTest put pages/ on sys.path: pages/survey.py would be imported in
+    place of the survey package (seen in a fresh benchmark process), pages/site.py in place
+    of Python's own site module."""
+    import sys
+
+    from tests.ui.apptest import ROOT
+
+    ours = {p.stem for p in ROOT.iterdir() if (p / "__init__.py").exists() or p.suffix == ".py"}
+    for page in (ROOT / "pages").glob("*.py"):
+        assert page.stem not in ours, f"{page.name} shadows the {page.stem} package"
+        assert page.stem not in sys.stdlib_module_names, f"{page.name} shadows the stdlib"

@@ -43,7 +43,7 @@ def test_visitors_see_home_sign_in_and_the_link_pages_only():
     assert [p.url_path for p in pages_for(None)] == ["home", "sign_in", "survey", "my_result"]
 
 
-@pytest.mark.parametrize("script", ["pages/survey.py", "pages/my_result.py"])
+@pytest.mark.parametrize("script", ["pages/questionnaire.py", "pages/my_result.py"])
 @pytest.mark.parametrize("token,expected", [
     (None, "Ouvrez cette page avec le lien personnel"),
     ("nimportequoi", "Ce lien n'est pas valide"),
@@ -56,7 +56,7 @@ def test_no_or_bad_link_gets_a_clear_page(script, token, expected):
 
 def test_notice_then_first_section_then_required_messages(demo_url):
     token, _ = fresh_trainer_link(demo_url)
-    at = _page("pages/survey.py", token)
+    at = _page("pages/questionnaire.py", token)
     assert "Qui voit quoi" in texts(at) and "adresse IP" in texts(at)
     at.button(key="start").click().run()
     assert not at.exception

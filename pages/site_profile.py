@@ -14,7 +14,7 @@ from ui.context import t
 from ui.dashboards import campaign_picker, downloads, focus_list, gap_notes
 from ui.navigation import roles_for
 
-viewer = context.require(*roles_for("pages/site.py"))
+viewer = context.require(*roles_for("pages/site_profile.py"))
 tr = context.translator()
 units = data.unit_table()
 site_names = units.set_index("site_id")["site"].to_dict()
