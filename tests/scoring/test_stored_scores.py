@@ -1,7 +1,7 @@
 """Stored area scores: written at submission, recomputed when a version's weights change."""
 
 import pytest
-from sqlalchemy import select
+from sqlmodel import select
 
 from i18n import RelaisError
 from scoring.store import reweight_version
