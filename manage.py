@@ -9,7 +9,6 @@ import time
 
 from i18n import RelaisError, Translator
 from storage import queries
-from storage.config import database_url
 from storage.db import get_engine
 from storage.migrate import upgrade
 

@@ -1,6 +1,5 @@
 """Campaign follow-up for admins: completion by site, reminders, links, custom questions."""
 
-import datetime as dt
 import json
 
 import streamlit as st

@@ -3,27 +3,18 @@
 import streamlit as st
 
 from i18n import RelaisError
-from survey import answering, links
+from survey import answering
 from survey.result import personal_result
 from ui import context
 from ui.answer_form import answer_text, collect, draw_section, remaining_minutes, seed_state
 from ui.context import lang, t
 from ui.result_view import draw_result
-from ui.survey_glue import cached_pdf, privacy_notice
+from ui.survey_glue import cached_pdf, link_context, privacy_notice
 
 context.ensure_shell()
 eng = context.engine()
 st.title(t("My questionnaire"))
-token = st.query_params.get("t")
-if not token:
-    st.info(t("Open this page with the personal link from your invitation email. "
-              "If you have lost it, ask your training coordinator for a new one."))
-    st.stop()
-try:
-    ctx = links.resolve(eng, token)
-except links.LinkError as err:
-    st.error(err.render(lang()))
-    st.stop()
+ctx = link_context(eng)
 
 state = answering.existing_state(eng, ctx)
 if state is None:  # before the first question: who sees what, and how to withdraw

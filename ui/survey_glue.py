@@ -6,6 +6,7 @@ import streamlit as st
 
 from reports.personal_pdf import personal_pdf
 from scoring.anonymity import DEFAULT_K
+from survey import links
 from survey.result import personal_result
 from ui import context
 from ui.context import t
@@ -30,3 +31,17 @@ def privacy_notice() -> None:
 def cached_pdf(response_id: int, lang: str, person: str, campaign: str) -> bytes | None:
     result = personal_result(context.engine(), response_id, lang)
     return None if result is None else personal_pdf(result, lang, person, campaign)
+
+
+def link_context(engine) -> links.LinkContext:  # noqa: ANN001
+    """The person and campaign behind this page's ?t= link, or a clear page and stop."""
+    token = st.query_params.get("t")
+    if not token:
+        st.info(t("Open this page with the personal link from your invitation email. "
+                  "If you have lost it, ask your training coordinator for a new one."))
+        st.stop()
+    try:
+        return links.resolve(engine, token)
+    except links.LinkError as err:
+        st.error(err.render(context.lang()))
+        st.stop()

@@ -1,7 +1,6 @@
 """Frozen versions, custom items, the personal result and its PDF."""
 
 import pytest
-from sqlmodel import select
 
 from i18n import RelaisError
 from storage.db import read_session

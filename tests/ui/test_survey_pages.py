@@ -4,7 +4,7 @@ import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from storage.db import make_engine, read_session, write_session
+from storage.db import make_engine, write_session
 from storage.models import Invitation, Person, Response
 from survey.links import issue_link
 from tests.demo_db import use_database
