@@ -164,7 +164,7 @@ def export_links_csv(engine: Engine, campaign_id: int, base_url: str,
             exp = inv.expires_at.date().isoformat() if inv.expires_at else ""
             writer.writerow([neutralise(v) for v in (
                 person.last_name, person.first_name, person.email or "",
-                site.name if site else "", f"{base}/survey?t={token}", exp)])
+                site.name if site else "", f"{base}/questionnaire?t={token}", exp)])
     return out.getvalue()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from i18n import N_
 
@@ -21,44 +22,50 @@ class PageSpec:
     section: str
     roles: frozenset[str]
     icon: str = ":material/article:"
-    url_path: str | None = None
     visitor: bool = False  # also open to people who are not signed in (home, sign-in, links)
+
+    @property
+    def url_path(self) -> str:
+        """The page's URL is its file name, so that Streamlit's legacy pages/ mode (a deep
+        link as a fresh server's first request) finds the same page at the same address."""
+        return Path(self.script).stem
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/home.py", N_("Home"), N_("Relais"), ALL_ROLES, ":material/home:", "home",
+    PageSpec("pages/home.py", N_("Home"), N_("Relais"), ALL_ROLES, ":material/home:",
              visitor=True),
     PageSpec("pages/sign_in.py", N_("Sign in"), N_("Relais"), frozenset(), ":material/login:",
-             "sign_in", visitor=True),
+             visitor=True),
     PageSpec("pages/account.py", N_("My account"), N_("Relais"), STAFF,
-             ":material/account_circle:", "account"),
+             ":material/account_circle:"),
     PageSpec("pages/organisation.py", N_("Organisation"), N_("Administration"),
-             frozenset({"admin", "director"}), ":material/apartment:", "organisation"),
+             frozenset({"admin", "director"}), ":material/apartment:"),
     PageSpec("pages/campaigns.py", N_("Campaigns"), N_("Administration"),
-             frozenset({"admin", "director"}), ":material/event:", "campaigns"),
+             frozenset({"admin", "director"}), ":material/event:"),
     PageSpec("pages/admin_roster.py", N_("Roster import"), N_("Administration"),
-             frozenset({"admin"}), ":material/upload_file:", "roster"),
+             frozenset({"admin"}), ":material/upload_file:"),
     PageSpec("pages/admin_people.py", N_("People and personal data"), N_("Administration"),
-             frozenset({"admin"}), ":material/manage_accounts:", "people"),
+             frozenset({"admin"}), ":material/manage_accounts:"),
     PageSpec("pages/admin_audit.py", N_("Audit log"), N_("Administration"),
-             frozenset({"admin"}), ":material/policy:", "audit"),
+             frozenset({"admin"}), ":material/policy:"),
     PageSpec("pages/questionnaire.py", N_("My questionnaire"), N_("Relais"), ALL_ROLES,
-             ":material/edit_note:", "survey", visitor=True),
+             ":material/edit_note:", visitor=True),
     PageSpec("pages/my_result.py", N_("My result"), N_("Relais"), ALL_ROLES,
-             ":material/insights:", "my_result", visitor=True),
+             ":material/insights:", visitor=True),
     PageSpec("pages/admin_campaign.py", N_("Campaign follow-up"), N_("Administration"),
-             frozenset({"admin"}), ":material/mark_email_unread:", "campaign_follow_up"),
+             frozenset({"admin"}), ":material/mark_email_unread:"),
     PageSpec("pages/overview.py", N_("Overview"), N_("Dashboards"), DASHBOARD_ROLES,
-             ":material/dashboard:", "overview"),
+             ":material/dashboard:"),
     PageSpec("pages/site_profile.py", N_("Site profile"), N_("Dashboards"), DASHBOARD_ROLES,
-             ":material/location_city:", "site"),
+             ":material/location_city:"),
     PageSpec("pages/action_plans.py", N_("Action plans"), N_("Dashboards"), DASHBOARD_ROLES,
-             ":material/checklist:", "action-plans"),
+             ":material/checklist:"),
     PageSpec("pages/champions_map.py", N_("Champions map"), N_("Analysis"),
-             frozenset({"lead", "director"}), ":material/scatter_plot:", "champions"),
+             frozenset({"lead", "director"}), ":material/scatter_plot:"),
     PageSpec("pages/planner.py", N_("Cohort planner"), N_("Training of trainers"),
-             frozenset({"lead", "director"}), ":material/calendar_month:", "planner"),
+             frozenset({"lead", "director"}), ":material/calendar_month:"),
 )
+
 
 def pages_for(role: str | None) -> list[PageSpec]:
     """Pages a role may open; a visitor sees Home, Sign in and the personal-link pages."""

@@ -63,7 +63,7 @@ def test_manager_signs_in_sees_only_their_pages_and_signs_out(app_url, demo_url,
     page.get_by_role("button", name="Se déconnecter").wait_for(state="detached")
 
     # reached by URL, the pages of other roles show nothing of theirs
-    for path in ("/champions", "/organisation", "/audit"):
+    for path in ("/champions_map", "/organisation", "/admin_audit"):
         page.goto(app_url + path)
         nav_link(page, "Se connecter").wait_for()
         wait_idle(page)

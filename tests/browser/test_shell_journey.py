@@ -32,13 +32,15 @@ def test_a_deep_link_as_a_fresh_servers_first_request_gets_the_app_menu(demo_url
     from tests.browser.conftest import streamlit_server
 
     with streamlit_server(demo_url, tmp_path / "server.log") as url:
-        page.goto(f"{url}/survey")  # the very first request this server sees
+        page.goto(f"{url}/questionnaire")  # the very first request this server sees
         page.get_by_text("Ouvrez cette page avec le lien personnel").first.wait_for()
         nav = page.locator('[data-testid="stSidebarNav"]')
         expect(nav).to_contain_text("Accueil")
         expect(nav).to_contain_text("Se connecter")
         expect(nav).not_to_contain_text("admin audit")
         expect(nav).not_to_contain_text("Journal d")
+        # the legacy mode found the page by its file name: no "Page not found" dialog
+        expect(page.get_by_text("Page not found")).to_have_count(0)
         shot(page, "deep-link-first-request")
         # and the next visitor, on the same process, gets the app's menu too
         page.goto(url)

@@ -45,7 +45,7 @@ def _next(page, button="Suivant"):  # noqa: ANN001
 
 def test_trainer_journey(app_url, page, demo_url):  # noqa: ANN001
     token, _ = fresh_trainer_link(demo_url)
-    page.goto(f"{app_url}/survey?t={token}")
+    page.goto(f"{app_url}/questionnaire?t={token}")
     wait_idle(page)
     page.get_by_text("Qui voit quoi").wait_for()
     page.get_by_role("button", name="J'ai lu : commencer").click()

@@ -95,7 +95,7 @@ def test_csv_export_gives_working_links_and_neutralises_formulas(engine):
     assert any(r["last_name"].startswith("'=") for r in rows)
     for r in rows:
         token = r["link"].split("?t=", 1)[1]
-        assert r["link"].startswith("https://relais.example/survey?t=")
+        assert r["link"].startswith("https://relais.example/questionnaire?t=")
         assert resolve(engine, token).campaign_id == data.campaign_id
     with pytest.raises(LinkError):  # the old links were replaced
         resolve(engine, data.tokens[1])
