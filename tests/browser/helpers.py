@@ -29,3 +29,14 @@ def choose(page, label: str, option: str) -> None:  # noqa: ANN001
     box.click()
     page.get_by_role("option", name=option, exact=True).click()
     wait_idle(page)
+
+
+def enter_demo(page, app_url: str, role_button: str, menu_link: str | None = None) -> None:  # noqa: ANN001
+    """Open the home page, enter the demo with a role's button, then follow a menu link."""
+    page.goto(app_url)
+    wait_idle(page)
+    page.get_by_role("button", name=role_button).click()
+    page.get_by_text("Bienvenue").first.wait_for()
+    if menu_link:
+        page.get_by_role("link", name=menu_link).click()
+        wait_idle(page)

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import shot
-from tests.browser.helpers import wait_idle
+from tests.browser.helpers import enter_demo, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -18,11 +18,7 @@ def quadrant(page, name: str):  # noqa: ANN001
 
 
 def test_lead_changes_a_threshold_and_a_site_changes_quadrant(app_url, page):
-    page.goto(app_url)
-    wait_idle(page)
-    page.get_by_role("button", name="Responsable ingénierie numérique").click()
-    page.get_by_text("Bienvenue").first.wait_for()
-    page.get_by_role("link", name="Carte des relais").click()
+    enter_demo(page, app_url, "Responsable ingénierie numérique", "Carte des relais")
     page.get_by_text("Carte des sites").first.wait_for()
     wait_idle(page)
     page.get_by_text("Valeurs fixes").click()

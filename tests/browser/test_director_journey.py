@@ -9,7 +9,7 @@ import pypdf
 import pytest
 
 from tests.browser.conftest import ROOT, shot
-from tests.browser.helpers import choose, wait_idle
+from tests.browser.helpers import choose, enter_demo, wait_idle
 
 pytestmark = pytest.mark.browser
 SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -31,12 +31,7 @@ def _save_screenshot(page, name: str) -> None:  # noqa: ANN001
 def test_director_filters_opens_site_plans_and_exports(app_url, page, demo_url):
     # tall from the start: charts lay out once, at the size the screenshots show
     page.set_viewport_size({"width": 1400, "height": 2300})
-    page.goto(app_url)
-    wait_idle(page)
-    page.get_by_role("button", name="Directeur·rice de la formation").click()
-    page.get_by_text("Bienvenue").first.wait_for()
-
-    page.get_by_role("link", name="Vue d’ensemble").click()
+    enter_demo(page, app_url, "Directeur·rice de la formation", "Vue d’ensemble")
     page.get_by_text("Maturité par site").first.wait_for()
     wait_idle(page)
     choose(page, "Région", "Bretagne")
@@ -96,11 +91,7 @@ def test_director_filters_opens_site_plans_and_exports(app_url, page, demo_url):
 
 def test_clicking_a_region_narrows_the_overview_to_its_sites(app_url, page):
     page.set_viewport_size({"width": 1400, "height": 2300})
-    page.goto(app_url)
-    wait_idle(page)
-    page.get_by_role("button", name="Directeur·rice de la formation").click()
-    page.get_by_text("Bienvenue").first.wait_for()
-    page.get_by_role("link", name="Vue d’ensemble").click()
+    enter_demo(page, app_url, "Directeur·rice de la formation", "Vue d’ensemble")
     page.get_by_text("Cliquez sur une région").first.wait_for()
     wait_idle(page)
     page.wait_for_timeout(1500)

@@ -20,7 +20,7 @@ from planning.solve import solve
 from planning.store import PUBLISHED, list_plans
 from storage.db import make_engine
 from tests.browser.conftest import shot
-from tests.browser.helpers import wait_idle
+from tests.browser.helpers import enter_demo, wait_idle
 
 pytestmark = pytest.mark.browser
 WAVES = 4
@@ -60,10 +60,7 @@ def test_lead_plans_moves_publishes_and_downloads(app_url, demo_url, page):
                         relay=names.person(plan.cohorts[i].relay_id),
                         area=t(AREA_LABELS[plan.cohorts[i].area]))
 
-    page.goto(app_url)
-    wait_idle(page)
-    page.get_by_role("button", name="Responsable ingénierie numérique").click()
-    page.get_by_role("link", name="Planificateur de cohortes").click()
+    enter_demo(page, app_url, "Responsable ingénierie numérique", "Planificateur de cohortes")
     page.get_by_text("Choisissez les paramètres, puis cliquez sur Planifier.").wait_for()
     waves = page.get_by_label("Nombre de vagues")
     waves.fill(str(WAVES))
