@@ -33,9 +33,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 2
     start = time.perf_counter()
     summary = generate_and_load(engine, size=args.size, seed=args.seed)
-    from scoring.store import rescore_all  # stored area scores, as dashboards read them
-
-    rescore_all(engine)
     print(f"demo loaded in {time.perf_counter() - start:.1f} s: {summary}")
     return 0
 

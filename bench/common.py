@@ -15,7 +15,6 @@ CACHE = ROOT / "var" / "bench"
 def large_demo_url(seed: int = 7) -> str:
     """URL of a SQLite file holding the large demo (4,000 trainers, 400 managers)."""
     from demo.load import generate_and_load
-    from scoring.store import rescore_all
     from storage.db import make_engine
     from storage.migrate import upgrade
 
@@ -29,7 +28,6 @@ def large_demo_url(seed: int = 7) -> str:
         engine = make_engine(url)
         upgrade(engine)
         generate_and_load(engine, size="large", seed=seed)
-        rescore_all(engine)
         engine.dispose()
         ready.touch()
     return url

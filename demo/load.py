@@ -20,6 +20,7 @@ from storage.db import write_session
 from storage.models import (
     Account, Answer, Campaign, Consent, Invitation, Person, Region, Response, Site,
 )
+from scoring.store import rescore_all
 from storage.questionnaires import ensure_version
 from survey.loader import default_questionnaires
 
@@ -116,6 +117,8 @@ def generate_and_load(engine: Engine, size: str = "default", seed: int = 7) -> D
             n_responses += len(responses)
         _write_consents(s, people, person_ids)
         _write_demo_accounts(s, people, person_ids)
+    # stored area scores, as a real submission writes them and as dashboards read them
+    rescore_all(engine)
 
     return DemoSummary(
         regions=len(region_ids), sites=len(sites), people=len(people),

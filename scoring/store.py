@@ -9,7 +9,6 @@ This module is the bridge between storage and the pure scoring functions.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -25,19 +24,16 @@ from survey.schema import Questionnaire
 _CHUNK = 5_000
 
 
-@lru_cache(maxsize=32)
-def _questionnaire(qv_id: int, checksum: str, definition_json: str) -> Questionnaire:
-    import json
-
-    return Questionnaire.model_validate(json.loads(definition_json))
+_PARSED: dict[tuple[int, str], Questionnaire] = {}
 
 
 def questionnaire_of(session: Session, qv_id: int) -> Questionnaire:
-    """The frozen questionnaire of a stored version (parsed once per process)."""
-    import json
-
+    """The frozen questionnaire of a stored version, parsed once per version and checksum."""
     qv = session.get(QuestionnaireVersion, qv_id)
-    return _questionnaire(qv.id, qv.checksum, json.dumps(qv.definition, sort_keys=True))
+    key = (qv.id, qv.checksum)  # reweighting changes the checksum, so a stale parse is never used
+    if key not in _PARSED:
+        _PARSED[key] = Questionnaire.model_validate(qv.definition)
+    return _PARSED[key]
 
 
 def scored_items(questionnaire: Questionnaire) -> pd.DataFrame:

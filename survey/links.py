@@ -23,10 +23,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from i18n import N_, RelaisError
+from reports.safe import neutralise
 from storage.db import read_session, write_session
 from storage.models import Campaign, Invitation, Person, Response, Site, utcnow
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class LinkError(RelaisError):
@@ -134,12 +133,6 @@ def revoke(engine: Engine, campaign_id: int, person_id: int) -> bool:
         return True
 
 
-def neutralise(value: object) -> str:
-    """A CSV cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def export_links_csv(engine: Engine, campaign_id: int, base_url: str,
                      person_ids: list[int] | None = None,
                      expires_at: dt.datetime | None = None) -> str:
@@ -162,7 +155,7 @@ def export_links_csv(engine: Engine, campaign_id: int, base_url: str,
         for inv, person, site in s.exec(q).all():
             token = issue_link(s, campaign_id, person.id, expires_at)
             exp = inv.expires_at.date().isoformat() if inv.expires_at else ""
-            writer.writerow([neutralise(v) for v in (
+            writer.writerow([neutralise("" if v is None else str(v)) for v in (
                 person.last_name, person.first_name, person.email or "",
                 site.name if site else "", f"{base}/questionnaire?t={token}", exp)])
     return out.getvalue()

@@ -12,13 +12,11 @@ from storage.migrate import upgrade
 def build_demo_db(folder: Path, size: str = "default", seed: int = 7) -> str:
     """Create a SQLite demo database in folder and return its URL."""
     from demo.load import generate_and_load
-    from scoring.store import rescore_all
 
     url = f"sqlite:///{folder / 'demo.db'}"
     engine = make_engine(url)
     upgrade(engine)
     generate_and_load(engine, size=size, seed=seed)
-    rescore_all(engine)
     engine.dispose()
     return url
 

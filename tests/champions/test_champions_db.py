@@ -14,7 +14,6 @@ from champions import data as cdata
 from champions import export, settings
 from champions.rules import ChampionRule, evaluate
 from i18n import RelaisError, Translator
-from scoring.store import rescore_all
 from storage.db import read_session, write_session
 from storage.models import AuditLog, Consent, Person
 
@@ -24,7 +23,6 @@ def demo_engine(engine):
     from demo.load import generate_and_load
 
     generate_and_load(engine, size="tiny", seed=7)
-    rescore_all(engine)
     return engine
 
 
