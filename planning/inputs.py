@@ -22,7 +22,9 @@ Who learns (learners)
     top-down index of :func:`scoring.indices.top_down_sites` (a hidden or
     missing site falls back to the organisation's index, then to 0.5).  A
     weak strategy means the cascade is the main way practice spreads there,
-    so those needs weigh up to twice as much.  ``weak_items`` per area are
+    so those needs weigh up to twice as much.  Weights are rounded to hundredths
+    (at least 0.01), the unit the solvers count in, so a proof of optimality
+    holds for the weights shown, not for rounded ones.  ``weak_items`` per area are
     the learner's three lowest-scored items of that area (N/A left out).
 
 A person can be both: a relay on the areas they master and a learner on the
@@ -169,7 +171,7 @@ def build_instance(
                 relays.append(Relay(int(row.person_id), int(row.site_id), int(row.region_id),
                                     frozenset(led), float(row.relay_hours), frozenset(mods)))
         w = 1 + weakness.get(int(row.site_id), DEFAULT_WEAKNESS)
-        need = {a: round((threshold - s[a]) / 100 * w, 4)
+        need = {a: max(0.01, round((threshold - s[a]) / 100 * w, 2))
                 for a in AREAS if a in scope and a in s and s[a] < threshold - 1e-9}
         if need:
             needs[int(row.response_id)] = need

@@ -1,4 +1,12 @@
-"""The production entry point: check the input, run the decomposition, never raise.
+"""The production entry point: check the input, plan, prove what can be proven, never raise.
+
+Every instance is first planned by the decomposition (:mod:`planning.decomposed`),
+which is fast at any size.  When the exact aggregated model
+(:mod:`planning.exact`) is small enough to be worth solving
+(``EXACT_MAX_NEEDS`` needs x waves), it then gets the rest of the time limit,
+warm-started from that plan, to improve it and prove it optimal stage by
+stage (need, then locality, then load); the better plan is kept.  On the large
+instances the decomposition's own master bound is the proof.
 
 Bad inputs (no relay, no learner, no wave, impossible cohort sizes) give a
 Plan whose status names the problem and whose message is an English msgid
@@ -8,14 +16,18 @@ with parameters, rendered by the page in the reader's language.
 from __future__ import annotations
 
 import logging
+import time
 
 from i18n import N_
 from planning.decomposed import decomposed_plan
-from planning.evaluate import finish
+from planning.evaluate import combined_value, finish
+from planning.exact import exact_plan
 from planning.model import Instance, Plan
 from planning.reach import needed_pairs
 
 log = logging.getLogger(__name__)
+
+EXACT_MAX_NEEDS = 6_000  # needs x waves above which the exact model is not tried
 
 NO_RELAYS = N_("No relay trainer is available: nobody can lead a cohort")
 NO_LEARNERS = N_("No learner needs training in the areas in scope")
@@ -57,7 +69,34 @@ def solve(instance: Instance) -> Plan:
     if problem is not None:
         return empty_plan(instance, *problem)
     try:
-        return decomposed_plan(instance, time_limit=instance.params.time_limit_s)
+        start = time.perf_counter()
+        limit = instance.params.time_limit_s
+        small = len(needed_pairs(instance)) * len(instance.waves) <= EXACT_MAX_NEEDS
+        plan = decomposed_plan(instance, time_limit=min(limit, 2.0) if small else limit)
+        left = limit - (time.perf_counter() - start)
+        if small and left > 0.2:
+            plan = _better(instance, plan, exact_plan(instance, time_limit=left, workers=4,
+                                                      hint=plan))
+            plan.stats["time_s"] = round(time.perf_counter() - start, 3)
+        return plan
     except Exception as exc:  # noqa: BLE001 - a page must never show a stack trace
         log.exception("planner failed")
         return empty_plan(instance, "ERROR", SOLVER_FAILED, {"detail": str(exc)})
+
+
+def _better(instance: Instance, first: Plan, second: Plan) -> Plan:
+    """The plan with the higher lexicographic value, with the tighter need bound of both."""
+    keep = second if (second.cohorts and combined_value(instance, second.cohorts)
+                      > combined_value(instance, first.cohorts)) else first
+    bounds = [p.bound for p in (first, second) if p.bound > 0 and p.status != "UNKNOWN"]
+    keep.bound = round(max(min(bounds, default=keep.bound), keep.objective), 6)
+    keep.gap = round((keep.bound - keep.objective) / keep.bound, 6) if keep.bound > 0 else 0.0
+    proven = int(second.stats.get("stages_proven", 0) or 0)
+    keep.stats["stages_proven"] = proven if keep is second or proven == 0 else proven
+    keep.stats["lexicographic_optimal"] = bool(
+        second.stats.get("lexicographic_optimal") and keep is second
+        or first.stats.get("lexicographic_optimal"))
+    keep.stats["exact_status"] = second.status
+    if keep.gap <= 1e-9:
+        keep.status = "OPTIMAL"
+    return keep

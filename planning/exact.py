@@ -1,0 +1,420 @@
+"""Exact aggregated CP-SAT model: proves the whole lexicographic optimum.
+
+The plain model (:mod:`planning.monolithic`) seats each learner in each
+cohort slot, so it is huge and full of symmetry.  This one is *exact* but
+aggregated: it never names cohorts, only how many cohorts of each kind
+(relay, area, modality) open in each wave, and how many seats flow to them
+from each group of interchangeable learners.
+
+Why that loses nothing:
+
+* Learners of one site needing one area are interchangeable for every rule
+  once we know *in which wave* each of them is trained (the one-cohort-a-wave
+  rule is the only thing that tells them apart).  So a learner with several
+  needs in scope gets a wave variable ``x[l, a, w]`` per need; learners with a
+  single need only need a count per wave, ``c[g, w]``, and the heaviest are
+  covered first (``z``, ordered), because swapping a lighter covered one for a
+  heavier uncovered one of the same group changes nothing else.
+* Seats flow from a group to a kind in the same wave: ``y[g, k, w]`` for
+  in-person seats (face to face or hybrid, group within the relay's scope),
+  ``pool[g, w] -> q[k, w]`` for remote seats (remote or hybrid, anyone).
+* Given the counts, ``n[k, w]`` cohorts of kind k in wave w with ``s`` seats
+  exist exactly when ``min * n <= s <= max * n``: the seats split into n
+  cohorts of sizes within [min, max].  Locality depends only on (learner's
+  site, relay, in person or not), which the flows carry.
+* A relay who also learns an area they lead forms a group of their own that
+  cannot flow to their own kinds (nobody trains themself).
+
+Every valid plan maps onto a solution of this model with the same combined
+value (:func:`planning.evaluate.combined_weights`), and :func:`realise` turns
+every solution back into a valid plan of at least that value; so an OPTIMAL
+status here proves the plan optimal on need, then locality, then load.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+
+from ortools.sat.python import cp_model
+
+from planning.evaluate import combined_weights, finish
+from planning.model import IN_PERSON, Cohort, Instance, Plan
+from planning.reach import (
+    LOCAL_REGION, LOCAL_SITE, allowed_modalities, in_scope, make_cohort,
+    needed_pairs, per_wave_capacity, relay_areas, total_capacity,
+)
+
+SCALE = 100  # need weights carry two decimals (planning.inputs and the generator round to 2)
+Kind = tuple[int, str, str]  # relay, area, modality
+Group = tuple[int, str, int | None]  # site, area, solo relay (a relay learning an area they lead)
+
+
+@dataclass
+class _Model:
+    """The CP-SAT model and the variables needed to read a plan back."""
+
+    model: cp_model.CpModel
+    waves: list[int]
+    kinds: list[Kind]
+    groups: dict[Group, list[int]]
+    singles: dict[Group, list[int]] = field(default_factory=dict)
+    n: dict[tuple[Kind, int], cp_model.IntVar] = field(default_factory=dict)
+    y: dict[tuple[Group, Kind, int], cp_model.IntVar] = field(default_factory=dict)
+    pool: dict[tuple[Group, int], cp_model.IntVar] = field(default_factory=dict)
+    q: dict[tuple[Kind, int], cp_model.IntVar] = field(default_factory=dict)
+    x: dict[tuple[int, str, int], cp_model.IntVar] = field(default_factory=dict)
+    c: dict[tuple[Group, int], cp_model.IntVar] = field(default_factory=dict)
+    z: dict[Group, list[cp_model.IntVar]] = field(default_factory=dict)
+    solo_remote: dict[tuple[Group, Kind, int], cp_model.IntVar] = field(default_factory=dict)
+    need: cp_model.LinearExpr | int = 0
+    locality: cp_model.LinearExpr | int = 0
+    maxload: cp_model.IntVar | None = None
+
+
+def _units(weight: float) -> int:
+    """Integer need units of the exact model (hundredths, as planning.reach.need_int)."""
+    return max(1, round(weight * SCALE))
+
+
+def need_bound(best_bound: float, need: dict[tuple[int, str], float]) -> float:
+    """Covered-need bound from the need stage's bound, plus any rounding slack."""
+    slack = sum(abs(w * SCALE - _units(w)) for w in need.values()) / SCALE
+    return int(best_bound + 1e-6) / SCALE + slack
+
+
+def _groups(instance: Instance) -> tuple[dict[Group, list[int]], dict[int, int]]:
+    """Learners per group (heaviest first) and how many needs each learner has in scope."""
+    p = instance.params
+    need = needed_pairs(instance)
+    leads = {r.person_id: set(relay_areas(r, p)) for r in instance.relays
+             if total_capacity(r, instance) > 0}
+    site = {lr.person_id: lr.site_id for lr in instance.learners}
+    count: dict[int, int] = defaultdict(int)
+    for pid, _ in need:
+        count[pid] += 1
+    out: dict[Group, list[int]] = defaultdict(list)
+    for (pid, a), _w in sorted(need.items(), key=lambda kv: (-kv[1], kv[0])):
+        solo = pid if a in leads.get(pid, ()) else None
+        out[(site[pid], a, solo)].append(pid)
+    return dict(out), dict(count)
+
+
+def build(instance: Instance) -> _Model:
+    """The exact aggregated model; objectives in ``need``, ``locality``, ``maxload``."""
+    p = instance.params
+    need = needed_pairs(instance)
+    _k, _f, lmax = combined_weights(instance)
+    waves = [w.index for w in instance.waves]
+    relays = {r.person_id: r for r in instance.relays}
+    learners = {lr.person_id: lr for lr in instance.learners}
+    groups, needs_of = _groups(instance)
+    m = cp_model.CpModel()
+    mm = _Model(m, waves, [], groups)
+    maxload = m.new_int_var(0, lmax, "maxload")
+    for r in instance.relays:
+        cap, cap_w = total_capacity(r, instance), per_wave_capacity(r, p)
+        mods = allowed_modalities(r, p)
+        if cap <= 0 or not mods:
+            continue
+        mine = []
+        for w in waves:
+            in_wave = []
+            for a in relay_areas(r, p):
+                for mo in mods:
+                    kind = (r.person_id, a, mo)
+                    v = m.new_int_var(0, cap_w, f"n{kind}{w}")
+                    mm.n[(kind, w)] = v
+                    in_wave.append(v)
+            m.add(sum(in_wave) <= cap_w)
+            mine += in_wave
+        m.add(sum(mine) <= cap)
+        m.add(sum(mine) <= maxload)
+        mm.kinds += [(r.person_id, a, mo) for a in relay_areas(r, p) for mo in mods]
+    by_area_kinds: dict[str, list[Kind]] = defaultdict(list)
+    for kind in mm.kinds:
+        by_area_kinds[kind[1]].append(kind)
+    seats: dict[tuple[Kind, int], list] = defaultdict(list)
+    loc_terms, need_terms = [], []
+    pool_by_area: dict[tuple[str, int], list] = defaultdict(list)
+    for g, members in groups.items():
+        site, a, solo = g
+        probe = learners[members[0]]
+        inflow: dict[int, list] = defaultdict(list)
+        for kind in by_area_kinds.get(a, ()):
+            rid, _, mo = kind
+            if rid == solo:
+                continue
+            r = relays[rid]
+            near = in_scope(probe, r, p)
+            for w in waves:
+                cap = p.cohort_max * per_wave_capacity(r, p)
+                if mo in IN_PERSON and near:
+                    v = m.new_int_var(0, min(len(members), cap), "y")
+                    mm.y[(g, kind, w)] = v
+                    seats[(kind, w)].append(v)
+                    inflow[w].append(v)
+                    loc_terms.append((LOCAL_SITE if site == r.site_id else LOCAL_REGION) * v)
+                elif mo != "face_to_face" and solo is not None:
+                    v = m.new_int_var(0, min(len(members), cap), "yr")
+                    mm.solo_remote[(g, kind, w)] = v
+                    seats[(kind, w)].append(v)
+                    inflow[w].append(v)
+        if solo is None and any(kd[2] != "face_to_face" for kd in by_area_kinds.get(a, ())):
+            for w in waves:
+                v = m.new_int_var(0, len(members), "pool")
+                mm.pool[(g, w)] = v
+                pool_by_area[(a, w)].append(v)
+                inflow[w].append(v)
+        if not inflow:
+            continue
+        single = [pid for pid in members if needs_of[pid] == 1]
+        multi = [pid for pid in members if needs_of[pid] > 1]
+        if single:
+            mm.singles[g] = single
+            zs = [m.new_bool_var("z") for _ in single]
+            for z1, z2 in zip(zs, zs[1:]):
+                m.add_implication(z2, z1)  # heaviest first inside a group
+            mm.z[g] = zs
+            cs = [m.new_int_var(0, len(single), "c") for _ in waves]
+            for w, cv in zip(waves, cs):
+                mm.c[(g, w)] = cv
+            m.add(sum(cs) == sum(zs))
+            need_terms += [_units(need[(pid, a)]) * zv for pid, zv in zip(single, zs)]
+        for w in waves:
+            placed = [mm.c[(g, w)]] if single else []
+            for pid in multi:
+                xv = m.new_bool_var("x")
+                mm.x[(pid, a, w)] = xv
+                placed.append(xv)
+            m.add(sum(placed) == sum(inflow.get(w, [])))
+    per_person_wave: dict[tuple[int, int], list] = defaultdict(list)
+    per_person_area: dict[tuple[int, str], list] = defaultdict(list)
+    for (pid, a, w), xv in mm.x.items():
+        per_person_wave[(pid, w)].append(xv)
+        per_person_area[(pid, a)].append(xv)
+    for xs in per_person_wave.values():
+        if len(xs) > 1:
+            m.add_at_most_one(xs)
+    for (pid, a), xs in per_person_area.items():
+        m.add_at_most_one(xs)
+        covered = m.new_bool_var("cov")
+        m.add(sum(xs) == covered)
+        need_terms.append(_units(need[(pid, a)]) * covered)
+    for a, kinds in by_area_kinds.items():
+        for w in waves:
+            remote_kinds = [kd for kd in kinds if kd[2] != "face_to_face"]
+            if not remote_kinds:
+                continue
+            qs = []
+            for kind in remote_kinds:
+                r = relays[kind[0]]
+                v = m.new_int_var(0, p.cohort_max * per_wave_capacity(r, p), "q")
+                mm.q[(kind, w)] = v
+                seats[(kind, w)].append(v)
+                qs.append(v)
+            m.add(sum(qs) == sum(pool_by_area.get((a, w), [])))
+    # Waves are interchangeable (same rules, same people): order them by cohorts opened.
+    per_wave = [sum(v for (kd, w), v in mm.n.items() if w == wave) for wave in waves]
+    for a_w, b_w in zip(per_wave, per_wave[1:]):
+        m.add(a_w >= b_w)
+    for key, nv in mm.n.items():
+        total = sum(seats[key]) if seats[key] else 0
+        m.add(total >= p.cohort_min * nv)
+        m.add(total <= p.cohort_max * nv)
+    mm.need, mm.locality, mm.maxload = sum(need_terms), sum(loc_terms), maxload
+    return mm
+
+
+def _value(solver: cp_model.CpSolver, v) -> int:  # noqa: ANN001
+    return int(solver.value(v))
+
+
+def realise(instance: Instance, mm: _Model, solver: cp_model.CpSolver) -> list[Cohort]:
+    """Cohorts from a solution: name the learners, then split each kind's seats."""
+    relays = {r.person_id: r for r in instance.relays}
+    learners = {lr.person_id: lr for lr in instance.learners}
+    # Who of each group is trained in each wave.
+    who: dict[tuple[Group, int], list[int]] = defaultdict(list)
+    for g, single in mm.singles.items():
+        chosen = [pid for pid, zv in zip(single, mm.z[g]) if _value(solver, zv)]
+        for w in mm.waves:
+            k = _value(solver, mm.c[(g, w)])
+            who[(g, w)] += chosen[:k]
+            chosen = chosen[k:]
+    group_of = {}
+    for g, members in mm.groups.items():
+        for pid in members:
+            group_of[(pid, g[1])] = g
+    for (pid, a, w), xv in mm.x.items():
+        if _value(solver, xv):
+            who[(group_of[(pid, a)], w)].append(pid)
+    seats: dict[tuple[Kind, int], list[int]] = defaultdict(list)
+    pooled: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for (g, kind, w), v in mm.y.items():
+        k = _value(solver, v)
+        if k:
+            seats[(kind, w)] += who[(g, w)][:k]
+            who[(g, w)] = who[(g, w)][k:]
+    for (g, kind, w), v in mm.solo_remote.items():
+        k = _value(solver, v)
+        if k:
+            seats[(kind, w)] += who[(g, w)][:k]
+            who[(g, w)] = who[(g, w)][k:]
+    for (g, w), v in mm.pool.items():
+        k = _value(solver, v)
+        if k:
+            pooled[(g[1], w)] += who[(g, w)][:k]
+            who[(g, w)] = who[(g, w)][k:]
+    for (kind, w), v in sorted(mm.q.items()):
+        k = _value(solver, v)
+        if k:
+            seats[(kind, w)] += pooled[(kind[1], w)][:k]
+            pooled[(kind[1], w)] = pooled[(kind[1], w)][k:]
+    cohorts: list[Cohort] = []
+    for (kind, w), nv in sorted(mm.n.items()):
+        count = _value(solver, nv)
+        if not count:
+            continue
+        rid, a, mo = kind
+        members = seats[(kind, w)]
+        size, extra = divmod(len(members), count)
+        start = 0
+        for i in range(count):
+            end = start + size + (1 if i < extra else 0)
+            cohorts.append(make_cohort(relays[rid], a, mo, w,
+                                       [learners[pid] for pid in members[start:end]]))
+            start = end
+    return cohorts
+
+
+def _hint(mm: _Model, instance: Instance, cohorts: list[Cohort]) -> None:
+    """Warm start from a valid plan: its counts, flows and wave choices."""
+    p = instance.params
+    relays = {r.person_id: r for r in instance.relays}
+    learners = {lr.person_id: lr for lr in instance.learners}
+    group_of: dict[tuple[int, str], Group] = {}
+    for g, members in mm.groups.items():
+        for pid in members:
+            group_of[(pid, g[1])] = g
+    n = defaultdict(int)
+    y = defaultdict(int)
+    pool = defaultdict(int)
+    q = defaultdict(int)
+    solo = defaultdict(int)
+    wave_of: dict[tuple[int, str], int] = {}
+    # The model orders waves by cohorts opened (they are interchangeable): renumber the
+    # hint's waves the same way so that it stays feasible.
+    opened = defaultdict(int)
+    for c in cohorts:
+        opened[c.wave_index] += 1
+    order = sorted(mm.waves, key=lambda w: (-opened[w], w))
+    rename = dict(zip(order, mm.waves))
+    cohorts = [replace(c, wave_index=rename.get(c.wave_index, c.wave_index)) for c in cohorts]
+    for c in cohorts:
+        kind = (c.relay_id, c.area, c.modality)
+        n[(kind, c.wave_index)] += 1
+        r = relays[c.relay_id]
+        for pid in c.members:
+            g = group_of.get((pid, c.area))
+            if g is None:
+                continue
+            wave_of[(pid, c.area)] = c.wave_index
+            if c.modality in IN_PERSON and in_scope(learners[pid], r, p) \
+                    and (g, kind, c.wave_index) in mm.y:
+                y[(g, kind, c.wave_index)] += 1
+            elif g[2] is not None:
+                solo[(g, kind, c.wave_index)] += 1
+            else:
+                pool[(g, c.wave_index)] += 1
+                q[(kind, c.wave_index)] += 1
+    for key, v in mm.n.items():
+        mm.model.add_hint(v, n[key])
+    for key, v in mm.y.items():
+        mm.model.add_hint(v, y[key])
+    for key, v in mm.solo_remote.items():
+        mm.model.add_hint(v, solo[key])
+    for key, v in mm.pool.items():
+        mm.model.add_hint(v, pool[key])
+    for key, v in mm.q.items():
+        mm.model.add_hint(v, q[key])
+    for (pid, a, w), v in mm.x.items():
+        mm.model.add_hint(v, int(wave_of.get((pid, a)) == w))
+    for g, single in mm.singles.items():
+        covered = [pid for pid in single if (pid, g[1]) in wave_of]
+        # The ordered z cover the heaviest; hint the same count.
+        for i, zv in enumerate(mm.z[g]):
+            mm.model.add_hint(zv, int(i < len(covered)))
+        for w in mm.waves:
+            mm.model.add_hint(mm.c[(g, w)],
+                              sum(1 for pid in covered if wave_of[(pid, g[1])] == w))
+
+
+def _solver(instance: Instance, seconds: float, workers: int) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, seconds)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = instance.params.seed
+    return solver
+
+
+def _keep_solution(mm: _Model, solver: cp_model.CpSolver) -> None:
+    """Hint the next stage with this stage's solution (it stays feasible)."""
+    mm.model.clear_hints()
+    for i in range(len(mm.model.proto.variables)):
+        var = mm.model.get_int_var_from_proto_index(i)
+        mm.model.add_hint(var, solver.value(var))
+
+
+def exact_plan(instance: Instance, time_limit: float = 60.0, workers: int = 2,
+               hint: Plan | None = None) -> Plan:
+    """Solve the exact model stage by stage: need, then locality, then load.
+
+    Each stage fixes the optimum of the one before, so OPTIMAL at the last
+    stage proves the plan optimal on the whole lexicographic objective.  When
+    time runs out in a stage, the best plan so far is returned with the need
+    bound of stage one (``stats["stages_proven"]`` says how far the proof went).
+    """
+    start = time.perf_counter()
+    need = needed_pairs(instance)
+    mm = build(instance)
+    if hint is not None and hint.cohorts:
+        _hint(mm, instance, hint.cohorts)
+    build_s = time.perf_counter() - start
+    left = lambda: time_limit - (time.perf_counter() - start)  # noqa: E731
+    m = mm.model
+    total = sum(need.values())
+    extra: dict = {"build_s": round(build_s, 3), "variables": len(m.proto.variables)}
+    stages = (("need", mm.need, True), ("locality", mm.locality, True),
+              ("load", mm.maxload, False))
+    solver, proven, bound, best = None, 0, total, None
+    for name, expr, maximise in stages:
+        (m.maximize if maximise else m.minimize)(expr)
+        stage_solver = _solver(instance, left(), workers)
+        status = stage_solver.solve(m)
+        extra[f"stage_{name}_s"] = round(stage_solver.wall_time, 3)
+        extra[f"stage_{name}_status"] = stage_solver.status_name(status)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if best is None:
+                extra["time_s"] = round(time.perf_counter() - start, 3)
+                bound = 0.0 if status == cp_model.INFEASIBLE else total
+                return finish(instance, [], bound=bound, status=stage_solver.status_name(status),
+                              method="exact", extra=extra)
+            break  # out of time before a first solution of this stage: keep the last one
+        solver, best = stage_solver, status
+        if name == "need":
+            bound = need_bound(stage_solver.best_objective_bound, need)
+        if status != cp_model.OPTIMAL or left() <= 0.05:
+            proven += int(status == cp_model.OPTIMAL)
+            break
+        proven += 1
+        value = int(round(stage_solver.objective_value))
+        m.add(expr == value)
+        _keep_solution(mm, stage_solver)
+    cohorts = realise(instance, mm, solver)
+    extra["stages_proven"] = proven
+    extra["lexicographic_optimal"] = proven == len(stages)
+    extra["time_s"] = round(time.perf_counter() - start, 3)
+    status_name = "OPTIMAL" if proven >= 1 else "FEASIBLE"
+    return finish(instance, cohorts, bound=bound, status=status_name, method="exact", extra=extra)
