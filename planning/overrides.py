@@ -50,6 +50,7 @@ READ_ONLY = (NAME, SITE, REGION)
 
 BAD_ROWS = N_("The table of {table} changed shape: rows cannot be added, removed or reordered")
 BAD_INCLUDE = N_("{person}, column {column}: tick or untick the box")
+MISSING = N_("{person}, column {column}: fill in a number")
 BAD_NUMBER = N_("{person}, column {column}: \"{value}\" is not a number")
 OUT_OF_RANGE = N_("{person}, column {column}: {value} is outside {low}–{high}")
 BAD_CHOICE = N_("{person}, column {column}: \"{value}\" is not a known choice")
@@ -263,7 +264,7 @@ def _number(value: object, who: str, key: str, low: float, high: float,
     """A number in [low, high]; blank -> ``blank`` (or an error when None)."""
     if _blank(value):
         if blank is None:
-            raise RelaisError(BAD_NUMBER, person=who, column=_label(key), value="")
+            raise RelaisError(MISSING, person=who, column=_label(key))
         return blank
     if isinstance(value, (bool, np.bool_)):
         raise RelaisError(BAD_NUMBER, person=who, column=_label(key), value=str(value))
