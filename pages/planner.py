@@ -176,11 +176,6 @@ def _replan(edits: overrides.Overrides) -> bool:
     return True
 
 
-if S.get("pl_overrides"):
-    st.info(t("Your edits to relays and learners are applied again each time you press Plan."))
-    if S.get("pl_plan") is not None:
-        st.button(t("Clear the edits"), key="pl_ed_clear", on_click=_clear_edits)
-
 if submitted:
     try:
         waves = (inputs.monthly_waves(start, int(count)) if mode == "monthly"
@@ -203,6 +198,11 @@ if submitted:
                  pl_edit_gen=S.get("pl_edit_gen", 0) + 1)
     except RelaisError as err:
         context.show_error(err)
+
+if S.get("pl_overrides"):
+    st.info(t("Your edits to relays and learners are applied again each time you press Plan."))
+    if S.get("pl_plan") is not None:
+        st.button(t("Clear the edits"), key="pl_ed_clear", on_click=_clear_edits)
 
 if S.get("pl_plan") is None:
     st.info(t("Choose the settings, then press Plan."))
