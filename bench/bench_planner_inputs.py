@@ -30,7 +30,8 @@ def main() -> None:
     names = directory(engine, base)
     figure("planner_inputs.relays", len(base.relays), "rows", 0)
     figure("planner_inputs.learners", len(base.learners), "rows", 0)
-    figure("planner_inputs.relay_frame", median_time(lambda: ov.relay_frame(base, names), 5), "s", 3)
+    figure("planner_inputs.relay_frame",
+           median_time(lambda: ov.relay_frame(base, names), 5), "s", 3)
     figure("planner_inputs.learner_frame",
            median_time(lambda: ov.learner_frame(base, names), 5), "s", 3)
     rf, lf = ov.relay_frame(base, names), ov.learner_frame(base, names)

@@ -72,7 +72,10 @@ class RelayEdit:
 
 @dataclass(frozen=True)
 class LearnerEdit:
-    """What the lead changed for one learner: excluded, or new weights on some areas (0 = no need)."""
+    """What the lead changed for one learner: excluded, or new weights on some areas.
+
+    A weight of 0 removes the need on that area.
+    """
 
     excluded: bool = False
     needs: dict[str, float] = field(default_factory=dict)
@@ -187,7 +190,8 @@ def learner_areas(instance: Instance) -> list[str]:
     return [a for a in AREAS if a in instance.params.areas_in_scope]
 
 
-def learner_frame(instance: Instance, names: Directory, overrides: Overrides = NONE) -> pd.DataFrame:
+def learner_frame(instance: Instance, names: Directory,
+                  overrides: Overrides = NONE) -> pd.DataFrame:
     """One row per learner, one priority column per area in scope (empty: no need)."""
     areas = learner_areas(instance)
     rows = []
@@ -212,7 +216,8 @@ def column_labels(t: Translator, areas: Iterable[str] = AREAS) -> dict[str, str]
             **{a: t(AREA_LABELS[a]) for a in areas}}
 
 
-def with_edits(frame: pd.DataFrame, state: Mapping | None, table: str = RELAYS_TABLE) -> pd.DataFrame:
+def with_edits(frame: pd.DataFrame, state: Mapping | None,
+               table: str = RELAYS_TABLE) -> pd.DataFrame:
     """The frame with a data editor's cell edits (``{"edited_rows": {pos: {col: value}}}``).
 
     Added or deleted rows are refused (the tables have a fixed set of people);
@@ -363,7 +368,7 @@ def overrides_from_frames(base: Instance, relay_df: pd.DataFrame, learner_df: pd
 # --- JSON ------------------------------------------------------------------------
 
 def to_json(overrides: Overrides) -> dict:
-    """Overrides as JSON (person ids as strings, sets as sorted lists, unchanged fields left out)."""
+    """Overrides as JSON: person ids as strings, sets as sorted lists, unchanged fields left out."""
     relays = {}
     for pid, e in sorted(overrides.relays.items()):
         d: dict = {"excluded": e.excluded}
