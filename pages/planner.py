@@ -11,10 +11,10 @@ import streamlit as st
 
 from charts.planner import gantt, gantt_frame
 from i18n import RelaisError
-from planning import inputs, store, workflow
+from planning import inputs, overrides, store, workflow
 from planning.editing import move_learner
-from planning.labels import AREA_LABELS, STATUS_LABELS
-from planning.model import AREAS, Params, Wave
+from planning.labels import AREA_LABELS, MODALITY_LABELS, STATUS_LABELS
+from planning.model import AREAS, MODALITIES, Params, Wave
 from planning.rules import check_plan
 from planning.solve import solve
 from reports import planner as export
@@ -121,7 +121,9 @@ if drafts:
         def _open() -> None:
             sp = store.load(engine, S["pl_open_choice"])
             S.update(pl_instance=sp.instance, pl_plan=sp.plan, pl_campaign=sp.campaign_id,
-                     pl_draft=sp.id, pl_name=sp.name, pl_variant=None, pl_notice=None)
+                     pl_draft=sp.id, pl_name=sp.name, pl_variant=None, pl_notice=None,
+                     pl_base=sp.base_instance, pl_overrides=sp.overrides,
+                     pl_edit_gen=S.get("pl_edit_gen", 0) + 1)
 
         st.button(t("Open the draft"), key="pl_open", on_click=_open)
 
@@ -155,6 +157,25 @@ with st.form("pl_settings"):
     limit = c4.number_input(t("Time limit (seconds)"), 1, 60, 20, key="pl_limit")
     submitted = st.form_submit_button(t("Plan"), type="primary")
 
+
+def _clear_edits() -> None:
+    """Forget the lead's edits to relays and learners and plan again on the database's data."""
+    _replan(overrides.NONE)
+
+
+def _replan(edits: overrides.Overrides) -> bool:
+    """Apply edits to the unedited instance and solve; the current plan stays on error."""
+    base = S.get("pl_base") or S["pl_instance"]
+    inst = overrides.apply(base, edits)
+    plan = solve(inst)
+    if plan.message and not plan.cohorts:
+        S["pl_edit_error"] = RelaisError(plan.message, **plan.message_params)
+        return False
+    S.update(pl_instance=inst, pl_plan=plan, pl_overrides=edits, pl_variant=None,
+             pl_notice=None, pl_edit_gen=S.get("pl_edit_gen", 0) + 1)
+    return True
+
+
 if submitted:
     try:
         waves = (inputs.monthly_waves(start, int(count)) if mode == "monthly"
@@ -167,24 +188,94 @@ if submitted:
                         face_to_face_scope=scope, allow_remote=remote, allow_hybrid=hybrid,
                         time_limit_s=float(limit))
         with st.spinner(t("Planning the cohorts…")):
-            inst = inputs.build_instance(engine, campaign, params, waves, target, areas)
+            base = inputs.build_instance(engine, campaign, params, waves, target, areas)
+            inst = overrides.apply(base, S.get("pl_overrides", overrides.NONE))
             plan = solve(inst)
         if plan.message and not plan.cohorts:  # bad settings: say why, keep the current plan
             raise RelaisError(plan.message, **plan.message_params)
         S.update(pl_instance=inst, pl_plan=plan, pl_campaign=campaign, pl_draft=None,
-                 pl_variant=None, pl_notice=None)
+                 pl_variant=None, pl_notice=None, pl_base=base,
+                 pl_edit_gen=S.get("pl_edit_gen", 0) + 1)
     except RelaisError as err:
         context.show_error(err)
+
+if S.get("pl_overrides"):
+    st.info(t("Your edits to relays and learners are applied again each time you press Plan."))
+    if S.get("pl_plan") is not None:
+        st.button(t("Clear the edits"), key="pl_ed_clear", on_click=_clear_edits)
 
 if S.get("pl_plan") is None:
     st.info(t("Choose the settings, then press Plan."))
     st.stop()
 
 inst, plan = S["pl_instance"], S["pl_plan"]
-names = inputs.directory(engine, inst)
+base = S.get("pl_base") or inst  # the instance before the lead's edits
+edits = S.get("pl_overrides", overrides.NONE)
+names = inputs.directory(engine, base)
 if S.get("pl_draft"):
     st.caption(t("Draft: {name}", name=S.get("pl_name", "")))
 tables = show_plan(inst, plan, names, "cur")
+
+# --- relays and learners, one by one -----------------------------------------
+gen = S.get("pl_edit_gen", 0)
+rkey, lkey = f"pl_ed_relays_{gen}", f"pl_ed_learners_{gen}"
+cached = S.get("pl_frames")
+if not cached or cached[0] is not base or cached[1] is not edits:  # once per plan: large demos
+    cached = (base, edits, overrides.relay_frame(base, names, edits),
+              overrides.learner_frame(base, names, edits))
+    S["pl_frames"] = cached
+
+
+def _replan_from_tables() -> None:
+    _, _, rframe, lframe = S["pl_frames"]
+    try:
+        new = overrides.overrides_from_frames(
+            S.get("pl_base") or S["pl_instance"],
+            overrides.with_edits(rframe, S.get(rkey), overrides.RELAYS_TABLE),
+            overrides.with_edits(lframe, S.get(lkey), overrides.LEARNERS_TABLE), names)
+    except RelaisError as err:
+        S["pl_edit_error"] = err
+        return
+    _replan(new)
+
+
+with st.expander(t("Relays and learners"), expanded=bool(edits)):
+    counts = overrides.summary(base, edits)
+    st.caption(t("Relays: {relays_excluded} excluded, {relays_edited} edited. "
+                 "Learners: {learners_excluded} excluded, {learners_edited} edited.", **counts))
+    if counts["ignored"]:
+        st.caption(t("{count} edits no longer apply: those people are no longer relays or "
+                     "learners of the campaign.", count=counts["ignored"]))
+    labels = overrides.column_labels(t)
+    fixed = {k: st.column_config.TextColumn(labels[k], disabled=True)
+             for k in overrides.READ_ONLY}
+    include = st.column_config.CheckboxColumn(labels[overrides.INCLUDE])
+    rtab, ltab = st.tabs([t("Relays"), t("Learners")])
+    rtab.data_editor(cached[2], key=rkey, num_rows="fixed", hide_index=True, width="stretch",
+                     column_config={
+                         overrides.INCLUDE: include, **fixed,
+                         overrides.HOURS: st.column_config.NumberColumn(
+                             labels[overrides.HOURS], min_value=0.0,
+                             max_value=overrides.MAX_HOURS, step=0.5, format="%.1f"),
+                         overrides.RELAY_AREAS: st.column_config.MultiselectColumn(
+                             labels[overrides.RELAY_AREAS], options=AREAS,
+                             format_func=lambda a: t(AREA_LABELS[a])),
+                         overrides.RELAY_MODALITIES: st.column_config.MultiselectColumn(
+                             labels[overrides.RELAY_MODALITIES], options=MODALITIES,
+                             format_func=lambda m: t(MODALITY_LABELS[m]))})
+    ltab.caption(t("Priority of each need, from 0 to {max}: empty or 0 means no need on "
+                   "that area.", max=tr.number(overrides.MAX_PRIORITY, 0)))
+    ltab.data_editor(cached[3], key=lkey, num_rows="fixed", hide_index=True, width="stretch",
+                     column_config={
+                         overrides.INCLUDE: include, **fixed,
+                         **{a: st.column_config.NumberColumn(
+                             labels[a], min_value=0.0, max_value=overrides.MAX_PRIORITY,
+                             step=0.01, format="%.2f")
+                            for a in overrides.learner_areas(base)}})
+    st.button(t("Plan again with these inputs"), key="pl_ed_replan",
+              on_click=_replan_from_tables)
+    if S.get("pl_edit_error") is not None:
+        context.show_error(S.pop("pl_edit_error"))
 
 # --- hand edits -------------------------------------------------------------
 st.subheader(t("Edit by hand"))
@@ -238,10 +329,13 @@ def _save() -> None:
     try:
         if S.get("pl_draft"):
             store.update_draft(engine, S["pl_draft"], S["pl_plan"], S["pl_instance"],
-                               viewer.person_id)
+                               viewer.person_id, S.get("pl_overrides", overrides.NONE),
+                               S.get("pl_base"))
         else:
             S["pl_draft"] = store.save_draft(engine, S["pl_name_input"], S["pl_plan"],
-                                             S["pl_instance"], S["pl_campaign"], viewer.person_id)
+                                             S["pl_instance"], S["pl_campaign"], viewer.person_id,
+                                             S.get("pl_overrides", overrides.NONE),
+                                             S.get("pl_base"))
         S["pl_name"] = S["pl_name_input"] or S.get("pl_name", "")
         S["pl_notice"] = ("success", t("Draft saved."))
     except RelaisError as err:
@@ -255,11 +349,12 @@ def _publish() -> None:
     now = S["pl_instance"]
     if S.get("pl_campaign") is not None:  # check against consents and scores as they are now
         now = inputs.build_instance(engine, S["pl_campaign"], now.params, now.waves)
-    try:
+    try:  # the draft's edits are applied to the rebuilt instance before the check
         store.publish(engine, S["pl_draft"], viewer.person_id, instance=now)
         S["pl_notice"] = ("success", t("Plan published."))
     except store.PublishRefused as err:
-        lines = [workflow.describe(v, now, names, tr) for v in err.violations]
+        checked = overrides.apply(now, S.get("pl_overrides", overrides.NONE))
+        lines = [workflow.describe(v, checked, names, tr) for v in err.violations]
         S["pl_notice"] = ("error", "\n".join([err.render(context.lang())]
                                              + [f"- {x}" for x in lines]))
 
@@ -275,8 +370,10 @@ downloads(inst, plan, names, tables, "cur")
 # --- what-if ----------------------------------------------------------------
 st.subheader(t("Compare with a variant"))
 if S.get("pl_cand_for") is not inst:  # once per plan: reading the campaign takes a moment
-    S["pl_candidates"] = (inputs.candidate_relays(engine, S["pl_campaign"], inst)
-                          if S.get("pl_campaign") else ())
+    left_out = overrides.excluded_relays(edits)  # the lead excluded them: not offered back
+    S["pl_candidates"] = tuple(
+        r for r in (inputs.candidate_relays(engine, S["pl_campaign"], inst)
+                    if S.get("pl_campaign") else ()) if r.person_id not in left_out)
     S["pl_cand_for"] = inst
 candidates = S["pl_candidates"]
 cand_names = inputs.directory(engine, inst, extra=[r.person_id for r in candidates])

@@ -3,10 +3,15 @@
 A CohortPlan row keeps, as JSON, the parameters and inputs it was planned on
 (``params``: campaign, settings, waves) and the plan itself with the instance
 it was checked against (``plan``: cohorts, left out, figures, relays,
-learners), so a draft reopens exactly as it was left.  Publishing re-runs
-:func:`planning.rules.check_plan` — by default against an instance the caller
-rebuilt from the database *now*, so a relay who withdrew consent since the
-draft blocks publication — and refuses with the violations.
+learners), so a draft reopens exactly as it was left.  The lead's edits to
+relays and learners (:mod:`planning.overrides`) are kept in ``params`` under
+``"overrides"``, and the unedited instance they apply to under ``plan["base"]``
+(only when there are edits), so the editor reopens with excluded people too.
+Publishing re-runs :func:`planning.rules.check_plan` — by default against an
+instance the caller rebuilt from the database *now*, with the draft's edits
+applied, so a relay who withdrew consent since the draft blocks publication
+while a relay whose hours the lead raised does not — and refuses with the
+violations.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from i18n import N_, RelaisError
+from planning import overrides as ov
 from planning.model import Cohort, Instance, Learner, LeftOut, Params, Plan, Relay, Wave
 from planning.rules import Violation, check_plan
 from storage.db import read_session, write_session
@@ -49,6 +55,13 @@ class StoredPlan:
     created_at: dt.datetime
     updated_at: dt.datetime
     published_at: dt.datetime | None
+    overrides: ov.Overrides = ov.NONE
+    base: Instance | None = None  # the unedited instance the overrides apply to
+
+    @property
+    def base_instance(self) -> Instance:
+        """The instance before the lead's edits (the stored one when there is none)."""
+        return self.base if self.base is not None else self.instance
 
 
 # --- JSON <-> values -------------------------------------------------------
@@ -117,9 +130,15 @@ def plan_from_json(d: dict) -> Plan:
                 message=d.get("message", ""), message_params=dict(d.get("message_params", {})))
 
 
-def _row_json(plan: Plan, instance: Instance, campaign_id: int | None) -> tuple[dict, dict]:
+def _row_json(plan: Plan, instance: Instance, campaign_id: int | None,
+              overrides: ov.Overrides = ov.NONE,
+              base: Instance | None = None) -> tuple[dict, dict]:
     params = {"campaign_id": campaign_id, "settings": params_to_json(instance.params)}
     body = {"plan": plan_to_json(plan), "instance": instance_to_json(instance)}
+    if overrides:
+        params["overrides"] = ov.to_json(overrides)
+        if base is not None:
+            body["base"] = instance_to_json(base)
     return params, body
 
 
@@ -130,7 +149,9 @@ def _stored(row: CohortPlan) -> StoredPlan:
         plan=plan_from_json(row.plan.get("plan", {})),
         instance=instance_from_json(row.plan.get("instance", {}), params),
         created_by=row.created_by, created_at=row.created_at, updated_at=row.updated_at,
-        published_at=row.published_at)
+        published_at=row.published_at,
+        overrides=ov.from_json(row.params.get("overrides")),
+        base=instance_from_json(row.plan["base"], params) if row.plan.get("base") else None)
 
 
 # --- rows ------------------------------------------------------------------
@@ -141,12 +162,13 @@ def _audit(s, actor_id: int | None, action: str, plan_id: int, detail: dict) -> 
 
 
 def save_draft(engine: Engine, name: str, plan: Plan, instance: Instance,
-               campaign_id: int | None, created_by: int | None = None) -> int:
-    """Store a new draft and return its id."""
+               campaign_id: int | None, created_by: int | None = None,
+               overrides: ov.Overrides = ov.NONE, base: Instance | None = None) -> int:
+    """Store a new draft and return its id (with the lead's edits and the unedited instance)."""
     name = (name or "").strip()
     if not name:
         raise RelaisError("Give the plan a name")
-    params, body = _row_json(plan, instance, campaign_id)
+    params, body = _row_json(plan, instance, campaign_id, overrides, base)
     with write_session(engine) as s:
         row = CohortPlan(name=name[:160], status=DRAFT, params=params, plan=body,
                          created_by=created_by)
@@ -157,8 +179,9 @@ def save_draft(engine: Engine, name: str, plan: Plan, instance: Instance,
 
 
 def update_draft(engine: Engine, plan_id: int, plan: Plan, instance: Instance,
-                 actor_id: int | None = None) -> None:
-    """Replace a draft's plan (hand edits); a published plan is never changed."""
+                 actor_id: int | None = None, overrides: ov.Overrides = ov.NONE,
+                 base: Instance | None = None) -> None:
+    """Replace a draft's plan and edits; a published plan is never changed."""
     with write_session(engine) as s:
         row = s.get(CohortPlan, plan_id)
         if row is None:
@@ -166,7 +189,8 @@ def update_draft(engine: Engine, plan_id: int, plan: Plan, instance: Instance,
         if row.status != DRAFT:
             raise RelaisError("Plan {plan} is published and can no longer be changed",
                               plan=plan_id)
-        row.params, row.plan = _row_json(plan, instance, row.params.get("campaign_id"))
+        row.params, row.plan = _row_json(plan, instance, row.params.get("campaign_id"),
+                                         overrides, base)
         row.updated_at = utcnow()
         _audit(s, actor_id, "cohort_plan.update", plan_id, {})
 
@@ -191,7 +215,11 @@ def list_plans(engine: Engine, status: str | None = None) -> list[tuple[int, str
 
 def publish(engine: Engine, plan_id: int, actor_id: int | None = None,
             instance: Instance | None = None) -> None:
-    """Publish a draft after re-checking every rule; PublishRefused lists the violations."""
+    """Publish a draft after re-checking every rule; PublishRefused lists the violations.
+
+    instance: the campaign rebuilt from the database now, *before* the lead's
+    edits — the draft's overrides are applied to it here.
+    """
     with write_session(engine) as s:
         row = s.get(CohortPlan, plan_id)
         if row is None:
@@ -199,7 +227,8 @@ def publish(engine: Engine, plan_id: int, actor_id: int | None = None,
         if row.status == PUBLISHED:
             return
         stored = _stored(row)
-        check_on = instance if instance is not None else stored.instance
+        check_on = (ov.apply(instance, stored.overrides) if instance is not None
+                    else stored.instance)
         violations = check_plan(check_on, stored.plan)
         if violations:
             raise PublishRefused(violations)

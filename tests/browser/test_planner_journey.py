@@ -17,7 +17,8 @@ from planning.labels import AREA_LABELS
 from planning.model import Params
 from planning.rules import check_plan
 from planning.solve import solve
-from planning.store import PUBLISHED, list_plans
+from planning.overrides import Overrides, RelayEdit
+from planning.store import PUBLISHED, list_plans, load
 from storage.db import make_engine
 from tests.browser.conftest import shot
 from tests.browser.helpers import enter_demo, wait_idle
@@ -106,3 +107,58 @@ def test_lead_plans_moves_publishes_and_downloads(app_url, demo_url, page):
     month = lambda d: d.year * 12 + d.month  # noqa: E731
     starts = [month(e.decoded("dtstart")) for e in events]
     assert [s - starts[0] for s in starts] == [c.wave_index - mine[0].wave_index for c in mine]
+
+
+def relay_to_drop(inst, plan):
+    """(row in the relays table, person id) of a relay who leads a cohort, not in the first row
+    (so the journey arrows down the grid)."""
+    leading = {c.relay_id for c in plan.cohorts}
+    return next((k, r.person_id) for k, r in enumerate(inst.relays)
+                if k >= 2 and r.person_id in leading)
+
+
+def test_lead_unticks_a_relay_in_the_grid_and_plans_again(app_url, demo_url, page):
+    inst, plan, names = expected_plan(demo_url)
+    row, gone = relay_to_drop(inst, plan)
+    enter_demo(page, app_url, "Responsable ingénierie numérique", "Planificateur de cohortes")
+    page.get_by_label("Nombre de vagues").fill(str(WAVES))
+    page.get_by_role("button", name="Planifier", exact=True).click()
+    page.get_by_text("Toutes les règles sont respectées.").wait_for(timeout=60_000)
+
+    section = page.locator('[data-testid="stExpander"]').filter(has_text="Relais et apprenant·es")
+    section.get_by_text("Relais et apprenant·es").first.click()
+    grid = section.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for()
+    grid.scroll_into_view_if_needed()
+    wait_idle(page)
+    # The grid is a canvas: click the first "Inclure" cell (below the 35 px header row),
+    # arrow down to the relay's row, then Space toggles a checkbox cell.
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 30, box["y"] + 35 + 35 / 2)
+    for _ in range(row):
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Space")
+    wait_idle(page)  # the edit reruns the script; let it finish before the next click
+    shot(page, "planner-relay-unticked")
+    section.get_by_role("button", name="Replanifier avec ces données").click()
+    wait_idle(page)
+    section.get_by_text("Relais : 1 exclu(s), 0 modifié(s).").wait_for(timeout=60_000)
+    shot(page, "planner-replanned")
+
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Télécharger le XLSX").click()
+    wb = load_workbook(io.BytesIO(open(dl.value.path(), "rb").read()))
+    header, *rows = list(wb["Cohortes"].values)
+    relays = {r[header.index("Relais")] for r in rows}
+    assert rows and names.person(gone) not in relays
+    assert names.person(gone) in {names.person(c.relay_id) for c in plan.cohorts}
+
+    # Saved as a draft, the edit is exactly that relay left out.
+    page.get_by_label("Nom du plan").fill("Sans un relais")
+    page.get_by_label("Nom du plan").press("Enter")
+    wait_idle(page)
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    page.get_by_text("Brouillon enregistré.").wait_for()
+    eng = make_engine(demo_url)
+    pid = next(p[0] for p in list_plans(eng) if p[1] == "Sans un relais")
+    assert load(eng, pid).overrides == Overrides({gone: RelayEdit(excluded=True)})

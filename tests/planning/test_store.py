@@ -90,3 +90,51 @@ def test_a_draft_needs_a_name(engine, solved, name):
     with pytest.raises(RelaisError):
         save_draft(engine, name, plan, inst, campaign_id=None)
     assert list_plans(engine) == []
+
+
+def test_a_draft_keeps_the_leads_edits_and_the_unedited_instance(engine, solved):
+    from planning import overrides as ov
+
+    base, _ = solved
+    edits = ov.Overrides({base.relays[0].person_id: ov.RelayEdit(excluded=True),
+                          base.relays[1].person_id: ov.RelayEdit(hours_per_month=18.0)},
+                         {base.learners[0].person_id: ov.LearnerEdit(excluded=True)})
+    inst = ov.apply(base, edits)
+    plan = solve(inst)
+    pid = save_draft(engine, "edited inputs", plan, inst, campaign_id=None, overrides=edits,
+                     base=base)
+    got = load(engine, pid)
+    assert got.overrides == edits
+    assert got.base_instance == base and got.instance == inst and got.plan == plan
+    # A hand edit saved again keeps them; a draft without edits stores none.
+    update_draft(engine, pid, plan, inst, overrides=edits, base=base)
+    assert load(engine, pid).overrides == edits
+    plain = save_draft(engine, "plain", plan, inst, campaign_id=None)
+    assert load(engine, plain).overrides == ov.NONE
+    assert load(engine, plain).base_instance == inst
+
+
+def test_publish_applies_the_drafts_edits_to_the_rebuilt_instance(engine):
+    """Raised hours are not refused; a relay whose consent was withdrawn still blocks."""
+    from dataclasses import replace
+
+    from planning import overrides as ov
+    from plan_cases import instance, learners, relay
+
+    base = instance([relay(100, hours=6.0), relay(200, hours=6.0)], learners(1, 72),
+                    max_cohorts_per_relay_per_wave=2, cohort_max=12)
+    edits = ov.Overrides({100: ov.RelayEdit(hours_per_month=12.0)})
+    inst = ov.apply(base, edits)
+    plan = solve(inst)
+    assert sum(c.relay_id == 100 for c in plan.cohorts) >= 3  # needs the raised hours
+    assert check_plan(base, plan)  # the database's hours alone would refuse it
+    pid = save_draft(engine, "more hours", plan, inst, campaign_id=None, overrides=edits,
+                     base=base)
+    withdrawn = replace(base, relays=tuple(r for r in base.relays if r.person_id != 200))
+    assert any(c.relay_id == 200 for c in plan.cohorts)
+    with pytest.raises(PublishRefused) as err:
+        publish(engine, pid, instance=withdrawn)
+    assert {v.kind for v in err.value.violations} == {"unknown_relay"}
+    assert load(engine, pid).status == DRAFT
+    publish(engine, pid, instance=base)  # rebuilt "now", before the edits
+    assert load(engine, pid).status == PUBLISHED

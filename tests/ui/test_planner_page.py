@@ -128,3 +128,87 @@ def test_other_roles_are_refused(own_demo, role):
     assert not at.exception
     assert REFUSED in texts(at)
     assert not at.button
+
+
+def _edit(at, table: str, rows: dict) -> None:
+    """Seed the keyed data editor's cell edits, as a click in the grid would."""
+    gen = at.session_state["pl_edit_gen"]
+    at.session_state[f"pl_ed_{table}_{gen}"] = {"edited_rows": rows, "added_rows": [],
+                                                "deleted_rows": []}
+
+
+def test_lead_unticks_a_relay_plans_again_and_the_draft_keeps_the_edit(own_demo):
+    at = _plan(own_demo)
+    assert [d.editing_mode for d in at.data_editor] == ["fixed", "fixed"]
+    relays_table = at.data_editor[0].value
+    base, plan = at.session_state["pl_base"], at.session_state["pl_plan"]
+    assert len(relays_table) == len(base.relays)
+    assert len(at.data_editor[1].value) == len(base.learners)
+    leader = plan.cohorts[0].relay_id
+    _edit(at, "relays", {[r.person_id for r in base.relays].index(leader): {"include": False}})
+    at.button(key="pl_ed_replan").click().run()
+    assert not at.exception
+    again = at.session_state["pl_plan"]
+    assert again is not plan and again.cohorts
+    assert all(c.relay_id != leader for c in again.cohorts)
+    assert leader not in {r.person_id for r in at.session_state["pl_instance"].relays}
+    shown = texts(at)
+    assert "Relais : 1 exclu(s), 0 modifié(s)." in shown
+    assert "Toutes les règles sont respectées." in shown
+    # The editor shows the relay unticked, still listed.
+    table = at.data_editor[0].value
+    assert len(table) == len(base.relays) and not table["include"].all()
+
+    at.text_input(key="pl_name_input").set_value("Sans ce relais")
+    at.button(key="pl_save").click().run()
+    assert "Brouillon enregistré." in texts(at)
+    stored = load(make_engine(own_demo), at.session_state["pl_draft"])
+    assert stored.overrides.relays[leader].excluded
+    # Publication rebuilds the campaign from the database and applies the edit.
+    at.button(key="pl_publish").click().run()
+    assert "Plan publié." in texts(at)
+
+    # Planning again from the settings form keeps the edit, and says so.
+    fresh = run_page(PAGE, demo_viewer(own_demo, "lead"), timeout=90)
+    fresh.session_state["pl_overrides"] = stored.overrides
+    fresh.run()
+    assert "réappliquées chaque fois que vous cliquez sur Planifier" in texts(fresh)
+    next(b for b in fresh.button if b.label == "Planifier").click().run()
+    assert not fresh.exception
+    assert all(c.relay_id != leader for c in fresh.session_state["pl_plan"].cohorts)
+    fresh.button(key="pl_ed_clear").click().run()
+    assert not fresh.exception
+    assert not fresh.session_state["pl_overrides"]
+    assert leader in {r.person_id for r in fresh.session_state["pl_instance"].relays}
+
+
+def test_a_bad_value_in_the_tables_gets_a_french_message_and_keeps_the_plan(own_demo):
+    at = _plan(own_demo)
+    base, plan = at.session_state["pl_base"], at.session_state["pl_plan"]
+    name = directory(make_engine(own_demo), base).person(base.relays[2].person_id)
+    _edit(at, "relays", {2: {"hours": 500}})
+    at.button(key="pl_ed_replan").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        f"{name}, colonne « Heures par mois » : 500 est hors de l'intervalle 0–200"]
+    assert at.session_state["pl_plan"] is plan
+    assert not at.session_state.get("pl_overrides")
+
+
+def test_opening_a_saved_draft_restores_its_edits(own_demo):
+    at = _plan(own_demo)
+    base = at.session_state["pl_base"]
+    learner = base.learners[0]
+    _edit(at, "learners", {0: {"include": False}})
+    at.button(key="pl_ed_replan").click().run()
+    assert learner.person_id not in {x.person_id for x in at.session_state["pl_instance"].learners}
+    at.text_input(key="pl_name_input").set_value("Un apprenant de moins")
+    at.button(key="pl_save").click().run()
+    pid = at.session_state["pl_draft"]
+    other = run_page(PAGE, demo_viewer(own_demo, "lead"), timeout=90)
+    other.selectbox(key="pl_open_choice").set_value(pid)
+    other.button(key="pl_open").click().run()
+    assert not other.exception
+    assert other.session_state["pl_overrides"].learners[learner.person_id].excluded
+    table = other.data_editor[1].value
+    assert len(table) == len(base.learners) and not table["include"].iloc[0]
