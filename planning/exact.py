@@ -33,6 +33,7 @@ status here proves the plan optimal on need, then locality, then load.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -359,6 +360,50 @@ def _solver(instance: Instance, seconds: float, workers: int) -> cp_model.CpSolv
     return solver
 
 
+class _Stall(cp_model.CpSolverSolutionCallback):
+    """Stops a stage when neither the best plan nor the bound moved for ``stall_s`` seconds.
+
+    Past that point the proof is out of reach in the time left; the lead gets
+    the plan now instead of waiting for the whole time limit.
+    """
+
+    def __init__(self, solver: cp_model.CpSolver, stall_s: float):
+        super().__init__()
+        self.solver, self.stall_s = solver, stall_s
+        self.last = time.perf_counter()
+        self.done = threading.Event()
+        solver.best_bound_callback = self._moved
+
+    def on_solution_callback(self) -> None:
+        self.last = time.perf_counter()
+
+    def _moved(self, _bound: float) -> None:
+        self.last = time.perf_counter()
+
+    def watch(self) -> None:
+        while not self.done.wait(0.1):
+            if time.perf_counter() - self.last > self.stall_s:
+                self.solver.stop_search()
+                self.stalled = True
+                return
+
+    stalled = False
+
+
+def _solve_stage(m: cp_model.CpModel, solver: cp_model.CpSolver, stall_s: float | None) -> int:
+    """solver.solve(m), stopped early on a stall when stall_s is given."""
+    if stall_s is None:
+        return solver.solve(m)
+    cb = _Stall(solver, stall_s)
+    watcher = threading.Thread(target=cb.watch, daemon=True)
+    watcher.start()
+    try:
+        return solver.solve(m, cb)
+    finally:
+        cb.done.set()
+        watcher.join()
+
+
 def _keep_solution(mm: _Model, solver: cp_model.CpSolver) -> None:
     """Hint the next stage with this stage's solution (it stays feasible)."""
     mm.model.clear_hints()
@@ -368,13 +413,15 @@ def _keep_solution(mm: _Model, solver: cp_model.CpSolver) -> None:
 
 
 def exact_plan(instance: Instance, time_limit: float = 60.0, workers: int = 2,
-               hint: Plan | None = None) -> Plan:
+               hint: Plan | None = None, stall_s: float | None = None) -> Plan:
     """Solve the exact model stage by stage: need, then locality, then load.
 
     Each stage fixes the optimum of the one before, so OPTIMAL at the last
     stage proves the plan optimal on the whole lexicographic objective.  When
     time runs out in a stage, the best plan so far is returned with the need
     bound of stage one (``stats["stages_proven"]`` says how far the proof went).
+    With ``stall_s``, a stage also ends when neither its best plan nor its bound
+    has moved for that many seconds.
     """
     start = time.perf_counter()
     need = needed_pairs(instance)
@@ -392,7 +439,7 @@ def exact_plan(instance: Instance, time_limit: float = 60.0, workers: int = 2,
     for name, expr, maximise in stages:
         (m.maximize if maximise else m.minimize)(expr)
         stage_solver = _solver(instance, left(), workers)
-        status = stage_solver.solve(m)
+        status = _solve_stage(m, stage_solver, stall_s)
         extra[f"stage_{name}_s"] = round(stage_solver.wall_time, 3)
         extra[f"stage_{name}_status"] = stage_solver.status_name(status)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

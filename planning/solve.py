@@ -28,6 +28,7 @@ from planning.reach import needed_pairs
 log = logging.getLogger(__name__)
 
 EXACT_MAX_NEEDS = 6_000  # needs x waves above which the exact model is not tried
+STALL_S, STALL_SHARE = 3.0, 0.2  # give up proving after max(3 s, 20 % of the limit) of no progress
 
 NO_RELAYS = N_("No relay trainer is available: nobody can lead a cohort")
 NO_LEARNERS = N_("No learner needs training in the areas in scope")
@@ -75,8 +76,9 @@ def solve(instance: Instance) -> Plan:
         plan = decomposed_plan(instance, time_limit=min(limit, 2.0) if small else limit)
         left = limit - (time.perf_counter() - start)
         if small and left > 0.2:
-            plan = _better(instance, plan, exact_plan(instance, time_limit=left, workers=4,
-                                                      hint=plan))
+            exact = exact_plan(instance, time_limit=left, workers=4, hint=plan,
+                               stall_s=max(STALL_S, STALL_SHARE * limit))
+            plan = _better(instance, plan, exact)
             plan.stats["time_s"] = round(time.perf_counter() - start, 3)
         return plan
     except Exception as exc:  # noqa: BLE001 - a page must never show a stack trace
