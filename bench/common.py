@@ -14,20 +14,25 @@ CACHE = ROOT / "var" / "bench"
 
 def large_demo_url(seed: int = 7) -> str:
     """URL of a SQLite file holding the large demo (4,000 trainers, 400 managers)."""
+    return demo_url("large", seed)
+
+
+def demo_url(size: str, seed: int = 7) -> str:
+    """URL of a SQLite file holding the demo of that size, built once in var/bench."""
     from demo.load import generate_and_load
     from storage.db import make_engine
     from storage.migrate import upgrade
 
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"large-{seed}.db"
-    ready = CACHE / f"large-{seed}.ready"
+    path = CACHE / f"{size}-{seed}.db"
+    ready = CACHE / f"{size}-{seed}.ready"
     url = f"sqlite:///{path}"
     if not ready.exists():
-        for p in CACHE.glob(f"large-{seed}.db*"):
+        for p in CACHE.glob(f"{size}-{seed}.db*"):
             p.unlink()
         engine = make_engine(url)
         upgrade(engine)
-        generate_and_load(engine, size="large", seed=seed)
+        generate_and_load(engine, size=size, seed=seed)
         engine.dispose()
         ready.touch()
     return url
