@@ -26,6 +26,8 @@ def _plan(url):
     at = run_page(PAGE, demo_viewer(url, "lead"), timeout=90)
     assert not at.exception
     assert "Choisissez les paramètres, puis cliquez sur Planifier." in texts(at)
+    # A short limit: these tests are about the page, the solver's quality is benchmarked.
+    at.number_input(key="pl_limit").set_value(4)
     next(b for b in at.button if b.label == "Planifier").click().run()
     assert not at.exception
     return at
@@ -173,6 +175,7 @@ def test_lead_unticks_a_relay_plans_again_and_the_draft_keeps_the_edit(own_demo)
     fresh.session_state["pl_overrides"] = stored.overrides
     fresh.run()
     assert "réappliquées chaque fois que vous cliquez sur Planifier" in texts(fresh)
+    fresh.number_input(key="pl_limit").set_value(4)
     next(b for b in fresh.button if b.label == "Planifier").click().run()
     assert not fresh.exception
     assert all(c.relay_id != leader for c in fresh.session_state["pl_plan"].cohorts)
