@@ -93,8 +93,10 @@ def _better(instance: Instance, first: Plan, second: Plan) -> Plan:
     bounds = [p.bound for p in (first, second) if p.bound > 0 and p.status != "UNKNOWN"]
     keep.bound = round(max(min(bounds, default=keep.bound), keep.objective), 6)
     keep.gap = round((keep.bound - keep.objective) / keep.bound, 6) if keep.bound > 0 else 0.0
-    proven = int(second.stats.get("stages_proven", 0) or 0)
-    keep.stats["stages_proven"] = proven if keep is second or proven == 0 else proven
+    # A stage proven on the exact model holds for the kept plan too: it is at least as good
+    # under strict lexicographic dominance.
+    keep.stats["stages_proven"] = int(second.stats.get("stages_proven", 0) or 0)
+    keep.stats.update({k: v for k, v in second.stats.items() if k.startswith("stage_")})
     keep.stats["lexicographic_optimal"] = bool(
         second.stats.get("lexicographic_optimal") and keep is second
         or first.stats.get("lexicographic_optimal"))
