@@ -98,8 +98,7 @@ def _better(instance: Instance, first: Plan, second: Plan) -> Plan:
     keep.stats["stages_proven"] = int(second.stats.get("stages_proven", 0) or 0)
     keep.stats.update({k: v for k, v in second.stats.items() if k.startswith("stage_")})
     keep.stats["lexicographic_optimal"] = bool(
-        second.stats.get("lexicographic_optimal") and keep is second
-        or first.stats.get("lexicographic_optimal"))
+        second.stats.get("lexicographic_optimal") or first.stats.get("lexicographic_optimal"))
     keep.stats["exact_status"] = second.status
     if keep.gap <= 1e-9:
         keep.status = "OPTIMAL"
