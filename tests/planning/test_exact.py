@@ -1,0 +1,332 @@
+"""The exact aggregated model (planning.exact): hand-solved optima, validity, exactness.
+
+The hand cases state their optimum, computed by hand, in a comment; the model
+must reach it *and* prove it (three stages proven).  The key test is
+``test_aggregation_loses_nothing``: on random micro instances the aggregated
+model and the plain slot model (planning.monolithic, exact when OPTIMAL) must
+agree on the combined lexicographic value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+
+import pytest
+
+from planning.decomposed import decomposed_plan
+from planning.evaluate import combined_value, reasons, score
+from planning.exact import exact_plan
+from planning.instances import generate, with_params
+from planning.model import NO_CAPACITY, NO_RELAY, TOO_FEW, Instance, Learner, Params, Relay, Wave
+from planning.monolithic import monolithic_plan
+from planning.rules import check_plan
+from planning.solve import solve
+from plan_cases import WAVES, instance, learners, relay
+
+ONE_WAVE = WAVES[:1]
+# CP-SAT with one or two workers could not prove generate("tiny", 1) in 20 s where four
+# workers prove it in 0.1 s (see the report of this file): proofs are asked with four.
+WORKERS = 4
+
+
+def exact(inst: Instance, **kw):
+    """exact_plan with short limits; OPTIMAL ends every hand case in well under a second."""
+    kw.setdefault("time_limit", 10.0)
+    kw.setdefault("workers", WORKERS)
+    return exact_plan(inst, **kw)
+
+
+def assert_proven(inst: Instance, plan) -> None:
+    """Valid, and the whole lexicographic optimum proven."""
+    assert check_plan(inst, plan) == []
+    assert plan.stats["stages_proven"] == 3
+    assert plan.stats["lexicographic_optimal"] is True
+    assert plan.status == "OPTIMAL"
+
+
+def person(pid: int, needs: dict, site: int = 0, region: int = 0) -> Learner:
+    return Learner(pid, site, region, dict(needs), {})
+
+
+# --- 1. hand-solved optima -------------------------------------------------------------------
+
+def test_need_the_three_heaviest_fill_the_only_cohort():
+    # One relay, one wave, at most one cohort of 2..3: the best cohort takes the three
+    # heaviest, 0.9 + 0.8 + 0.7 = 2.4; the two lightest (0.5, 0.3) are left for lack of
+    # capacity (5 learners in scope >= cohort_min).
+    weights = {1: 0.5, 2: 0.9, 3: 0.3, 4: 0.8, 5: 0.7}
+    people = [person(pid, {"teaching": w}) for pid, w in weights.items()]
+    inst = instance([relay(100)], people, waves=ONE_WAVE, cohort_min=2, cohort_max=3)
+    plan = exact(inst)
+    assert_proven(inst, plan)
+    assert [c.members for c in plan.cohorts] == [(2, 4, 5)]
+    assert plan.stats["covered_need"] == pytest.approx(2.4)
+    assert plan.objective == pytest.approx(plan.bound)
+    assert {(lo.person_id, lo.reason_code) for lo in plan.left_out} == {
+        (1, NO_CAPACITY), (3, NO_CAPACITY)}
+
+
+def two_needs(waves):
+    # Learners 1..4 each need teaching (1.0) and assessment (1.0); relay 100 leads
+    # teaching, relay 200 assessment, both face to face on the learners' site.
+    people = learners(1, 4, needs={"teaching": 1.0, "assessment": 1.0})
+    relays = [relay(100, areas=("teaching",)), relay(200, areas=("assessment",))]
+    return instance(relays, people, waves=waves, cohort_min=2, cohort_max=4)
+
+
+def test_one_wave_seats_each_learner_once():
+    # One wave: a learner sits in at most one cohort of the wave, so at most 4 of the
+    # 8 needs are covered: optimum 4.0, every learner placed exactly once (locality 4 x 2),
+    # max load 1.
+    inst = two_needs(ONE_WAVE)
+    plan = exact(inst)
+    assert_proven(inst, plan)
+    seats = [m for c in plan.cohorts for m in c.members]
+    assert sorted(seats) == [1, 2, 3, 4]
+    assert plan.stats["covered_need"] == pytest.approx(4.0)
+    assert (plan.stats["locality"], plan.stats["max_load"]) == (8, 1)
+
+
+def test_two_waves_cover_both_needs():
+    # Two waves: teaching in one, assessment in the other, everyone covered twice:
+    # optimum 8.0, locality 16, each relay leads one cohort (max load 1).
+    inst = two_needs(WAVES)
+    plan = exact(inst)
+    assert_proven(inst, plan)
+    assert plan.stats["covered_need"] == pytest.approx(8.0)
+    assert (plan.stats["locality"], plan.stats["max_load"]) == (16, 1)
+    assert {c.wave_index for c in plan.cohorts} == {0, 1}
+    assert plan.left_out == []
+
+
+def locality_case(far_weight: float) -> Instance:
+    # Relay 100 at site 0 (region 0), face to face, scope region; learners 1..3 at site 0,
+    # learners 11..13 at site 1 of the same region; one cohort of at most 3.
+    near = learners(1, 3, site=0)
+    far = tuple(person(pid, {"teaching": far_weight}, site=1) for pid in (11, 12, 13))
+    return instance([relay(100, site=0)], near + far, waves=ONE_WAVE, cohort_min=2,
+                    cohort_max=3)
+
+
+def test_locality_prefers_the_relays_site_when_need_ties():
+    # Need ties at 3.0 whoever sits; locality: 3 on the relay's site = 6 points,
+    # against 3 elsewhere in the region = 3. Optimum: members 1, 2, 3, all same site.
+    inst = locality_case(far_weight=1.0)
+    plan = exact(inst)
+    assert_proven(inst, plan)
+    assert [c.members for c in plan.cohorts] == [(1, 2, 3)]
+    assert (plan.stats["members_same_site"], plan.stats["members_in_region"]) == (3, 0)
+    assert plan.stats["locality"] == 6
+
+
+def test_need_outweighs_locality():
+    # Same people, but the other site's learners weigh 1.01: 3.03 > 3.0 covered need wins
+    # over any locality. Optimum: members 11, 12, 13, locality 3.
+    inst = locality_case(far_weight=1.01)
+    plan = exact(inst)
+    assert_proven(inst, plan)
+    assert [c.members for c in plan.cohorts] == [(11, 12, 13)]
+    assert plan.stats["covered_need"] == pytest.approx(3.03)
+    assert (plan.stats["members_in_region"], plan.stats["locality"]) == (3, 3)
+
+
+def test_load_is_spread_over_identical_relays():
+    # Two identical relays, six learners, cohorts of 2..3, two waves, one cohort a relay a
+    # wave: two cohorts are needed (6.0 covered, locality 12). Relay 100 could lead both
+    # (waves 0 and 1, max load 2); the optimum gives one to each: max load 1.
+    inst = instance([relay(100), relay(200)], learners(1, 6), cohort_min=2, cohort_max=3)
+    plan = exact(inst)
+    assert_proven(inst, plan)
+    assert plan.stats["covered_need"] == pytest.approx(6.0)
+    assert plan.stats["locality"] == 12
+    assert plan.stats["max_load"] == 1
+    assert sorted(c.relay_id for c in plan.cohorts) == [100, 200]
+
+
+def test_relay_needing_an_area_they_lead_is_trained_by_another_relay():
+    # Person 1 is a relay of teaching whose level is below target: they need teaching (5.0).
+    # Relay 100 also leads teaching. One wave, cohorts of 2..3, learners 10 and 11 (1.0).
+    # Relay 1 may not sit in their own cohort, so the optimum is relay 100 leading
+    # {1, 10, 11}: 7.0 covered (relay 1 leading {10, 11} would leave person 1 alone: 2.0).
+    me = person(1, {"teaching": 5.0})
+    inst = instance([relay(1), relay(100)], (me,) + learners(10, 2), waves=ONE_WAVE,
+                    cohort_min=2, cohort_max=3)
+    plan = exact(inst)
+    assert_proven(inst, plan)
+    assert [(c.relay_id, c.members) for c in plan.cohorts] == [(100, (1, 10, 11))]
+    assert plan.stats["covered_need"] == pytest.approx(7.0)
+
+
+def test_relay_alone_on_their_area_never_trains_themself():
+    # Without relay 100, only relay 1 leads teaching: they lead {10, 11} (2.0) and their
+    # own need is out of reach (nobody else masters teaching): NO_RELAY.
+    me = person(1, {"teaching": 5.0})
+    inst = instance([relay(1)], (me,) + learners(10, 2), waves=ONE_WAVE, cohort_min=2,
+                    cohort_max=3)
+    plan = exact(inst)
+    assert_proven(inst, plan)
+    assert [(c.relay_id, c.members) for c in plan.cohorts] == [(1, (10, 11))]
+    assert [(lo.person_id, lo.reason_code) for lo in plan.left_out] == [(1, NO_RELAY)]
+
+
+def test_relay_needing_their_own_area_can_join_remotely():
+    # Relay 1 (site 0, region 0) needs teaching; relay 100 leads teaching remotely only,
+    # from another region: the seat of person 1 goes through the remote path of the model
+    # (a relay learning an area they lead is a group of their own). Optimum: relay 100
+    # leads {1, 10} remotely, 5.0 + 1.0 = 6.0, locality 0.
+    me = person(1, {"teaching": 5.0})
+    far = relay(100, region=1, site=7, mods=("remote",))
+    inst = instance([relay(1), far], (me,) + learners(10, 1), waves=ONE_WAVE,
+                    cohort_min=2, cohort_max=3)
+    plan = exact(inst)
+    assert_proven(inst, plan)
+    assert [(c.relay_id, c.modality, c.members) for c in plan.cohorts] == [
+        (100, "remote", (1, 10))]
+    assert plan.stats["covered_need"] == pytest.approx(6.0)
+
+
+@pytest.mark.parametrize(("build", "codes"), [
+    # cohort_min 4 > 3 learners in reach, face to face: nothing can open.
+    (lambda: instance([relay(100)], learners(1, 3), cohort_min=4, cohort_max=6), {TOO_FEW}),
+    # Remote-only relay, 3 learners anywhere < cohort_min 4.
+    (lambda: instance([relay(100, mods=("remote",))], learners(1, 3, region=2, site=9),
+                      cohort_min=4, cohort_max=6), {TOO_FEW}),
+    # Nobody masters the area.
+    (lambda: instance([relay(100)], learners(1, 8, needs={"empowerment": 1.0})), {NO_RELAY}),
+    # The only relay cannot give one cohort (4 h a month < 6 h a cohort).
+    (lambda: instance([relay(100, hours=4.0)], learners(1, 8)), {NO_RELAY}),
+    # No relay at all.
+    (lambda: instance([], learners(1, 8)), {NO_RELAY}),
+])
+def test_no_cohort_possible_gives_an_empty_proven_plan(build, codes):
+    inst = build()
+    plan = exact(inst)
+    assert plan.cohorts == []
+    assert_proven(inst, plan)
+    assert plan.stats["covered_need"] == 0
+    assert plan.left_out == reasons(inst, [])
+    assert {lo.reason_code for lo in plan.left_out} == codes
+    assert len(plan.left_out) == len(inst.learners)
+
+
+# --- 2. validity on generated instances --------------------------------------------------------
+
+VARIANTS = {
+    "default": {},
+    "site_scope": {"face_to_face_scope": "site"},
+    "no_remote": {"allow_remote": False},
+    "no_hybrid": {"allow_hybrid": False},
+    "two_a_wave": {"max_cohorts_per_relay_per_wave": 2},
+}
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("size", ["tiny", "small"])
+def test_generated_plans_break_no_rule(size, seed, variant):
+    inst = with_params(generate(size, seed=seed), **VARIANTS[variant])
+    # Validity is asked of every plan, proven or not: a short limit is enough.
+    plan = exact(inst, time_limit=2.0 if size == "small" else 5.0)
+    assert check_plan(inst, plan) == []
+    assert plan.objective <= plan.bound + 1e-6
+    assert 0 <= plan.stats["stages_proven"] <= 3
+
+
+# --- 3. exactness against the slot model -------------------------------------------------------
+
+AREAS3 = ("teaching", "assessment", "resources")
+MODS = (("face_to_face",), ("remote",), ("hybrid",), ("face_to_face", "remote"),
+        ("face_to_face", "hybrid"), ("face_to_face", "remote", "hybrid"))
+
+
+def micro(seed: int) -> Instance:
+    """2 relays, 5-8 learners with 1-2 needs, 1-2 waves, cohorts of 2 to 3-4, random rules.
+
+    Sites 0 and 1 are in region 0, site 2 in region 0 or 1; in half the instances a relay
+    is also a learner, possibly on an area they lead.
+    """
+    rng = random.Random(seed)
+    areas = AREAS3[:rng.choice((1, 2, 2, 3))]
+    sites = {0: 0, 1: 0, 2: rng.choice((0, 1))}
+    relays = []
+    for rid in (1, 2):
+        s = rng.choice(list(sites))
+        relays.append(Relay(rid, s, sites[s],
+                            frozenset(rng.sample(areas, rng.randint(1, len(areas)))),
+                            float(rng.choice((6, 12, 12))), frozenset(rng.choice(MODS))))
+    n = rng.randint(5, 8)
+    ids = list(range(10, 10 + n))
+    if rng.random() < 0.5:
+        ids[0] = rng.choice((1, 2))
+    people = []
+    for pid in ids:
+        s = relays[pid - 1].site_id if pid in (1, 2) else rng.choice(list(sites))
+        k = rng.randint(1, min(2, len(areas)))
+        needs = {a: round(rng.uniform(0.2, 1.0), 2) for a in rng.sample(areas, k)}
+        people.append(Learner(pid, s, sites[s], needs, {}))
+    waves = tuple(Wave(i, dt.date(2026, 9 + i, 1)) for i in range(rng.randint(1, 2)))
+    params = Params(cohort_min=2, cohort_max=rng.randint(3, 4),
+                    max_cohorts_per_relay_per_wave=rng.choice((1, 1, 2)),
+                    max_cohorts_per_relay_total=rng.choice((1, 2, 4)),
+                    face_to_face_scope=rng.choice(("region", "site")),
+                    allow_remote=rng.random() < 0.7, allow_hybrid=rng.random() < 0.7, seed=seed)
+    return Instance(tuple(relays), tuple(people), waves, params)
+
+
+def test_micro_instances_exercise_every_path():
+    """The sample below is not trivial: remote, hybrid, self-needing relays, leftovers."""
+    insts = [micro(s) for s in range(40)]
+    assert any(len(i.waves) == 2 for i in insts) and any(len(i.waves) == 1 for i in insts)
+    assert any(lr.person_id in {r.person_id for r in i.relays if set(lr.needs) & r.areas}
+               for i in insts for lr in i.learners)
+    assert any(len(lr.needs) == 2 for i in insts for lr in i.learners)
+    assert {i.params.face_to_face_scope for i in insts} == {"site", "region"}
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_aggregation_loses_nothing(seed):
+    # 2000 seeds were swept while writing this test without a mismatch; 40 run each time.
+    inst = micro(seed)
+    ex = exact(inst)
+    mono = monolithic_plan(inst, time_limit=10.0, workers=WORKERS)
+    assert mono.status == "OPTIMAL"
+    assert_proven(inst, ex)
+    assert combined_value(inst, ex.cohorts) == combined_value(inst, mono.cohorts), (
+        score(inst, ex.cohorts), score(inst, mono.cohorts))
+
+
+# --- 4-6. hint, solve(), stall ------------------------------------------------------------------
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_warm_start_is_never_worse_than_its_hint(seed):
+    inst = generate("small", seed=seed)
+    hint = decomposed_plan(inst, time_limit=2.0)
+    plan = exact(inst, time_limit=2.5, hint=hint)
+    assert check_plan(inst, plan) == []
+    assert combined_value(inst, plan.cohorts) >= combined_value(inst, hint.cohorts)
+
+
+def test_solve_reports_the_proof_and_keeps_the_better_plan():
+    inst = with_params(generate("small", seed=1), time_limit_s=4.0)
+    plan = solve(inst)
+    assert check_plan(inst, plan) == []
+    assert 0 <= plan.stats["stages_proven"] <= 3
+    assert isinstance(plan.stats["lexicographic_optimal"], bool)
+    # solve() runs the same decomposition (min(limit, 2 s), same seed) before the exact model
+    # and keeps the better of the two.
+    dec = decomposed_plan(inst, time_limit=2.0)
+    assert combined_value(inst, plan.cohorts) >= combined_value(inst, dec.cohorts)
+
+
+def test_stall_ends_the_search_long_before_the_limit():
+    inst = generate("medium", seed=0)
+    start = time.perf_counter()
+    # Behaviour, not a benchmark. Note: today the stall clock starts with the stage, so
+    # 0.5 s of presolve without a first solution stops the need stage and the plan is empty
+    # (status UNKNOWN) even with a hint; solve() keeps the decomposition's plan then.
+    plan = exact_plan(inst, time_limit=30.0, stall_s=0.5)
+    assert time.perf_counter() - start < 25.0
+    assert check_plan(inst, plan) == []
+    assert "stages_proven" in plan.stats
