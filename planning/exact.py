@@ -371,7 +371,7 @@ class _Stall(cp_model.CpSolverSolutionCallback):
     def __init__(self, solver: cp_model.CpSolver, stall_s: float):
         super().__init__()
         self.solver, self.stall_s = solver, stall_s
-        self.last = time.perf_counter()
+        self.last: float | None = None  # the stall clock starts at the first solution
         self.done = threading.Event()
         solver.best_bound_callback = self._moved
 
@@ -379,11 +379,12 @@ class _Stall(cp_model.CpSolverSolutionCallback):
         self.last = time.perf_counter()
 
     def _moved(self, _bound: float) -> None:
-        self.last = time.perf_counter()
+        if self.last is not None:
+            self.last = time.perf_counter()
 
     def watch(self) -> None:
         while not self.done.wait(0.1):
-            if time.perf_counter() - self.last > self.stall_s:
+            if self.last is not None and time.perf_counter() - self.last > self.stall_s:
                 self.solver.stop_search()
                 self.stalled = True
                 return
@@ -413,7 +414,7 @@ def _keep_solution(mm: _Model, solver: cp_model.CpSolver) -> None:
         mm.model.add_hint(var, solver.value(var))
 
 
-def exact_plan(instance: Instance, time_limit: float = 60.0, workers: int = 2,
+def exact_plan(instance: Instance, time_limit: float = 60.0, workers: int = 4,
                hint: Plan | None = None, stall_s: float | None = None) -> Plan:
     """Solve the exact model stage by stage: need, then locality, then load.
 
