@@ -74,6 +74,10 @@ class _Model:
     locality: cp_model.LinearExpr | int = 0
     maxload: cp_model.IntVar | None = None
 
+    def group_of(self) -> dict[tuple[int, str], Group]:
+        """(learner, area) -> the group that learner's need belongs to."""
+        return {(pid, g[1]): g for g, members in self.groups.items() for pid in members}
+
 
 def _units(weight: float) -> int:
     """Integer need units of the exact model (hundredths, as planning.reach.need_int)."""
@@ -245,35 +249,23 @@ def realise(instance: Instance, mm: _Model, solver: cp_model.CpSolver) -> list[C
             k = _value(solver, mm.c[(g, w)])
             who[(g, w)] += chosen[:k]
             chosen = chosen[k:]
-    group_of = {}
-    for g, members in mm.groups.items():
-        for pid in members:
-            group_of[(pid, g[1])] = g
+    group_of = mm.group_of()
     for (pid, a, w), xv in mm.x.items():
         if _value(solver, xv):
             who[(group_of[(pid, a)], w)].append(pid)
     seats: dict[tuple[Kind, int], list[int]] = defaultdict(list)
     pooled: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for (g, kind, w), v in mm.y.items():
-        k = _value(solver, v)
-        if k:
-            seats[(kind, w)] += who[(g, w)][:k]
-            who[(g, w)] = who[(g, w)][k:]
-    for (g, kind, w), v in mm.solo_remote.items():
-        k = _value(solver, v)
-        if k:
-            seats[(kind, w)] += who[(g, w)][:k]
-            who[(g, w)] = who[(g, w)][k:]
+
+    def move(k: int, src: list[int], dst: list[int]) -> None:
+        dst += src[:k]
+        del src[:k]
+
+    for (g, kind, w), v in (*mm.y.items(), *mm.solo_remote.items()):
+        move(_value(solver, v), who[(g, w)], seats[(kind, w)])
     for (g, w), v in mm.pool.items():
-        k = _value(solver, v)
-        if k:
-            pooled[(g[1], w)] += who[(g, w)][:k]
-            who[(g, w)] = who[(g, w)][k:]
+        move(_value(solver, v), who[(g, w)], pooled[(g[1], w)])
     for (kind, w), v in sorted(mm.q.items()):
-        k = _value(solver, v)
-        if k:
-            seats[(kind, w)] += pooled[(kind[1], w)][:k]
-            pooled[(kind[1], w)] = pooled[(kind[1], w)][k:]
+        move(_value(solver, v), pooled[(kind[1], w)], seats[(kind, w)])
     cohorts: list[Cohort] = []
     for (kind, w), nv in sorted(mm.n.items()):
         count = _value(solver, nv)
@@ -296,10 +288,7 @@ def _hint(mm: _Model, instance: Instance, cohorts: list[Cohort]) -> None:
     p = instance.params
     relays = {r.person_id: r for r in instance.relays}
     learners = {lr.person_id: lr for lr in instance.learners}
-    group_of: dict[tuple[int, str], Group] = {}
-    for g, members in mm.groups.items():
-        for pid in members:
-            group_of[(pid, g[1])] = g
+    group_of = mm.group_of()
     n = defaultdict(int)
     y = defaultdict(int)
     pool = defaultdict(int)
@@ -386,10 +375,7 @@ class _Stall(cp_model.CpSolverSolutionCallback):
         while not self.done.wait(0.1):
             if self.last is not None and time.perf_counter() - self.last > self.stall_s:
                 self.solver.stop_search()
-                self.stalled = True
                 return
-
-    stalled = False
 
 
 def _solve_stage(m: cp_model.CpModel, solver: cp_model.CpSolver, stall_s: float | None) -> int:

@@ -20,7 +20,7 @@ import time
 
 from i18n import N_
 from planning.decomposed import decomposed_plan
-from planning.evaluate import combined_value, finish
+from planning.evaluate import finish
 from planning.exact import exact_plan
 from planning.model import Instance, Plan
 from planning.reach import needed_pairs
@@ -78,7 +78,7 @@ def solve(instance: Instance) -> Plan:
         if small and left > 0.2:
             exact = exact_plan(instance, time_limit=left, workers=4, hint=plan,
                                stall_s=max(STALL_S, STALL_SHARE * limit))
-            plan = _better(instance, plan, exact)
+            plan = _better(plan, exact)
             plan.stats["time_s"] = round(time.perf_counter() - start, 3)
         return plan
     except Exception as exc:  # noqa: BLE001 - a page must never show a stack trace
@@ -86,10 +86,13 @@ def solve(instance: Instance) -> Plan:
         return empty_plan(instance, "ERROR", SOLVER_FAILED, {"detail": str(exc)})
 
 
-def _better(instance: Instance, first: Plan, second: Plan) -> Plan:
-    """The plan with the higher lexicographic value, with the tighter need bound of both."""
-    keep = second if (second.cohorts and combined_value(instance, second.cohorts)
-                      > combined_value(instance, first.cohorts)) else first
+def _better(first: Plan, second: Plan) -> Plan:
+    """The exact stage's plan unless it found none, with the tighter need bound of both.
+
+    exact_plan never returns a plan worse than the valid plan it was warm-started
+    from (it returns that plan instead), so only an empty answer needs a fallback.
+    """
+    keep = second if second.cohorts else first
     bounds = [p.bound for p in (first, second) if p.bound > 0 and p.status != "UNKNOWN"]
     keep.bound = round(max(min(bounds, default=keep.bound), keep.objective), 6)
     keep.gap = round((keep.bound - keep.objective) / keep.bound, 6) if keep.bound > 0 else 0.0
