@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from playwright.sync_api import expect
 from icalendar import Calendar
 from openpyxl import load_workbook
 
@@ -130,14 +131,26 @@ def test_lead_unticks_a_relay_in_the_grid_and_plans_again(app_url, demo_url, pag
     grid.wait_for()
     grid.scroll_into_view_if_needed()
     wait_idle(page)
-    # The grid is a canvas: click the first "Inclure" cell (below the 35 px header row),
-    # arrow down to the relay's row, then Space toggles a checkbox cell.
+    # The grid is a canvas, but Glide keeps an accessible table beside it whose cells say
+    # which one is selected and what each checkbox holds. Each step waits on that table, so a
+    # slow machine cannot drop a key press: click the first "Inclure" cell (below the 35 px
+    # header row), arrow down to the relay's row, then Space toggles the checkbox.
+    cell = lambda col, k: grid.locator(f'[data-testid="glide-cell-{col}-{k}"]')  # noqa: E731
+    assert cell(1, row).text_content() == names.person(gone)
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 30, box["y"] + 35 + 35 / 2)
-    for _ in range(row):
+    expect(cell(0, 0)).to_have_attribute("aria-selected", "true")
+    for k in range(1, row + 1):
         page.keyboard.press("ArrowDown")
+        expect(cell(0, k)).to_have_attribute("aria-selected", "true")
     page.keyboard.press("Space")
     wait_idle(page)  # the edit reruns the script; let it finish before the next click
+    # The accessible table redraws on a selection change, not on an edit: step up, then read.
+    page.keyboard.press("ArrowUp")
+    expect(cell(0, row - 1)).to_have_attribute("aria-selected", "true")
+    expect(cell(0, row)).to_have_text("false")
+    shown = grid.locator('[data-testid^="glide-cell-0-"]').all_text_contents()  # rows in view
+    assert shown.count("false") == 1
     shot(page, "planner-relay-unticked")
     section.get_by_role("button", name="Replanifier avec ces données").click()
     wait_idle(page)
