@@ -15,15 +15,25 @@ Why that loses nothing:
   single need only need a count per wave, ``c[g, w]``, and the heaviest are
   covered first (``z``, ordered), because swapping a lighter covered one for a
   heavier uncovered one of the same group changes nothing else.
-* Seats flow from a group to a kind in the same wave: ``y[g, k, w]`` for
-  in-person seats (face to face or hybrid, group within the relay's scope),
-  ``pool[g, w] -> q[k, w]`` for remote seats (remote or hybrid, anyone).
-* Given the counts, ``n[k, w]`` cohorts of kind k in wave w with ``s`` seats
-  exist exactly when ``min * n <= s <= max * n``: the seats split into n
-  cohorts of sizes within [min, max].  Locality depends only on (learner's
-  site, relay, in person or not), which the flows carry.
-* A relay who also learns an area they lead forms a group of their own that
-  cannot flow to their own kinds (nobody trains themself).
+* Cohorts of one *class* are interchangeable for learners: in person, the
+  relay's site, area and modality (scope and locality only depend on the
+  relay's site and region); remote, the area alone.  So seats flow from a group
+  to a class in the same wave: ``y[g, cl, w]`` for in-person seats (face to
+  face or hybrid, group within the class's scope), ``pool[g, w] -> q[cl, w]``
+  for remote seats (remote or hybrid, anyone).  Which relay of the class leads
+  how many cohorts stays a count per relay, ``n[(relay, area, modality), w]``,
+  bound by the relay's capacity; naming seats per relay would only multiply
+  equivalent solutions (the demo has nine relays on one site).
+* Given the counts, ``N`` cohorts of a class in a wave with ``s`` seats exist
+  exactly when ``min * N <= s <= max * N``: the seats split into N cohorts of
+  sizes within [min, max].  Locality depends only on (learner's site, class),
+  which the flows carry.
+* A relay who also learns an area they lead forms a group of their own; they
+  may sit in a class only when it opens a cohort they do not lead
+  (``seats <= N - n_own``), which is all it takes for a split to exist.
+* Relays alike in every respect (site, areas, modalities, capacities, and not
+  learners themselves) are interchangeable: the first leads at least as many
+  cohorts as the next.
 
 Every valid plan maps onto a solution of this model with the same combined
 value (:func:`planning.evaluate.combined_weights`), and :func:`realise` turns
@@ -41,9 +51,9 @@ from dataclasses import dataclass, field, replace
 from ortools.sat.python import cp_model
 
 from planning.evaluate import combined_value, combined_weights, finish
-from planning.model import IN_PERSON, Cohort, Instance, Plan
+from planning.model import IN_PERSON, Cohort, Instance, Learner, Params, Plan, Relay
 from planning.reach import (
-    LOCAL_REGION, LOCAL_SITE, allowed_modalities, in_scope, make_cohort,
+    LOCAL_REGION, LOCAL_SITE, allowed_modalities, make_cohort,
     needed_pairs, per_wave_capacity, relay_areas, total_capacity,
 )
 from planning.rules import check_plan
@@ -51,6 +61,7 @@ from planning.rules import check_plan
 SCALE = 100  # need weights carry two decimals (planning.inputs and the generator round to 2)
 Kind = tuple[int, str, str]  # relay, area, modality
 Group = tuple[int, str, int | None]  # site, area, solo relay (a relay learning an area they lead)
+Class = tuple[int | None, int | None, str, str]  # site, region, area, modality (no place: remote)
 
 
 @dataclass
@@ -63,13 +74,15 @@ class _Model:
     groups: dict[Group, list[int]]
     singles: dict[Group, list[int]] = field(default_factory=dict)
     n: dict[tuple[Kind, int], cp_model.IntVar] = field(default_factory=dict)
-    y: dict[tuple[Group, Kind, int], cp_model.IntVar] = field(default_factory=dict)
+    class_of: dict[Kind, Class] = field(default_factory=dict)
+    alike: list[list[int]] = field(default_factory=list)
+    y: dict[tuple[Group, Class, int], cp_model.IntVar] = field(default_factory=dict)
     pool: dict[tuple[Group, int], cp_model.IntVar] = field(default_factory=dict)
-    q: dict[tuple[Kind, int], cp_model.IntVar] = field(default_factory=dict)
+    q: dict[tuple[Class, int], cp_model.IntVar] = field(default_factory=dict)
     x: dict[tuple[int, str, int], cp_model.IntVar] = field(default_factory=dict)
     c: dict[tuple[Group, int], cp_model.IntVar] = field(default_factory=dict)
     z: dict[Group, list[cp_model.IntVar]] = field(default_factory=dict)
-    solo_remote: dict[tuple[Group, Kind, int], cp_model.IntVar] = field(default_factory=dict)
+    solo_remote: dict[tuple[Group, Class, int], cp_model.IntVar] = field(default_factory=dict)
     need: cp_model.LinearExpr | int = 0
     locality: cp_model.LinearExpr | int = 0
     maxload: cp_model.IntVar | None = None
@@ -107,18 +120,48 @@ def _groups(instance: Instance) -> tuple[dict[Group, list[int]], dict[int, int]]
     return dict(out), dict(count)
 
 
+def _class(relay: Relay, area: str, modality: str) -> Class:
+    """The class of the cohorts a relay leads on an area in a modality."""
+    if modality == "remote":
+        return (None, None, area, modality)
+    return (relay.site_id, relay.region_id, area, modality)
+
+
+def _near(learner: Learner, cl: Class, params: Params) -> bool:
+    """True when the learner can meet a cohort of this in-person class (as reach.in_scope)."""
+    if params.face_to_face_scope == "site":
+        return learner.site_id == cl[0]
+    return learner.region_id == cl[1]
+
+
+def _alike(instance: Instance, kinds_of: dict[int, list[Kind]]) -> list[list[int]]:
+    """Runs of interchangeable relays (same site, areas, modalities, capacities; not learners)."""
+    p = instance.params
+    learning = {lr.person_id for lr in instance.learners}
+    runs: dict[tuple, list[int]] = defaultdict(list)
+    for r in instance.relays:
+        if r.person_id in learning or not kinds_of.get(r.person_id):
+            continue
+        key = (r.site_id, r.region_id, relay_areas(r, p), allowed_modalities(r, p),
+               per_wave_capacity(r, p), total_capacity(r, instance))
+        runs[key].append(r.person_id)
+    return [sorted(run) for run in runs.values() if len(run) > 1]
+
+
 def build(instance: Instance) -> _Model:
     """The exact aggregated model; objectives in ``need``, ``locality``, ``maxload``."""
     p = instance.params
     need = needed_pairs(instance)
     _k, _f, lmax = combined_weights(instance)
     waves = [w.index for w in instance.waves]
-    relays = {r.person_id: r for r in instance.relays}
     learners = {lr.person_id: lr for lr in instance.learners}
     groups, needs_of = _groups(instance)
     m = cp_model.CpModel()
     mm = _Model(m, waves, [], groups)
     maxload = m.new_int_var(0, lmax, "maxload")
+    opened: dict[tuple[Class, int], list] = defaultdict(list)  # n of each class and wave
+    room: dict[Class, int] = defaultdict(int)  # seats a class can hold in one wave
+    kinds_of: dict[int, list[Kind]] = defaultdict(list)
     for r in instance.relays:
         cap, cap_w = total_capacity(r, instance), per_wave_capacity(r, p)
         mods = allowed_modalities(r, p)
@@ -132,42 +175,55 @@ def build(instance: Instance) -> _Model:
                     kind = (r.person_id, a, mo)
                     v = m.new_int_var(0, cap_w, f"n{kind}{w}")
                     mm.n[(kind, w)] = v
+                    opened[(_class(r, a, mo), w)].append(v)
                     in_wave.append(v)
             m.add(sum(in_wave) <= cap_w)
             mine += in_wave
         m.add(sum(mine) <= cap)
         m.add(sum(mine) <= maxload)
-        mm.kinds += [(r.person_id, a, mo) for a in relay_areas(r, p) for mo in mods]
-    by_area_kinds: dict[str, list[Kind]] = defaultdict(list)
-    for kind in mm.kinds:
-        by_area_kinds[kind[1]].append(kind)
-    seats: dict[tuple[Kind, int], list] = defaultdict(list)
+        for a in relay_areas(r, p):
+            for mo in mods:
+                mm.kinds.append((r.person_id, a, mo))
+                kinds_of[r.person_id].append((r.person_id, a, mo))
+                mm.class_of[(r.person_id, a, mo)] = _class(r, a, mo)
+                room[_class(r, a, mo)] += p.cohort_max * cap_w
+    mm.alike = _alike(instance, kinds_of)
+    for run in mm.alike:
+        totals = [sum(mm.n[(kd, w)] for kd in kinds_of[rid] for w in waves) for rid in run]
+        for t1, t2 in zip(totals, totals[1:]):
+            m.add(t1 >= t2)
+    classes_of_area: dict[str, list[Class]] = defaultdict(list)
+    for cl in room:
+        classes_of_area[cl[2]].append(cl)
+    count = lambda cl, w: sum(opened[(cl, w)])  # noqa: E731
+    seats: dict[tuple[Class, int], list] = defaultdict(list)
     loc_terms, need_terms = [], []
     pool_by_area: dict[tuple[str, int], list] = defaultdict(list)
     for g, members in groups.items():
         site, a, solo = g
         probe = learners[members[0]]
         inflow: dict[int, list] = defaultdict(list)
-        for kind in by_area_kinds.get(a, ()):
-            rid, _, mo = kind
-            if rid == solo:
+        for cl in classes_of_area.get(a, ()):
+            mo = cl[3]
+            own = mm.class_of.get((solo, a, mo)) == cl  # the learner also leads in this class
+            if mo in IN_PERSON and _near(probe, cl, p):
+                box, score = mm.y, (LOCAL_SITE if site == cl[0] else LOCAL_REGION)
+            elif mo != "face_to_face" and solo is not None:
+                box, score = mm.solo_remote, 0
+            else:
                 continue
-            r = relays[rid]
-            near = in_scope(probe, r, p)
             for w in waves:
-                cap = p.cohort_max * per_wave_capacity(r, p)
-                if mo in IN_PERSON and near:
-                    v = m.new_int_var(0, min(len(members), cap), "y")
-                    mm.y[(g, kind, w)] = v
-                    seats[(kind, w)].append(v)
-                    inflow[w].append(v)
-                    loc_terms.append((LOCAL_SITE if site == r.site_id else LOCAL_REGION) * v)
-                elif mo != "face_to_face" and solo is not None:
-                    v = m.new_int_var(0, min(len(members), cap), "yr")
-                    mm.solo_remote[(g, kind, w)] = v
-                    seats[(kind, w)].append(v)
-                    inflow[w].append(v)
-        if solo is None and any(kd[2] != "face_to_face" for kd in by_area_kinds.get(a, ())):
+                v = m.new_int_var(0, min(len(members), room[cl]), "y")
+                box[(g, cl, w)] = v
+                seats[(cl, w)].append(v)
+                inflow[w].append(v)
+                if score:
+                    loc_terms.append(score * v)
+                if own:  # a cohort of the class that this relay does not lead
+                    m.add(v <= count(cl, w) - mm.n[((solo, a, mo), w)])
+                elif len(members) > 1:  # no seat without a cohort: cuts the LP's part-cohorts
+                    m.add(v <= min(len(members), p.cohort_max) * count(cl, w))
+        if solo is None and any(cl[3] != "face_to_face" for cl in classes_of_area.get(a, ())):
             for w in waves:
                 v = m.new_int_var(0, len(members), "pool")
                 mm.pool[(g, w)] = v
@@ -208,27 +264,24 @@ def build(instance: Instance) -> _Model:
         covered = m.new_bool_var("cov")
         m.add(sum(xs) == covered)
         need_terms.append(_units(need[(pid, a)]) * covered)
-    for a, kinds in by_area_kinds.items():
-        for w in waves:
-            remote_kinds = [kd for kd in kinds if kd[2] != "face_to_face"]
-            if not remote_kinds:
-                continue
+    for a, classes in classes_of_area.items():
+        remote = [cl for cl in classes if cl[3] != "face_to_face"]
+        for w in waves if remote else ():
             qs = []
-            for kind in remote_kinds:
-                r = relays[kind[0]]
-                v = m.new_int_var(0, p.cohort_max * per_wave_capacity(r, p), "q")
-                mm.q[(kind, w)] = v
-                seats[(kind, w)].append(v)
+            for cl in remote:
+                v = m.new_int_var(0, room[cl], "q")
+                mm.q[(cl, w)] = v
+                seats[(cl, w)].append(v)
                 qs.append(v)
             m.add(sum(qs) == sum(pool_by_area.get((a, w), [])))
     # Waves are interchangeable (same rules, same people): order them by cohorts opened.
     per_wave = [sum(v for (kd, w), v in mm.n.items() if w == wave) for wave in waves]
     for a_w, b_w in zip(per_wave, per_wave[1:]):
         m.add(a_w >= b_w)
-    for key, nv in mm.n.items():
-        total = sum(seats[key]) if seats[key] else 0
-        m.add(total >= p.cohort_min * nv)
-        m.add(total <= p.cohort_max * nv)
+    for (cl, w), ns in opened.items():
+        total = sum(seats[(cl, w)]) if seats[(cl, w)] else 0
+        m.add(total >= p.cohort_min * sum(ns))
+        m.add(total <= p.cohort_max * sum(ns))
     mm.need, mm.locality, mm.maxload = sum(need_terms), sum(loc_terms), maxload
     return mm
 
@@ -253,41 +306,51 @@ def realise(instance: Instance, mm: _Model, solver: cp_model.CpSolver) -> list[C
     for (pid, a, w), xv in mm.x.items():
         if _value(solver, xv):
             who[(group_of[(pid, a)], w)].append(pid)
-    seats: dict[tuple[Kind, int], list[int]] = defaultdict(list)
+    seats: dict[tuple[Class, int], list[int]] = defaultdict(list)
     pooled: dict[tuple[str, int], list[int]] = defaultdict(list)
 
     def move(k: int, src: list[int], dst: list[int]) -> None:
         dst += src[:k]
         del src[:k]
 
-    for (g, kind, w), v in (*mm.y.items(), *mm.solo_remote.items()):
-        move(_value(solver, v), who[(g, w)], seats[(kind, w)])
+    for (g, cl, w), v in (*mm.y.items(), *mm.solo_remote.items()):
+        move(_value(solver, v), who[(g, w)], seats[(cl, w)])
     for (g, w), v in mm.pool.items():
         move(_value(solver, v), who[(g, w)], pooled[(g[1], w)])
-    for (kind, w), v in sorted(mm.q.items()):
-        move(_value(solver, v), pooled[(kind[1], w)], seats[(kind, w)])
-    cohorts: list[Cohort] = []
+    for (cl, w), v in sorted(mm.q.items(), key=lambda kv: repr(kv[0])):
+        move(_value(solver, v), pooled[(cl[2], w)], seats[(cl, w)])
+    leads: dict[tuple[Class, int], list[Kind]] = defaultdict(list)
     for (kind, w), nv in sorted(mm.n.items()):
-        count = _value(solver, nv)
-        if not count:
+        leads[(mm.class_of[kind], w)] += [kind] * _value(solver, nv)
+    cohorts: list[Cohort] = []
+    for (cl, w), kinds in leads.items():
+        if not kinds:
             continue
-        rid, a, mo = kind
-        members = seats[(kind, w)]
-        size, extra = divmod(len(members), count)
-        start = 0
-        for i in range(count):
-            end = start + size + (1 if i < extra else 0)
-            cohorts.append(make_cohort(relays[rid], a, mo, w,
-                                       [learners[pid] for pid in members[start:end]]))
-            start = end
+        for kind, members in zip(kinds, _split(kinds, seats[(cl, w)])):
+            rid, a, mo = kind
+            cohorts.append(make_cohort(relays[rid], a, mo, w, [learners[pid] for pid in members]))
     return cohorts
 
 
-def _hint(mm: _Model, instance: Instance, cohorts: list[Cohort]) -> None:
+def _split(kinds: list[Kind], members: list[int]) -> list[list[int]]:
+    """The class's members split into one list per cohort, sizes as even as can be.
+
+    A relay who learns in the class goes first, into the emptiest cohort they
+    do not lead (the model guarantees there is one).
+    """
+    size, extra = divmod(len(members), len(kinds))
+    room = [size + (1 if i < extra else 0) for i in range(len(kinds))]
+    out: list[list[int]] = [[] for _ in kinds]
+    leaders = {kind[0] for kind in kinds}
+    for pid in sorted(members, key=lambda pid: pid not in leaders):
+        spots = [i for i, kind in enumerate(kinds) if kind[0] != pid and len(out[i]) < room[i]]
+        best = max(spots, key=lambda i: room[i] - len(out[i]))
+        out[best].append(pid)
+    return out
+
+
+def _hint(mm: _Model, cohorts: list[Cohort]) -> None:
     """Warm start from a valid plan: its counts, flows and wave choices."""
-    p = instance.params
-    relays = {r.person_id: r for r in instance.relays}
-    learners = {lr.person_id: lr for lr in instance.learners}
     group_of = mm.group_of()
     n = defaultdict(int)
     y = defaultdict(int)
@@ -302,24 +365,31 @@ def _hint(mm: _Model, instance: Instance, cohorts: list[Cohort]) -> None:
         opened[c.wave_index] += 1
     order = sorted(mm.waves, key=lambda w: (-opened[w], w))
     rename = dict(zip(order, mm.waves))
-    cohorts = [replace(c, wave_index=rename.get(c.wave_index, c.wave_index)) for c in cohorts]
+    # Alike relays are ordered by cohorts led, busiest first: hand their cohorts round so.
+    led = defaultdict(int)
+    for c in cohorts:
+        led[c.relay_id] += 1
+    swap = {}
+    for run in mm.alike:
+        swap.update(zip(sorted(run, key=lambda rid: (-led[rid], rid)), run))
+    cohorts = [replace(c, wave_index=rename.get(c.wave_index, c.wave_index),
+                       relay_id=swap.get(c.relay_id, c.relay_id)) for c in cohorts]
     for c in cohorts:
         kind = (c.relay_id, c.area, c.modality)
         n[(kind, c.wave_index)] += 1
-        r = relays[c.relay_id]
+        cl = mm.class_of.get(kind)
         for pid in c.members:
             g = group_of.get((pid, c.area))
-            if g is None:
+            if g is None or cl is None:
                 continue
             wave_of[(pid, c.area)] = c.wave_index
-            if c.modality in IN_PERSON and in_scope(learners[pid], r, p) \
-                    and (g, kind, c.wave_index) in mm.y:
-                y[(g, kind, c.wave_index)] += 1
+            if c.modality in IN_PERSON and (g, cl, c.wave_index) in mm.y:
+                y[(g, cl, c.wave_index)] += 1
             elif g[2] is not None:
-                solo[(g, kind, c.wave_index)] += 1
+                solo[(g, cl, c.wave_index)] += 1
             else:
                 pool[(g, c.wave_index)] += 1
-                q[(kind, c.wave_index)] += 1
+                q[(cl, c.wave_index)] += 1
     for key, v in mm.n.items():
         mm.model.add_hint(v, n[key])
     for key, v in mm.y.items():
@@ -415,7 +485,7 @@ def exact_plan(instance: Instance, time_limit: float = 60.0, workers: int = 4,
     need = needed_pairs(instance)
     mm = build(instance)
     if hint is not None and hint.cohorts:
-        _hint(mm, instance, hint.cohorts)
+        _hint(mm, hint.cohorts)
     build_s = time.perf_counter() - start
     left = lambda: time_limit - (time.perf_counter() - start)  # noqa: E731
     m = mm.model

@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
+from dataclasses import replace
 
 import pytest
 
 from planning.decomposed import decomposed_plan
 from planning.evaluate import combined_value, reasons, score
-from planning.exact import exact_plan
+from planning.exact import _split, build, exact_plan
 from planning.instances import generate, with_params
 from planning.model import NO_CAPACITY, NO_RELAY, TOO_FEW, Instance, Learner, Params, Relay, Wave
 from planning.monolithic import monolithic_plan
@@ -275,6 +276,18 @@ def micro(seed: int) -> Instance:
     return Instance(tuple(relays), tuple(people), waves, params)
 
 
+def micro3(seed: int) -> Instance:
+    """micro(seed) with a third relay on relay 1's site, taking each of relay 1's or relay
+    2's areas and modalities: cohorts of two relays share a class, and relays 1 and 3 are
+    sometimes alike (ordered by cohorts led)."""
+    inst = micro(seed)
+    rng = random.Random(seed + 99)
+    r1, r2 = inst.relays
+    r3 = Relay(3, r1.site_id, r1.region_id, rng.choice((r1, r2)).areas, r1.hours_per_month,
+               rng.choice((r1, r2)).modalities)
+    return replace(inst, relays=inst.relays + (r3,))
+
+
 def test_micro_instances_exercise_every_path():
     """The sample below is not trivial: remote, hybrid, self-needing relays, leftovers."""
     insts = [micro(s) for s in range(40)]
@@ -283,6 +296,30 @@ def test_micro_instances_exercise_every_path():
                for i in insts for lr in i.learners)
     assert any(len(lr.needs) == 2 for i in insts for lr in i.learners)
     assert {i.params.face_to_face_scope for i in insts} == {"site", "region"}
+    alike = [build(micro3(s)).alike for s in range(20)]
+    assert [1, 3] in (run for runs in alike for run in runs)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_aggregation_with_three_relays_loses_nothing(seed):
+    # 300 seeds were swept when classes and alike relays came in, without a mismatch.
+    inst = micro3(seed)
+    ex = exact(inst)
+    mono = monolithic_plan(inst, time_limit=10.0, workers=WORKERS)
+    assert mono.status == "OPTIMAL"
+    assert_proven(inst, ex)
+    assert combined_value(inst, ex.cohorts) == combined_value(inst, mono.cohorts), (
+        score(inst, ex.cohorts), score(inst, mono.cohorts))
+
+
+def test_split_keeps_a_relay_out_of_their_own_cohort_and_sizes_even():
+    # Class of three cohorts, led by 1, 1 and 2; 8 members of whom relays 1 and 2 learn.
+    # Relay 1 can only sit in relay 2's cohort and relay 2 only in one of relay 1's.
+    kinds = [(1, "teaching", "face_to_face")] * 2 + [(2, "teaching", "face_to_face")]
+    parts = _split(kinds, [10, 11, 1, 12, 13, 2, 14, 15])
+    assert sorted(len(p) for p in parts) == [2, 3, 3]
+    assert sorted(pid for p in parts for pid in p) == [1, 2, 10, 11, 12, 13, 14, 15]
+    assert 1 in parts[2] and 2 not in parts[2]
 
 
 @pytest.mark.parametrize("seed", range(40))
