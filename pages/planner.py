@@ -48,6 +48,8 @@ def show_plan(instance, plan, names, key: str):  # noqa: ANN001, ANN201
                    help=t("Covered need {objective} out of a proven maximum of {bound}",
                           objective=tr.number(k["objective"], 2), bound=tr.number(k["bound"], 2)))
     st.caption(t("Solver status: {status}", status=t(STATUS_LABELS.get(plan.status, plan.status))))
+    if note := workflow.proof_note(plan):
+        st.caption(t(note))
     rows = workflow.gantt_rows(instance, plan, names, tr)
     if rows:
         labels = {"date": t("Date"), "relay": t("Relay"), "area": t("Area"),

@@ -77,6 +77,26 @@ def kpis(plan: Plan) -> dict[str, float]:
             "objective": plan.objective}
 
 
+PROOF_NOTES = {
+    0: N_("Not proven optimal in the time given: the gap to the bound says how far the "
+          "covered need may be from the best."),
+    1: N_("Covered need: proven optimal. Meeting close to home, then an even load for the "
+          "relays: the best found in the time given."),
+    2: N_("Covered need, then meeting close to home: proven optimal. An even load for the "
+          "relays: the best found in the time given."),
+    3: N_("Proven optimal on all three criteria: covered need, then meeting close to home, "
+          "then an even load for the relays."),
+}
+
+
+def proof_note(plan: Plan) -> str | None:
+    """Which criteria the solver proved optimal (msgid), when the exact model ran."""
+    proven = plan.stats.get("stages_proven")
+    if proven is None:  # not from the exact model, or edited by hand (refresh re-scores)
+        return None
+    return PROOF_NOTES[max(0, min(3, int(proven)))]
+
+
 def describe(v: Violation, instance: Instance, names: Directory, t: Translator) -> str:
     """A violation in the reader's language, with people's names, area labels and dates."""
     waves = {w.index: w.date for w in instance.waves}

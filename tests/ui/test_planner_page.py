@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from i18n import Translator
 from planning.inputs import directory
+from planning.workflow import proof_note
 from planning.store import PUBLISHED, list_plans, load
 from storage.db import make_engine
 from tests.demo_db import build_demo_db, use_database
@@ -39,6 +41,8 @@ def test_lead_plans_and_sees_cohorts_kpis_and_chart(own_demo):
     assert plan.cohorts
     shown = texts(at)
     assert "Toutes les règles sont respectées." in shown
+    # The exact model ran (the demo is small): the page says how far its proof went.
+    assert proof_note(plan) and Translator("fr")(proof_note(plan)) in shown
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Cohortes"] == str(len(plan.cohorts))
     assert metrics["Besoins non couverts"] == str(len(plan.left_out))
