@@ -48,7 +48,9 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 from ortools.sat.python import cp_model
+from scipy.optimize import linear_sum_assignment
 
 from planning.evaluate import combined_value, combined_weights, finish
 from planning.model import IN_PERSON, Cohort, Instance, Learner, Params, Plan, Relay
@@ -335,17 +337,30 @@ def realise(instance: Instance, mm: _Model, solver: cp_model.CpSolver) -> list[C
 def _split(kinds: list[Kind], members: list[int]) -> list[list[int]]:
     """The class's members split into one list per cohort, sizes as even as can be.
 
-    A relay who learns in the class goes first, into the emptiest cohort they
-    do not lead (the model guarantees there is one).
+    Relays who learn in the class are seated first, by an assignment over the
+    cohorts' seats that keeps each out of their own cohort (the model's
+    ``seats <= N - n_own`` makes one exist: Hall's condition; a greedy choice
+    can get stuck, e.g. three relays training each other in one-seat cohorts).
     """
     size, extra = divmod(len(members), len(kinds))
     room = [size + (1 if i < extra else 0) for i in range(len(kinds))]
-    out: list[list[int]] = [[] for _ in kinds]
+    seat_of = [i for i, r in enumerate(room) for _ in range(r)]  # cohort of each seat
     leaders = {kind[0] for kind in kinds}
-    for pid in sorted(members, key=lambda pid: pid not in leaders):
-        spots = [i for i, kind in enumerate(kinds) if kind[0] != pid and len(out[i]) < room[i]]
-        best = max(spots, key=lambda i: room[i] - len(out[i]))
-        out[best].append(pid)
+    learning = [pid for pid in members if pid in leaders]
+    out: list[list[int]] = [[] for _ in kinds]
+    taken: set[int] = set()
+    if learning:
+        own = np.array([[kinds[i][0] == pid for i in seat_of] for pid in learning], dtype=float)
+        rows, cols = linear_sum_assignment(own)
+        if own[rows, cols].any():
+            raise ValueError("no split keeps every relay out of their own cohort")
+        for r, col in zip(rows, cols):
+            out[seat_of[col]].append(learning[r])
+            taken.add(col)
+    rest = iter(pid for pid in members if pid not in leaders)
+    for col, i in enumerate(seat_of):
+        if col not in taken:
+            out[i].append(next(rest))
     return out
 
 

@@ -94,7 +94,10 @@ def proof_note(plan: Plan) -> str | None:
     proven = plan.stats.get("stages_proven")
     if proven is None:  # not from the exact model, or edited by hand (refresh re-scores)
         return None
-    return PROOF_NOTES[max(0, min(3, int(proven)))]
+    proven = max(0, min(3, int(proven)))
+    if plan.status == "OPTIMAL":  # the need met its bound (perhaps the decomposition's)
+        proven = max(proven, 1)
+    return PROOF_NOTES[proven]
 
 
 def describe(v: Violation, instance: Instance, names: Directory, t: Translator) -> str:

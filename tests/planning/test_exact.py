@@ -279,13 +279,19 @@ def micro(seed: int) -> Instance:
 def micro3(seed: int) -> Instance:
     """micro(seed) with a third relay on relay 1's site, taking each of relay 1's or relay
     2's areas and modalities: cohorts of two relays share a class, and relays 1 and 3 are
-    sometimes alike (ordered by cohorts led)."""
+    sometimes alike (ordered by cohorts led). Relay 3 learns in half of them, and a third
+    allow cohorts of one, where relays can end up training each other."""
     inst = micro(seed)
     rng = random.Random(seed + 99)
     r1, r2 = inst.relays
     r3 = Relay(3, r1.site_id, r1.region_id, rng.choice((r1, r2)).areas, r1.hours_per_month,
                rng.choice((r1, r2)).modalities)
-    return replace(inst, relays=inst.relays + (r3,))
+    people = inst.learners
+    if rng.random() < 0.5:  # relay 3 learns too, on one of the areas in play
+        area = rng.choice(sorted(r3.areas))
+        people = people[:-1] + (Learner(3, r3.site_id, r3.region_id, {area: 0.9}, {}),)
+    params = replace(inst.params, cohort_min=rng.choice((1, 2, 2)))
+    return replace(inst, relays=inst.relays + (r3,), learners=people, params=params)
 
 
 def test_micro_instances_exercise_every_path():
@@ -298,6 +304,9 @@ def test_micro_instances_exercise_every_path():
     assert {i.params.face_to_face_scope for i in insts} == {"site", "region"}
     alike = [build(micro3(s)).alike for s in range(20)]
     assert [1, 3] in (run for runs in alike for run in runs)
+    threes = [micro3(s) for s in range(20)]
+    assert any(lr.person_id == 3 and set(lr.needs) <= i.relays[2].areas and
+               i.params.cohort_min == 1 for i in threes for lr in i.learners)
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -320,6 +329,31 @@ def test_split_keeps_a_relay_out_of_their_own_cohort_and_sizes_even():
     assert sorted(len(p) for p in parts) == [2, 3, 3]
     assert sorted(pid for p in parts for pid in p) == [1, 2, 10, 11, 12, 13, 14, 15]
     assert 1 in parts[2] and 2 not in parts[2]
+
+
+@pytest.mark.parametrize(("leads", "members"), [
+    ([1, 2, 3], [1, 2, 3]),  # three relays training each other, one seat a cohort
+    ([1, 3, 4, 4], [100, 3, 1, 4]),  # a greedy seat for 3 and 1 left 4 only their own
+])
+def test_split_finds_a_seating_where_a_greedy_one_gets_stuck(leads, members):
+    # Both cases come from review: placing each relay in the emptiest other cohort failed.
+    kinds = [(rid, "teaching", "face_to_face") for rid in leads]
+    parts = _split(kinds, members)
+    assert sorted(pid for p in parts for pid in p) == sorted(members)
+    assert all(len(p) == len(members) // len(leads) for p in parts)
+    assert all(kind[0] not in p for kind, p in zip(kinds, parts))
+
+
+def test_three_relays_train_each_other_in_one_seat_cohorts():
+    # Relays 1, 2, 3 each lead teaching and each need it (1.0); cohorts of exactly one, one
+    # wave. Optimum by hand: a ring (1 in 2's cohort, 2 in 3's, 3 in 1's), 3.0 covered.
+    people = tuple(person(pid, {"teaching": 1.0}) for pid in (1, 2, 3))
+    inst = instance([relay(1), relay(2), relay(3)], people, waves=ONE_WAVE, cohort_min=1,
+                    cohort_max=1)
+    plan = exact(inst)
+    assert_proven(inst, plan)
+    assert plan.stats["covered_need"] == pytest.approx(3.0)
+    assert all(c.relay_id not in c.members for c in plan.cohorts)
 
 
 @pytest.mark.parametrize("seed", range(40))
