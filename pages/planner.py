@@ -245,6 +245,10 @@ with st.expander(t("Relays and learners"), expanded=bool(edits)):
     counts = overrides.summary(base, edits)
     st.caption(t("Relays: {relays_excluded} excluded, {relays_edited} edited. "
                  "Learners: {learners_excluded} excluded, {learners_edited} edited.", **counts))
+    if counts["areas_beyond_mastery"]:
+        st.caption(t("Relays leading an area their own answers do not show as mastered: "
+                     "{count}. Check with them before publishing.",
+                     count=counts["areas_beyond_mastery"]))
     if counts["ignored"]:
         st.caption(t("{count} edits no longer apply: those people are no longer relays or "
                      "learners of the campaign.", count=counts["ignored"]))

@@ -148,14 +148,18 @@ def ignored(instance: Instance, overrides: Overrides) -> list[int]:
 
 def summary(instance: Instance, overrides: Overrides) -> dict[str, int]:
     """How many relays and learners of this (unedited) instance are excluded or edited."""
-    relays = {r.person_id for r in instance.relays}
+    relays = {r.person_id: r for r in instance.relays}
     learners = {lr.person_id for lr in instance.learners}
     r = [e for p, e in overrides.relays.items() if p in relays]
     lr = [e for p, e in overrides.learners.items() if p in learners]
+    # Kept relays given an area their own answers do not show as mastered.
+    beyond = sum(1 for p, e in overrides.relays.items() if p in relays and not e.excluded
+                 and e.areas is not None and not e.areas <= relays[p].areas)
     return {"relays_excluded": sum(e.excluded for e in r),
             "relays_edited": sum(not e.excluded for e in r),
             "learners_excluded": sum(e.excluded for e in lr),
             "learners_edited": sum(not e.excluded for e in lr),
+            "areas_beyond_mastery": beyond,
             "ignored": len(ignored(instance, overrides))}
 
 

@@ -57,6 +57,17 @@ def test_apply_excludes_and_edits_and_is_idempotent():
     s = ov.summary(TINY, edits)
     assert (s["relays_excluded"], s["relays_edited"], s["learners_excluded"],
             s["learners_edited"], s["ignored"]) == (1, 1, 1, 1, 0)
+    assert s["areas_beyond_mastery"] == 0  # hours and modalities only
+
+
+def test_summary_counts_relays_given_an_area_beyond_their_mastery():
+    kept, dropped, narrowed = (r.person_id for r in TINY.relays[:3])
+    new = next(a for a in sorted(ov.AREAS) if a not in TINY.relays[0].areas)
+    edits = ov.Overrides({
+        kept: ov.RelayEdit(areas=TINY.relays[0].areas | {new}),  # beyond: counted
+        dropped: ov.RelayEdit(excluded=True, areas=frozenset({new})),  # left out: not counted
+        narrowed: ov.RelayEdit(areas=frozenset(sorted(TINY.relays[2].areas)[:1]))}, {})
+    assert ov.summary(TINY, edits)["areas_beyond_mastery"] == 1
 
 
 def test_editor_cells_become_overrides_and_only_changes_are_kept():

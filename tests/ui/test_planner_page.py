@@ -6,6 +6,7 @@ import pytest
 
 from i18n import Translator
 from planning.inputs import directory
+from planning.model import AREAS
 from planning.workflow import proof_note
 from planning.store import PUBLISHED, list_plans, load
 from storage.db import make_engine
@@ -187,6 +188,20 @@ def test_lead_unticks_a_relay_plans_again_and_the_draft_keeps_the_edit(own_demo)
     assert not fresh.exception
     assert not fresh.session_state["pl_overrides"]
     assert leader in {r.person_id for r in fresh.session_state["pl_instance"].relays}
+
+
+def test_an_area_beyond_a_relays_answers_is_planned_and_flagged(own_demo):
+    at = _plan(own_demo)
+    base = at.session_state["pl_base"]
+    r = base.relays[1]
+    extra = next(a for a in AREAS if a not in r.areas and a in base.params.areas_in_scope)
+    _edit(at, "relays", {1: {"areas": sorted(r.areas | {extra})}})
+    at.button(key="pl_ed_replan").click().run()
+    assert not at.exception
+    edited = {x.person_id: x for x in at.session_state["pl_instance"].relays}[r.person_id]
+    assert extra in edited.areas
+    assert ("Relais animant un domaine que leurs propres réponses ne montrent pas comme "
+            "maîtrisé : 1. Vérifiez avec eux avant de publier.") in texts(at)
 
 
 def test_a_bad_value_in_the_tables_gets_a_french_message_and_keeps_the_plan(own_demo):
