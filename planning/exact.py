@@ -53,9 +53,9 @@ from ortools.sat.python import cp_model
 from scipy.optimize import linear_sum_assignment
 
 from planning.evaluate import combined_value, combined_weights, finish
-from planning.model import IN_PERSON, Cohort, Instance, Learner, Params, Plan, Relay
+from planning.model import IN_PERSON, Cohort, Instance, Plan, Relay
 from planning.reach import (
-    LOCAL_REGION, LOCAL_SITE, allowed_modalities, make_cohort,
+    LOCAL_REGION, LOCAL_SITE, allowed_modalities, in_scope, make_cohort,
     needed_pairs, per_wave_capacity, relay_areas, total_capacity,
 )
 from planning.rules import check_plan
@@ -72,7 +72,6 @@ class _Model:
 
     model: cp_model.CpModel
     waves: list[int]
-    kinds: list[Kind]
     groups: dict[Group, list[int]]
     singles: dict[Group, list[int]] = field(default_factory=dict)
     n: dict[tuple[Kind, int], cp_model.IntVar] = field(default_factory=dict)
@@ -129,13 +128,6 @@ def _class(relay: Relay, area: str, modality: str) -> Class:
     return (relay.site_id, relay.region_id, area, modality)
 
 
-def _near(learner: Learner, cl: Class, params: Params) -> bool:
-    """True when the learner can meet a cohort of this in-person class (as reach.in_scope)."""
-    if params.face_to_face_scope == "site":
-        return learner.site_id == cl[0]
-    return learner.region_id == cl[1]
-
-
 def _alike(instance: Instance, kinds_of: dict[int, list[Kind]]) -> list[list[int]]:
     """Runs of interchangeable relays (same site, areas, modalities, capacities; not learners)."""
     p = instance.params
@@ -159,36 +151,34 @@ def build(instance: Instance) -> _Model:
     learners = {lr.person_id: lr for lr in instance.learners}
     groups, needs_of = _groups(instance)
     m = cp_model.CpModel()
-    mm = _Model(m, waves, [], groups)
+    mm = _Model(m, waves, groups)
     maxload = m.new_int_var(0, lmax, "maxload")
     opened: dict[tuple[Class, int], list] = defaultdict(list)  # n of each class and wave
     room: dict[Class, int] = defaultdict(int)  # seats a class can hold in one wave
-    kinds_of: dict[int, list[Kind]] = defaultdict(list)
+    place: dict[Class, Relay] = {}  # a relay of the class: where its cohorts meet
+    kinds_of: dict[int, list[Kind]] = {}
     for r in instance.relays:
         cap, cap_w = total_capacity(r, instance), per_wave_capacity(r, p)
         mods = allowed_modalities(r, p)
         if cap <= 0 or not mods:
             continue
+        kinds_of[r.person_id] = [(r.person_id, a, mo) for a in relay_areas(r, p) for mo in mods]
+        for kind in kinds_of[r.person_id]:
+            cl = mm.class_of[kind] = _class(r, kind[1], kind[2])
+            room[cl] += p.cohort_max * cap_w
+            place.setdefault(cl, r)
         mine = []
         for w in waves:
             in_wave = []
-            for a in relay_areas(r, p):
-                for mo in mods:
-                    kind = (r.person_id, a, mo)
-                    v = m.new_int_var(0, cap_w, f"n{kind}{w}")
-                    mm.n[(kind, w)] = v
-                    opened[(_class(r, a, mo), w)].append(v)
-                    in_wave.append(v)
+            for kind in kinds_of[r.person_id]:
+                v = mm.n[(kind, w)] = m.new_int_var(0, cap_w, f"n{kind}{w}")
+                opened[(mm.class_of[kind], w)].append(v)
+                in_wave.append(v)
             m.add(sum(in_wave) <= cap_w)
             mine += in_wave
         m.add(sum(mine) <= cap)
         m.add(sum(mine) <= maxload)
-        for a in relay_areas(r, p):
-            for mo in mods:
-                mm.kinds.append((r.person_id, a, mo))
-                kinds_of[r.person_id].append((r.person_id, a, mo))
-                mm.class_of[(r.person_id, a, mo)] = _class(r, a, mo)
-                room[_class(r, a, mo)] += p.cohort_max * cap_w
+    count = {key: sum(ns) for key, ns in opened.items()}  # cohorts of a class in a wave
     mm.alike = _alike(instance, kinds_of)
     for run in mm.alike:
         totals = [sum(mm.n[(kd, w)] for kd in kinds_of[rid] for w in waves) for rid in run]
@@ -197,7 +187,6 @@ def build(instance: Instance) -> _Model:
     classes_of_area: dict[str, list[Class]] = defaultdict(list)
     for cl in room:
         classes_of_area[cl[2]].append(cl)
-    count = lambda cl, w: sum(opened[(cl, w)])  # noqa: E731
     seats: dict[tuple[Class, int], list] = defaultdict(list)
     loc_terms, need_terms = [], []
     pool_by_area: dict[tuple[str, int], list] = defaultdict(list)
@@ -208,7 +197,7 @@ def build(instance: Instance) -> _Model:
         for cl in classes_of_area.get(a, ()):
             mo = cl[3]
             own = mm.class_of.get((solo, a, mo)) == cl  # the learner also leads in this class
-            if mo in IN_PERSON and _near(probe, cl, p):
+            if mo in IN_PERSON and in_scope(probe, place[cl], p):
                 box, score = mm.y, (LOCAL_SITE if site == cl[0] else LOCAL_REGION)
             elif mo != "face_to_face" and solo is not None:
                 box, score = mm.solo_remote, 0
@@ -222,9 +211,9 @@ def build(instance: Instance) -> _Model:
                 if score:
                     loc_terms.append(score * v)
                 if own:  # a cohort of the class that this relay does not lead
-                    m.add(v <= count(cl, w) - mm.n[((solo, a, mo), w)])
+                    m.add(v <= count[(cl, w)] - mm.n[((solo, a, mo), w)])
                 elif len(members) > 1:  # no seat without a cohort: cuts the LP's part-cohorts
-                    m.add(v <= min(len(members), p.cohort_max) * count(cl, w))
+                    m.add(v <= min(len(members), p.cohort_max) * count[(cl, w)])
         if solo is None and any(cl[3] != "face_to_face" for cl in classes_of_area.get(a, ())):
             for w in waves:
                 v = m.new_int_var(0, len(members), "pool")
@@ -280,10 +269,10 @@ def build(instance: Instance) -> _Model:
     per_wave = [sum(v for (kd, w), v in mm.n.items() if w == wave) for wave in waves]
     for a_w, b_w in zip(per_wave, per_wave[1:]):
         m.add(a_w >= b_w)
-    for (cl, w), ns in opened.items():
-        total = sum(seats[(cl, w)]) if seats[(cl, w)] else 0
-        m.add(total >= p.cohort_min * sum(ns))
-        m.add(total <= p.cohort_max * sum(ns))
+    for key, cohorts in count.items():
+        total = sum(seats[key]) if seats[key] else 0
+        m.add(total >= p.cohort_min * cohorts)
+        m.add(total <= p.cohort_max * cohorts)
     mm.need, mm.locality, mm.maxload = sum(need_terms), sum(loc_terms), maxload
     return mm
 
@@ -293,7 +282,7 @@ def _value(solver: cp_model.CpSolver, v) -> int:  # noqa: ANN001
 
 
 def realise(instance: Instance, mm: _Model, solver: cp_model.CpSolver) -> list[Cohort]:
-    """Cohorts from a solution: name the learners, then split each kind's seats."""
+    """Cohorts from a solution: name the learners, then split each class's seats."""
     relays = {r.person_id: r for r in instance.relays}
     learners = {lr.person_id: lr for lr in instance.learners}
     # Who of each group is trained in each wave.
