@@ -43,6 +43,7 @@ status here proves the plan optimal on need, then locality, then load.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import defaultdict
@@ -60,6 +61,7 @@ from planning.reach import (
 )
 from planning.rules import check_plan
 
+RELAX_S = 2.0  # longest a relaxation bound may take, per stage
 SCALE = 100  # need weights carry two decimals (planning.inputs and the generator round to 2)
 Kind = tuple[int, str, str]  # relay, area, modality
 Group = tuple[int, str, int | None]  # site, area, solo relay (a relay learning an area they lead)
@@ -84,6 +86,7 @@ class _Model:
     c: dict[tuple[Group, int], cp_model.IntVar] = field(default_factory=dict)
     z: dict[Group, list[cp_model.IntVar]] = field(default_factory=dict)
     solo_remote: dict[tuple[Group, Class, int], cp_model.IntVar] = field(default_factory=dict)
+    covered: dict[tuple[int, str], cp_model.IntVar] = field(default_factory=dict)
     need: cp_model.LinearExpr | int = 0
     locality: cp_model.LinearExpr | int = 0
     maxload: cp_model.IntVar | None = None
@@ -102,6 +105,25 @@ def need_bound(best_bound: float, need: dict[tuple[int, str], float]) -> float:
     """Covered-need bound from the need stage's bound, plus any rounding slack."""
     slack = sum(abs(w * SCALE - _units(w)) for w in need.values()) / SCALE
     return int(best_bound + 1e-6) / SCALE + slack
+
+
+def learner_caps(mm: _Model, need: dict[tuple[int, str], float], waves: int) -> list[tuple]:
+    """(covered need of a learner, the most it can be) for every learner.
+
+    A learner joins at most one cohort a wave, so at most ``waves`` of their
+    needs are covered: the cap is the sum of their heaviest ``waves`` weights.
+    When the need optimum equals the sum of the caps, every learner is at their
+    cap; saying so per learner takes the weighted sum out of the later stages.
+    """
+    areas: dict[int, list[str]] = defaultdict(list)
+    for pid, a in mm.covered:
+        areas[pid].append(a)
+    out = []
+    for pid, mine in sorted(areas.items()):
+        units = {a: _units(need[(pid, a)]) for a in mine}
+        cap = sum(sorted(units.values(), reverse=True)[:waves])
+        out.append((sum(u * mm.covered[(pid, a)] for a, u in units.items()), cap))
+    return out
 
 
 def _groups(instance: Instance) -> tuple[dict[Group, list[int]], dict[int, int]]:
@@ -142,12 +164,19 @@ def _alike(instance: Instance, kinds_of: dict[int, list[Kind]]) -> list[list[int
     return [sorted(run) for run in runs.values() if len(run) > 1]
 
 
-def build(instance: Instance) -> _Model:
-    """The exact aggregated model; objectives in ``need``, ``locality``, ``maxload``."""
+def build(instance: Instance, waveless: bool = False) -> _Model:
+    """The exact aggregated model; objectives in ``need``, ``locality``, ``maxload``.
+
+    With ``waveless``, the waves are merged into one: each relay may lead their
+    whole horizon's cohorts in it and each learner may join as many cohorts as
+    there are waves.  Every plan maps onto that model with the same three
+    values (sum each count over the waves), so its optimum bounds the real
+    one; see :func:`_relaxed_bound`.
+    """
     p = instance.params
     need = needed_pairs(instance)
     _k, _f, lmax = combined_weights(instance)
-    waves = [w.index for w in instance.waves]
+    waves = [0] if waveless else [w.index for w in instance.waves]
     learners = {lr.person_id: lr for lr in instance.learners}
     groups, needs_of = _groups(instance)
     m = cp_model.CpModel()
@@ -159,6 +188,8 @@ def build(instance: Instance) -> _Model:
     kinds_of: dict[int, list[Kind]] = {}
     for r in instance.relays:
         cap, cap_w = total_capacity(r, instance), per_wave_capacity(r, p)
+        if waveless:
+            cap_w = cap
         mods = allowed_modalities(r, p)
         if cap <= 0 or not mods:
             continue
@@ -234,6 +265,7 @@ def build(instance: Instance) -> _Model:
             for w, cv in zip(waves, cs):
                 mm.c[(g, w)] = cv
             m.add(sum(cs) == sum(zs))
+            mm.covered.update(((pid, a), zv) for pid, zv in zip(single, zs))
             need_terms += [_units(need[(pid, a)]) * zv for pid, zv in zip(single, zs)]
         for w in waves:
             placed = [mm.c[(g, w)]] if single else []
@@ -248,11 +280,13 @@ def build(instance: Instance) -> _Model:
         per_person_wave[(pid, w)].append(xv)
         per_person_area[(pid, a)].append(xv)
     for xs in per_person_wave.values():
-        if len(xs) > 1:
+        if waveless:
+            m.add(sum(xs) <= len(instance.waves))
+        elif len(xs) > 1:
             m.add_at_most_one(xs)
     for (pid, a), xs in per_person_area.items():
         m.add_at_most_one(xs)
-        covered = m.new_bool_var("cov")
+        covered = mm.covered[(pid, a)] = m.new_bool_var("cov")
         m.add(sum(xs) == covered)
         need_terms.append(_units(need[(pid, a)]) * covered)
     for a, classes in classes_of_area.items():
@@ -424,22 +458,30 @@ def _solver(instance: Instance, seconds: float, workers: int) -> cp_model.CpSolv
     return solver
 
 
-class _Stall(cp_model.CpSolverSolutionCallback):
-    """Stops a stage when neither the best plan nor the bound moved for ``stall_s`` seconds.
+class _Watch(cp_model.CpSolverSolutionCallback):
+    """Ends a stage early: when a plan reaches a proven bound, or when the search stalls.
 
-    Past that point the proof is out of reach in the time left; the lead gets
+    ``target``: a bound proven elsewhere (the waveless relaxation, the
+    learners' caps); a plan that reaches it is optimal, whatever CP-SAT's own
+    bound says.  ``stall_s``: when neither the best plan nor the bound moved
+    for that long, the proof is out of reach in the time left; the lead gets
     the plan now instead of waiting for the whole time limit.
     """
 
-    def __init__(self, solver: cp_model.CpSolver, stall_s: float):
+    def __init__(self, solver: cp_model.CpSolver, stall_s: float | None,
+                 target: int | None, maximise: bool):
         super().__init__()
         self.solver, self.stall_s = solver, stall_s
+        self.target, self.maximise = target, maximise
         self.last: float | None = None  # the stall clock starts at the first solution
         self.done = threading.Event()
-        solver.best_bound_callback = self._moved
+        if stall_s is not None:
+            solver.best_bound_callback = self._moved
 
     def on_solution_callback(self) -> None:
         self.last = time.perf_counter()
+        if self.target is not None and _meets(self.objective_value, self.target, self.maximise):
+            self.stop_search()
 
     def _moved(self, _bound: float) -> None:
         if self.last is not None:
@@ -452,18 +494,44 @@ class _Stall(cp_model.CpSolverSolutionCallback):
                 return
 
 
-def _solve_stage(m: cp_model.CpModel, solver: cp_model.CpSolver, stall_s: float | None) -> int:
-    """solver.solve(m), stopped early on a stall when stall_s is given."""
-    if stall_s is None:
+def _meets(value: float, target: int, maximise: bool) -> bool:
+    """True when a stage's value reaches a bound on it."""
+    value = int(round(value))
+    return value >= target if maximise else value <= target
+
+
+def _solve_stage(m: cp_model.CpModel, solver: cp_model.CpSolver, stall_s: float | None,
+                 target: int | None = None, maximise: bool = True) -> int:
+    """solver.solve(m), stopped at ``target`` or on a stall (see :class:`_Watch`)."""
+    if stall_s is None and target is None:
         return solver.solve(m)
-    cb = _Stall(solver, stall_s)
-    watcher = threading.Thread(target=cb.watch, daemon=True)
-    watcher.start()
+    cb = _Watch(solver, stall_s, target, maximise)
+    watcher = threading.Thread(target=cb.watch, daemon=True) if stall_s is not None else None
+    if watcher is not None:
+        watcher.start()
     try:
         return solver.solve(m, cb)
     finally:
         cb.done.set()
-        watcher.join()
+        if watcher is not None:
+            watcher.join()
+
+
+def _relaxed_bound(relax: _Model, expr, maximise: bool, solver: cp_model.CpSolver) -> int | None:  # noqa: ANN001
+    """A bound on a stage from the waveless relaxation (None when it found none).
+
+    Once the need is fixed learner by learner the relaxation is small and its
+    optimum usually equals the real one: that is how the default demo's
+    locality and load are proven in well under a second, where CP-SAT on the
+    full model could not close the last points of its own bound in 20 s.
+    """
+    relax.model.clear_objective()
+    (relax.model.maximize if maximise else relax.model.minimize)(expr)
+    status = solver.solve(relax.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    bound = solver.best_objective_bound
+    return int(math.floor(bound + 1e-6)) if maximise else int(math.ceil(bound - 1e-6))
 
 
 def _keep_solution(mm: _Model, solver: cp_model.CpSolver) -> None:
@@ -478,51 +546,90 @@ def exact_plan(instance: Instance, time_limit: float = 60.0, workers: int = 4,
                hint: Plan | None = None, stall_s: float | None = None) -> Plan:
     """Solve the exact model stage by stage: need, then locality, then load.
 
-    Each stage fixes the optimum of the one before, so OPTIMAL at the last
-    stage proves the plan optimal on the whole lexicographic objective.  When
-    time runs out in a stage, the best plan so far is returned with the need
-    bound of stage one (``stats["stages_proven"]`` says how far the proof went).
-    With ``stall_s``, a stage also ends when neither its best plan nor its bound
-    has moved for that many seconds.
+    Each stage fixes the optimum of the one before, so a proof at the last
+    stage proves the plan optimal on the whole lexicographic objective.  A
+    stage is proven when CP-SAT says OPTIMAL, or when its plan reaches a bound
+    proven elsewhere: the learners' caps for the need (:func:`learner_caps`),
+    the waveless relaxation for locality and load (:func:`_relaxed_bound`).
+    When time runs out in a stage, the best plan so far is returned with the
+    need bound of stage one (``stats["stages_proven"]`` says how far the proof
+    went).  With ``stall_s``, a stage also ends when neither its best plan nor
+    its bound has moved for that many seconds.
     """
     start = time.perf_counter()
     need = needed_pairs(instance)
     mm = build(instance)
+    # One wave: the relaxation is the model itself.
+    relax = build(instance, waveless=True) if len(instance.waves) > 1 else None
     if hint is not None and hint.cohorts:
         _hint(mm, hint.cohorts)
+    caps = learner_caps(mm, need, len(instance.waves))
     build_s = time.perf_counter() - start
     left = lambda: time_limit - (time.perf_counter() - start)  # noqa: E731
     m = mm.model
     total = sum(need.values())
     extra: dict = {"build_s": round(build_s, 3), "variables": len(m.proto.variables)}
-    stages = (("need", mm.need, True), ("locality", mm.locality, True),
-              ("load", mm.maxload, False))
+    stages = (("need", "need", True), ("locality", "locality", True),
+              ("load", "maxload", False))
     solver, proven, bound, best = None, 0, total, None
-    for name, expr, maximise in stages:
-        (m.maximize if maximise else m.minimize)(expr)
-        stage_solver = _solver(instance, left(), workers)
-        status = _solve_stage(m, stage_solver, stall_s)
-        extra[f"stage_{name}_s"] = round(stage_solver.wall_time, 3)
-        extra[f"stage_{name}_status"] = stage_solver.status_name(status)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            if best is None:
-                # Callers read these two on every plan (solve._better, the page).
-                extra["stages_proven"], extra["lexicographic_optimal"] = 0, False
-                extra["time_s"] = round(time.perf_counter() - start, 3)
-                bound = 0.0 if status == cp_model.INFEASIBLE else total
-                return finish(instance, [], bound=bound, status=stage_solver.status_name(status),
-                              method="exact", extra=extra)
-            break  # out of time before a first solution of this stage: keep the last one
-        solver, best = stage_solver, status
-        if name == "need":
-            bound = need_bound(stage_solver.best_objective_bound, need)
+    for name, attr, maximise in stages:
+        expr = getattr(mm, attr)
+        target = sum(cap for _, cap in caps) if name == "need" else None
+        if name != "need" and relax is not None:
+            relax_solver = _solver(instance, min(left(), RELAX_S), workers)
+            target = _relaxed_bound(relax, getattr(relax, attr), maximise, relax_solver)
+            extra[f"stage_{name}_relaxation_s"] = round(relax_solver.wall_time, 3)
+        extra[f"stage_{name}_target"] = target
+        if solver is not None and target is not None \
+                and _meets(solver.value(expr), target, maximise):
+            # The last stage's plan already reaches this stage's bound.
+            status, value = cp_model.OPTIMAL, int(solver.value(expr))
+            extra[f"stage_{name}_s"], extra[f"stage_{name}_status"] = 0.0, "OPTIMAL"
+            extra[f"stage_{name}_proof"] = "relaxation"
+        else:
+            m.clear_objective()
+            (m.maximize if maximise else m.minimize)(expr)
+            stage_solver = _solver(instance, left(), workers)
+            # With a bound from outside, the proof only waits for a plan that reaches it:
+            # CP-SAT's own bound may never move, so give the search twice the stall time.
+            stall = stall_s * (2 if target is not None else 1) if stall_s is not None else None
+            status = _solve_stage(m, stage_solver, stall, target, maximise)
+            extra[f"stage_{name}_s"] = round(stage_solver.wall_time, 3)
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                extra[f"stage_{name}_status"] = stage_solver.status_name(status)
+                if best is None:
+                    # Callers read these two on every plan (solve._better, the page).
+                    extra["stages_proven"], extra["lexicographic_optimal"] = 0, False
+                    extra["time_s"] = round(time.perf_counter() - start, 3)
+                    bound = 0.0 if status == cp_model.INFEASIBLE else total
+                    return finish(instance, [], bound=bound, status=stage_solver.status_name(status),
+                                  method="exact", extra=extra)
+                break  # out of time before a first solution of this stage: keep the last one
+            value = int(round(stage_solver.objective_value))
+            reached = target is not None and _meets(value, target, maximise)
+            if reached:
+                status = cp_model.OPTIMAL
+            extra[f"stage_{name}_status"] = stage_solver.status_name(status)
+            extra[f"stage_{name}_proof"] = ("solver" if not reached
+                                            else "learner_caps" if name == "need" else "relaxation")
+            solver, best = stage_solver, status
+            if name == "need":
+                own = stage_solver.best_objective_bound
+                bound = need_bound(min(own, target) if target is not None else own, need)
         if status != cp_model.OPTIMAL or left() <= 0.05:
             proven += int(status == cp_model.OPTIMAL)
             break
         proven += 1
-        value = int(round(stage_solver.objective_value))
         m.add(expr == value)
-        _keep_solution(mm, stage_solver)
+        if relax is not None:
+            relax.model.add(getattr(relax, attr) == value)
+        if name == "need" and value == target:
+            # Every learner is at their cap: say so learner by learner (see learner_caps).
+            for model, pairs in ((mm, caps), (relax, learner_caps(relax, need, len(instance.waves))
+                                             if relax is not None else [])):
+                for covered, cap in pairs:
+                    model.model.add(covered == cap)
+        _keep_solution(mm, solver)
     cohorts = realise(instance, mm, solver)
     if hint is not None and hint.cohorts and not check_plan(instance, hint) \
             and combined_value(instance, hint.cohorts) > combined_value(instance, cohorts):

@@ -17,11 +17,14 @@ from dataclasses import replace
 import pytest
 
 from planning.decomposed import decomposed_plan
-from planning.evaluate import combined_value, reasons, score
-from planning.exact import _split, build, exact_plan
+from ortools.sat.python import cp_model
+
+from planning.evaluate import combined_value, covered_pairs, reasons, score
+from planning.exact import _split, build, exact_plan, learner_caps
 from planning.instances import generate, with_params
 from planning.model import NO_CAPACITY, NO_RELAY, TOO_FEW, Instance, Learner, Params, Relay, Wave
 from planning.monolithic import monolithic_plan
+from planning.reach import need_int, needed_pairs
 from planning.rules import check_plan
 from planning.solve import solve
 from plan_cases import WAVES, instance, learners, relay
@@ -343,11 +346,23 @@ def test_three_relays_train_each_other_in_one_seat_cohorts():
     assert all(c.relay_id not in c.members for c in plan.cohorts)
 
 
+def three_waves(make):
+    """make(seed) planned over three waves: every learner may join all their cohorts, and the
+    waveless relaxation's bounds prove locality and load."""
+    def inst(seed: int) -> Instance:
+        return replace(make(seed), waves=tuple(Wave(i, dt.date(2026, 9 + i, 1)) for i in range(3)))
+    inst.__name__ = f"{make.__name__}_3w"
+    return inst
+
+
 @pytest.mark.parametrize(("make", "seed"),
-                         [(micro, s) for s in range(40)] + [(micro3, s) for s in range(20)])
+                         [(micro, s) for s in range(40)] + [(micro3, s) for s in range(20)]
+                         + [(three_waves(micro), s) for s in range(10)]
+                         + [(three_waves(micro3), s) for s in range(10)])
 def test_aggregation_loses_nothing(make, seed):
     # Swept without a mismatch while writing: 2000 micro seeds, then 960 micro and 400
-    # micro3 seeds when classes and alike relays came in; 40 + 20 run each time.
+    # micro3 seeds when classes and alike relays came in, then 150 micro and 150 micro3
+    # seeds over three waves when stages could be proven by the waveless relaxation.
     inst = make(seed)
     ex = exact(inst)
     mono = monolithic_plan(inst, time_limit=10.0, workers=WORKERS)
@@ -355,6 +370,33 @@ def test_aggregation_loses_nothing(make, seed):
     assert_proven(inst, ex)
     assert combined_value(inst, ex.cohorts) == combined_value(inst, mono.cohorts), (
         score(inst, ex.cohorts), score(inst, mono.cohorts))
+
+
+@pytest.mark.parametrize(("make", "seed"),
+                         [(three_waves(micro), s) for s in range(10, 20)]
+                         + [(three_waves(micro3), s) for s in range(10, 20)])
+def test_waveless_relaxation_bounds_the_optimum(make, seed):
+    # The bounds that prove stages must never cut the true optimum (the slot model's): the
+    # learners' caps and the relaxation's locality bound at least its values, the
+    # relaxation's load at most its load.
+    inst = make(seed)
+    mono = monolithic_plan(inst, time_limit=10.0, workers=WORKERS)
+    assert mono.status == "OPTIMAL"
+    best = score(inst, mono.cohorts)
+    need = needed_pairs(inst)
+    units = sum(need_int(w) for pair, w in need.items() if pair in covered_pairs(mono.cohorts))
+    relax = build(inst, waveless=True)
+    assert units <= sum(cap for _, cap in learner_caps(relax, need, len(inst.waves)))
+    relax.model.add(relax.need == units)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = WORKERS
+    relax.model.maximize(relax.locality)
+    assert solver.solve(relax.model) == cp_model.OPTIMAL
+    assert solver.objective_value >= best["locality"]
+    relax.model.add(relax.locality == int(best["locality"]))
+    relax.model.minimize(relax.maxload)
+    assert solver.solve(relax.model) == cp_model.OPTIMAL
+    assert solver.objective_value <= best["max_load"]
 
 
 # --- 4-6. hint, solve(), stall ------------------------------------------------------------------
