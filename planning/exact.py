@@ -625,9 +625,8 @@ def exact_plan(instance: Instance, time_limit: float = 60.0, workers: int = 4,
             relax.model.add(getattr(relax, attr) == value)
         if name == "need" and value == target:
             # Every learner is at their cap: say so learner by learner (see learner_caps).
-            for model, pairs in ((mm, caps), (relax, learner_caps(relax, need, len(instance.waves))
-                                             if relax is not None else [])):
-                for covered, cap in pairs:
+            for model in (mm, relax) if relax is not None else (mm,):
+                for covered, cap in learner_caps(model, need, len(instance.waves)):
                     model.model.add(covered == cap)
         _keep_solution(mm, solver)
     cohorts = realise(instance, mm, solver)
