@@ -94,7 +94,8 @@ def bench_demo() -> None:
         relax_s = [p.stats["stage_locality_relaxation_s"] for p, _ in runs
                    if "stage_locality_relaxation_s" in p.stats]
         if relax_s:
-            line(f"{tag}.locality_relaxation_time_median", round(statistics.median(relax_s), 3), "s")
+            line(f"{tag}.locality_relaxation_time_median",
+                 round(statistics.median(relax_s), 3), "s")
     small = generate("small", seed=0)
     plan, small_s = timed(lambda: solve(replace(small, params=replace(small.params,
                                                                       time_limit_s=20.0))))

@@ -517,7 +517,8 @@ def _solve_stage(m: cp_model.CpModel, solver: cp_model.CpSolver, stall_s: float 
             watcher.join()
 
 
-def _relaxed_bound(relax: _Model, expr, maximise: bool, solver: cp_model.CpSolver) -> int | None:  # noqa: ANN001
+def _relaxed_bound(relax: _Model, expr: cp_model.LinearExpr, maximise: bool,
+                   solver: cp_model.CpSolver) -> int | None:
     """A bound on a stage from the waveless relaxation (None when it found none).
 
     Once the need is fixed learner by learner the relaxation is small and its
@@ -602,8 +603,8 @@ def exact_plan(instance: Instance, time_limit: float = 60.0, workers: int = 4,
                     extra["stages_proven"], extra["lexicographic_optimal"] = 0, False
                     extra["time_s"] = round(time.perf_counter() - start, 3)
                     bound = 0.0 if status == cp_model.INFEASIBLE else total
-                    return finish(instance, [], bound=bound, status=stage_solver.status_name(status),
-                                  method="exact", extra=extra)
+                    return finish(instance, [], bound=bound, method="exact", extra=extra,
+                                  status=stage_solver.status_name(status))
                 break  # out of time before a first solution of this stage: keep the last one
             value = int(round(stage_solver.objective_value))
             reached = target is not None and _meets(value, target, maximise)

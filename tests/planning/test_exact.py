@@ -27,27 +27,9 @@ from planning.monolithic import monolithic_plan
 from planning.reach import need_int, needed_pairs
 from planning.rules import check_plan
 from planning.solve import solve
-from plan_cases import WAVES, instance, learners, relay
+from plan_cases import WAVES, WORKERS, assert_proven, exact, instance, learners, relay
 
 ONE_WAVE = WAVES[:1]
-# CP-SAT with one or two workers could not prove generate("tiny", 1) in 20 s where four
-# workers prove it in 0.1 s (see the report of this file): proofs are asked with four.
-WORKERS = 4
-
-
-def exact(inst: Instance, **kw):
-    """exact_plan with short limits; OPTIMAL ends every hand case in well under a second."""
-    kw.setdefault("time_limit", 10.0)
-    kw.setdefault("workers", WORKERS)
-    return exact_plan(inst, **kw)
-
-
-def assert_proven(inst: Instance, plan) -> None:
-    """Valid, and the whole lexicographic optimum proven."""
-    assert check_plan(inst, plan) == []
-    assert plan.stats["stages_proven"] == 3
-    assert plan.stats["lexicographic_optimal"] is True
-    assert plan.status == "OPTIMAL"
 
 
 def person(pid: int, needs: dict, site: int = 0, region: int = 0) -> Learner:

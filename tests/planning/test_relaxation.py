@@ -15,13 +15,18 @@ import datetime as dt
 import pytest
 from ortools.sat.python import cp_model
 
-from planning.exact import build, exact_plan, learner_caps
+from planning.exact import build, learner_caps
 from planning.model import Learner, Wave
 from planning.reach import needed_pairs
-from planning.rules import check_plan
-from plan_cases import WAVES, instance, learners, relay
+from plan_cases import WAVES, WORKERS, assert_proven, exact, instance, learners, relay
 
 THREE_WAVES = tuple(Wave(i, dt.date(2026, 9 + i, 1)) for i in range(3))
+
+
+def one_relay_per_area():
+    """Relays 100, 101 and 102 lead teaching, assessment and resources, on site 0."""
+    areas = ("teaching", "assessment", "resources")
+    return [relay(100 + k, areas=(a,)) for k, a in enumerate(areas)]
 
 
 def test_learner_caps_sum_each_learners_heaviest_needs_one_per_wave():
@@ -43,9 +48,8 @@ def test_plan_reaching_the_bounds_is_proven_by_them():
     people = learners(1, 6, needs={"teaching": 1.0, "assessment": 0.5})
     inst = instance([relay(100), relay(101, areas=("assessment",))], people,
                     cohort_min=3, cohort_max=6)
-    plan = exact_plan(inst, time_limit=10.0, workers=4)
-    assert check_plan(inst, plan) == []
-    assert plan.stats["stages_proven"] == 3
+    plan = exact(inst)
+    assert_proven(inst, plan)
     assert plan.stats["covered_need"] == pytest.approx(9.0)
     assert plan.stats["stage_need_proof"] == "learner_caps"
     assert plan.stats["stage_need_target"] == 900
@@ -58,8 +62,7 @@ def triangle():
     B+C and A+C; two waves.  Without waves every need is met (each learner needs two,
     there are two waves); with them, the three cohorts clash pairwise and only two waves
     exist, so one pair misses one area."""
-    relays = [relay(100, areas=("teaching",)), relay(101, areas=("assessment",)),
-              relay(102, areas=("resources",))]
+    relays = one_relay_per_area()
     people = (learners(1, 2, needs={"teaching": 1.0, "assessment": 1.0})
               + learners(11, 2, needs={"assessment": 1.0, "resources": 1.0})
               + learners(21, 2, needs={"teaching": 1.0, "resources": 1.0}))
@@ -68,16 +71,16 @@ def triangle():
 
 
 def test_relaxation_that_is_not_tight_leaves_the_proof_to_the_solver():
-    # Optimum by hand: 10 of the 12 needs (one pair skips one of its areas: that pair sits in
-    # the first two cohorts, which take different waves; the third cohort shares a wave
-    # with one of them). The caps say 12: never reached, so CP-SAT must prove 10 itself.
+    # Optimum by hand: 10 of the 12 needs. Two cohorts that share a learner take different
+    # waves; with two waves, two of the three cohorts must share nobody, so one pair of
+    # learners misses one of its areas. The caps say 12: never reached, so CP-SAT must
+    # prove 10 itself.
     inst = triangle()
-    plan = exact_plan(inst, time_limit=10.0, workers=4)
-    assert check_plan(inst, plan) == []
+    plan = exact(inst)
+    assert_proven(inst, plan)
     assert plan.stats["stage_need_target"] == 1200
     assert plan.stats["covered_need"] == pytest.approx(10.0)
     assert plan.stats["stage_need_proof"] == "solver"
-    assert plan.stats["stages_proven"] == 3
 
 
 def test_waveless_model_meets_every_need_of_the_triangle():
@@ -87,7 +90,7 @@ def test_waveless_model_meets_every_need_of_the_triangle():
     relax = build(inst, waveless=True)
     relax.model.maximize(relax.need)
     solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 4
+    solver.parameters.num_workers = WORKERS
     assert solver.solve(relax.model) == cp_model.OPTIMAL
     assert solver.objective_value == 1200
 
@@ -95,13 +98,11 @@ def test_waveless_model_meets_every_need_of_the_triangle():
 def test_three_waves_with_every_learner_at_their_cap_are_proven_by_the_bounds():
     # Nine learners needing three areas each, three relays one per area, three waves:
     # every learner at their cap, all on the relays' site (9 x 3 seats x 2 points).
-    relays = [relay(100, areas=("teaching",)), relay(101, areas=("assessment",)),
-              relay(102, areas=("resources",))]
+    relays = one_relay_per_area()
     people = learners(1, 9, needs={"teaching": 0.9, "assessment": 0.6, "resources": 0.3})
     inst = instance(relays, people, waves=THREE_WAVES, cohort_min=3, cohort_max=9)
-    plan = exact_plan(inst, time_limit=10.0, workers=4)
-    assert check_plan(inst, plan) == []
-    assert plan.stats["stages_proven"] == 3
+    plan = exact(inst)
+    assert_proven(inst, plan)
     assert plan.stats["covered_need"] == pytest.approx(16.2)
     assert plan.stats["locality"] == 54
     assert plan.stats["stage_locality_target"] == 54
