@@ -62,6 +62,8 @@ from planning.reach import (
 from planning.rules import check_plan
 
 RELAX_S = 2.0  # longest a relaxation bound may take, per stage
+CAPS_S, CAPS_SHARE = 1.0, 0.05  # the at-caps check may take max(1 s, 5 % of the limit)
+FIT_S, FIT_SHARE = 1.0, 0.05  # so may fitting the relaxation's plan into waves
 SCALE = 100  # need weights carry two decimals (planning.inputs and the generator round to 2)
 Kind = tuple[int, str, str]  # relay, area, modality
 Group = tuple[int, str, int | None]  # site, area, solo relay (a relay learning an area they lead)
@@ -89,6 +91,7 @@ class _Model:
     covered: dict[tuple[int, str], cp_model.IntVar] = field(default_factory=dict)
     need: cp_model.LinearExpr | int = 0
     locality: cp_model.LinearExpr | int = 0
+    local: dict[Group, list] = field(default_factory=lambda: defaultdict(list))  # per group
     maxload: cp_model.IntVar | None = None
 
     def group_of(self) -> dict[tuple[int, str], Group]:
@@ -241,6 +244,7 @@ def build(instance: Instance, waveless: bool = False) -> _Model:
                 inflow[w].append(v)
                 if score:
                     loc_terms.append(score * v)
+                    mm.local[g].append(score * v)
                 if own:  # a cohort of the class that this relay does not lead
                     m.add(v <= count[(cl, w)] - mm.n[((solo, a, mo), w)])
                 elif len(members) > 1:  # no seat without a cohort: cuts the LP's part-cohorts
@@ -517,22 +521,73 @@ def _solve_stage(m: cp_model.CpModel, solver: cp_model.CpSolver, stall_s: float 
             watcher.join()
 
 
+@dataclass
+class _Shape:
+    """What the relaxation's plan opens and where its learners sit, without the waves."""
+
+    counts: dict[Kind, int]  # cohorts each kind leads over the horizon
+    local: dict[Group, int]  # each group's locality
+
+
 def _relaxed_bound(relax: _Model, expr: cp_model.LinearExpr, maximise: bool,
-                   solver: cp_model.CpSolver) -> int | None:
-    """A bound on a stage from the waveless relaxation (None when it found none).
+                   solver: cp_model.CpSolver) -> tuple[int | None, _Shape | None]:
+    """A bound on a stage from the waveless relaxation, and the shape of its plan.
 
     Once the need is fixed learner by learner the relaxation is small and its
     optimum usually equals the real one: that is how the default demo's
     locality and load are proven in well under a second, where CP-SAT on the
     full model could not close the last points of its own bound in 20 s.
+    The shape seeds :func:`_fit`.  (None, None) when the relaxation found
+    nothing.
     """
     relax.model.clear_objective()
     (relax.model.maximize if maximise else relax.model.minimize)(expr)
     status = solver.solve(relax.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
+        return None, None
     bound = solver.best_objective_bound
-    return int(math.floor(bound + 1e-6)) if maximise else int(math.ceil(bound - 1e-6))
+    bound = int(math.floor(bound + 1e-6)) if maximise else int(math.ceil(bound - 1e-6))
+    if status != cp_model.OPTIMAL:
+        return bound, None  # its plan does not reach the bound: no use as a shape
+    return bound, _Shape({kind: _value(solver, v) for (kind, _w), v in relax.n.items()},
+                         {g: int(solver.value(sum(terms))) for g, terms in relax.local.items()})
+
+
+def _at_caps(mm: _Model, caps: list[tuple], solver: cp_model.CpSolver) -> bool:
+    """Look for a plan with every learner at their cap (see :func:`learner_caps`).
+
+    A feasibility question, with no objective: on the default demo it is
+    answered in about 0.1 s, where maximising the need took CP-SAT 2 s to
+    reach the same plan value.  False when there is none or none was found in
+    the solver's time; the need stage then searches as usual.
+    """
+    trial = mm.model.clone()
+    trial.clear_objective()
+    for covered, cap in caps:
+        trial.add(covered == cap)
+    return solver.solve(trial) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def _fit(mm: _Model, shape: _Shape, expr: cp_model.LinearExpr, maximise: bool, target: int,
+         solver: cp_model.CpSolver) -> bool:
+    """Spread the relaxation's plan over the waves: same cohorts, same locality per group.
+
+    Only the waves are left to choose (and who of a group sits where), so
+    this is a small feasibility question, asked with the stage's value at
+    its bound: a plan it finds is optimal.  It may have no answer: the
+    relaxation ignores that a learner's cohorts need different waves.
+    """
+    trial = mm.model.clone()
+    trial.clear_objective()
+    trial.clear_hints()  # the last stage's plan rarely has these counts: a poor start
+    for kind, total in shape.counts.items():
+        trial.add(sum(mm.n[(kind, w)] for w in mm.waves) == total)
+    for g, value in shape.local.items():
+        trial.add(sum(mm.local.get(g, ())) == value)
+    # The fixed counts already give the relaxation's locality and loads, but the
+    # load stage's objective is a variable above every load: hold it at the bound too.
+    trial.add(expr >= target if maximise else expr <= target)
+    return solver.solve(trial) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
 def _keep_solution(mm: _Model, solver: cp_model.CpSolver) -> None:
@@ -552,7 +607,12 @@ def exact_plan(instance: Instance, time_limit: float = 60.0, workers: int = 4,
     stage is proven when CP-SAT says OPTIMAL, or when its plan reaches a bound
     proven elsewhere: the learners' caps for the need (:func:`learner_caps`),
     the waveless relaxation for locality and load (:func:`_relaxed_bound`).
-    When time runs out in a stage, the best plan so far is returned with the
+    Before searching, a stage tries a cheap way to such a plan: a feasibility
+    check with every learner at their cap (:func:`_at_caps`), or the
+    relaxation's plan spread over the waves (:func:`_fit`); ``stats``
+    ``stage_<name>_by`` says which ended the stage (``at_caps``, ``fit``,
+    ``last_stage`` when the plan before already reached the bound, or
+    ``search``).  When time runs out in a stage, the best plan so far is returned with the
     need bound of stage one (``stats["stages_proven"]`` says how far the proof
     went).  With ``stall_s``, a stage also ends when neither its best plan nor
     its bound has moved for that many seconds.
@@ -575,27 +635,48 @@ def exact_plan(instance: Instance, time_limit: float = 60.0, workers: int = 4,
     solver, proven, bound, best = None, 0, total, None
     for name, attr, maximise in stages:
         expr = getattr(mm, attr)
-        target = sum(cap for _, cap in caps) if name == "need" else None
-        if name != "need" and relax is not None:
+        target, shape, found, searched = None, None, None, 0.0
+        if name == "need":
+            target = sum(cap for _, cap in caps)
+            trial = _solver(instance, min(left(), max(CAPS_S, CAPS_SHARE * time_limit)), workers)
+            tick = time.perf_counter()
+            if _at_caps(mm, caps, trial):
+                found = trial
+                extra["stage_need_by"] = "at_caps"
+            searched += time.perf_counter() - tick
+            extra["stage_need_caps_s"] = round(searched, 3)
+        elif relax is not None:
             relax_solver = _solver(instance, min(left(), RELAX_S), workers)
-            target = _relaxed_bound(relax, getattr(relax, attr), maximise, relax_solver)
+            target, shape = _relaxed_bound(relax, getattr(relax, attr), maximise, relax_solver)
             extra[f"stage_{name}_relaxation_s"] = round(relax_solver.wall_time, 3)
         extra[f"stage_{name}_target"] = target
+        # With a bound from outside, the proof only waits for a plan that reaches it:
+        # CP-SAT's own bound may never move, so give the search twice the stall time.
+        stall = stall_s * (2 if target is not None else 1) if stall_s is not None else None
         if solver is not None and target is not None \
                 and _meets(solver.value(expr), target, maximise):
-            # The last stage's plan already reaches this stage's bound.
-            status, value = cp_model.OPTIMAL, int(solver.value(expr))
-            extra[f"stage_{name}_s"], extra[f"stage_{name}_status"] = 0.0, "OPTIMAL"
-            extra[f"stage_{name}_proof"] = "relaxation"
+            found = solver  # the last stage's plan already reaches this stage's bound
+            extra[f"stage_{name}_by"] = "last_stage"
+        elif shape is not None:
+            trial = _solver(instance, min(left(), max(FIT_S, FIT_SHARE * time_limit)), workers)
+            tick = time.perf_counter()
+            if _fit(mm, shape, expr, maximise, target, trial):
+                found = trial
+                extra[f"stage_{name}_by"] = "fit"
+            searched += time.perf_counter() - tick
+            extra[f"stage_{name}_fit_s"] = round(searched, 3)
+        if found is not None:
+            status, value = cp_model.OPTIMAL, int(round(found.value(expr)))
+            extra[f"stage_{name}_s"], extra[f"stage_{name}_status"] = round(searched, 3), "OPTIMAL"
+            extra[f"stage_{name}_proof"] = "learner_caps" if name == "need" else "relaxation"
+            solver, best = found, status
         else:
             m.clear_objective()
             (m.maximize if maximise else m.minimize)(expr)
             stage_solver = _solver(instance, left(), workers)
-            # With a bound from outside, the proof only waits for a plan that reaches it:
-            # CP-SAT's own bound may never move, so give the search twice the stall time.
-            stall = stall_s * (2 if target is not None else 1) if stall_s is not None else None
             status = _solve_stage(m, stage_solver, stall, target, maximise)
-            extra[f"stage_{name}_s"] = round(stage_solver.wall_time, 3)
+            extra[f"stage_{name}_by"] = "search"
+            extra[f"stage_{name}_s"] = round(searched + stage_solver.wall_time, 3)
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 extra[f"stage_{name}_status"] = stage_solver.status_name(status)
                 if best is None:
@@ -614,9 +695,9 @@ def exact_plan(instance: Instance, time_limit: float = 60.0, workers: int = 4,
             extra[f"stage_{name}_proof"] = ("solver" if not reached
                                             else "learner_caps" if name == "need" else "relaxation")
             solver, best = stage_solver, status
-            if name == "need":
-                own = stage_solver.best_objective_bound
-                bound = need_bound(min(own, target) if target is not None else own, need)
+        if name == "need":
+            own = target if found is not None else solver.best_objective_bound
+            bound = need_bound(min(own, target) if target is not None else own, need)
         if status != cp_model.OPTIMAL or left() <= 0.05:
             proven += int(status == cp_model.OPTIMAL)
             break

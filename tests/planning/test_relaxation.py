@@ -15,9 +15,11 @@ import datetime as dt
 import pytest
 from ortools.sat.python import cp_model
 
-from planning.exact import build, learner_caps
+from planning.exact import _fit, _relaxed_bound, _Shape, build, learner_caps, realise
 from planning.model import Learner, Wave
 from planning.reach import needed_pairs
+from planning.rules import check_plan
+from planning.evaluate import finish
 from plan_cases import WAVES, WORKERS, assert_proven, exact, instance, learners, relay
 
 THREE_WAVES = tuple(Wave(i, dt.date(2026, 9 + i, 1)) for i in range(3))
@@ -52,6 +54,7 @@ def test_plan_reaching_the_bounds_is_proven_by_them():
     assert_proven(inst, plan)
     assert plan.stats["covered_need"] == pytest.approx(9.0)
     assert plan.stats["stage_need_proof"] == "learner_caps"
+    assert plan.stats["stage_need_by"] == "at_caps"  # found by the feasibility check alone
     assert plan.stats["stage_need_target"] == 900
     assert plan.stats["stage_locality_target"] == 24  # 12 seats on the relays' site
     assert plan.stats["locality"] == 24
@@ -81,6 +84,7 @@ def test_relaxation_that_is_not_tight_leaves_the_proof_to_the_solver():
     assert plan.stats["stage_need_target"] == 1200
     assert plan.stats["covered_need"] == pytest.approx(10.0)
     assert plan.stats["stage_need_proof"] == "solver"
+    assert plan.stats["stage_need_by"] == "search"  # the at-caps check found no plan
 
 
 def test_waveless_model_meets_every_need_of_the_triangle():
@@ -107,3 +111,56 @@ def test_three_waves_with_every_learner_at_their_cap_are_proven_by_the_bounds():
     assert plan.stats["locality"] == 54
     assert plan.stats["stage_locality_target"] == 54
     assert {c.wave_index for c in plan.cohorts} == {0, 1, 2}
+
+
+def solver4(seconds: float = 10.0) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = WORKERS
+    solver.parameters.max_time_in_seconds = seconds
+    return solver
+
+
+def nine_learners_three_areas():
+    relays = one_relay_per_area()
+    people = learners(1, 9, needs={"teaching": 0.9, "assessment": 0.6, "resources": 0.3})
+    return instance(relays, people, waves=THREE_WAVES, cohort_min=3, cohort_max=9)
+
+
+def test_fit_spreads_the_relaxations_plan_over_the_waves():
+    # The relaxation opens one cohort per relay with all nine learners: 54 points of
+    # locality. Spread over three waves (one area a wave for everyone) it is a valid plan
+    # with the same cohorts and the same locality, which is what _fit must return.
+    inst = nine_learners_three_areas()
+    relax = build(inst, waveless=True)
+    bound, shape = _relaxed_bound(relax, relax.locality, True, solver4())
+    assert bound == 54
+    assert sum(shape.counts.values()) == 3
+    mm = build(inst)
+    solver = solver4()
+    assert _fit(mm, shape, mm.locality, True, bound, solver)
+    cohorts = realise(inst, mm, solver)
+    plan = finish(inst, cohorts, bound=0.0, status="FEASIBLE", method="exact")
+    assert check_plan(inst, plan) == []
+    assert plan.stats["locality"] == 54
+    assert sorted(c.wave_index for c in cohorts) == [0, 1, 2]
+    assert all(len(c.members) == 9 for c in cohorts)
+
+
+def test_fit_finds_nothing_when_the_waves_cannot_hold_the_shape():
+    # The triangle's waveless plan: each relay's cohort holds the four learners who need its
+    # area, every seat on site 0 (2 points). Over two waves the three cohorts clash pairwise:
+    # no such plan, and _fit must say so rather than return a plan that breaks a rule.
+    inst = triangle()
+    relax = build(inst, waveless=True)
+    relax.model.maximize(relax.need)
+    solver = solver4()
+    assert solver.solve(relax.model) == cp_model.OPTIMAL
+    relax.model.add(relax.need == 1200)
+    bound, shape = _relaxed_bound(relax, relax.locality, True, solver4())
+    assert bound == 24
+    assert sum(shape.counts.values()) == 3
+    mm = build(inst)
+    assert not _fit(mm, shape, mm.locality, True, bound, solver4())
+    # The same counts with fewer learners seated do fit: the shape, not the counts, clashes.
+    smaller = _Shape(shape.counts, {g: v // 2 for g, v in shape.local.items()})
+    assert _fit(mm, smaller, mm.locality, True, sum(smaller.local.values()), solver4())
