@@ -63,7 +63,7 @@ from planning.rules import check_plan
 
 RELAX_S = 2.0  # longest a relaxation bound may take, per stage
 CAPS_S, CAPS_SHARE = 1.0, 0.05  # the at-caps check may take max(1 s, 5 % of the limit)
-FIT_S, FIT_SHARE = 1.0, 0.05  # so may fitting the relaxation's plan into waves
+FIT_S, FIT_SHARE = 1.0, 0.25  # fitting the relaxation's plan: max(1 s, 25 % of the time left)
 SCALE = 100  # need weights carry two decimals (planning.inputs and the generator round to 2)
 Kind = tuple[int, str, str]  # relay, area, modality
 Group = tuple[int, str, int | None]  # site, area, solo relay (a relay learning an area they lead)
@@ -579,7 +579,9 @@ def _fit(mm: _Model, shape: _Shape, expr: cp_model.LinearExpr, maximise: bool, t
     """
     trial = mm.model.clone()
     trial.clear_objective()
-    trial.clear_hints()  # the last stage's plan rarely has these counts: a poor start
+    # The last stage's plan stays as a hint even though its counts differ. Measured on the
+    # demo (median of 8 solves): 2.3 s instead of 5.1 s over five waves, 1.9 s instead of
+    # 2.5 s over four, 3.7 s instead of 4.6 s over six; three waves unchanged.
     for kind, total in shape.counts.items():
         trial.add(sum(mm.n[(kind, w)] for w in mm.waves) == total)
     for g, value in shape.local.items():
@@ -658,7 +660,10 @@ def exact_plan(instance: Instance, time_limit: float = 60.0, workers: int = 4,
             found = solver  # the last stage's plan already reaches this stage's bound
             extra[f"stage_{name}_by"] = "last_stage"
         elif shape is not None:
-            trial = _solver(instance, min(left(), max(FIT_S, FIT_SHARE * time_limit)), workers)
+            # An impossible shape is usually refuted in a fraction of a second (0.1 s on
+            # generate("small", 4)); a shape that fits may take longer to place (1.1 s for
+            # the demo's locality over six waves, 2.6 s for its load).
+            trial = _solver(instance, min(left(), max(FIT_S, FIT_SHARE * left())), workers)
             tick = time.perf_counter()
             if _fit(mm, shape, expr, maximise, target, trial):
                 found = trial
