@@ -93,7 +93,8 @@ def bench_demo() -> None:
                        if p.stats.get(f"stage_{stage}_status") == "OPTIMAL"]
             if stage_s:  # exact stages only; the decomposition before them takes ~0.1 s
                 line(f"{tag}.{stage}_proof_time_median", round(statistics.median(stage_s), 2), "s")
-        for stage, by in (("need", "at_caps"), ("locality", "fit")):
+        for stage, by in (("need", "at_caps"), ("locality", "fit"), ("locality", "last_stage"),
+                          ("load", "fit"), ("load", "last_stage")):
             line(f"{tag}.{stage}_by_{by}_runs",
                  sum(p.stats.get(f"stage_{stage}_by") == by for p, _ in runs), f"of_{RUNS}")
         relax_s = [p.stats["stage_locality_relaxation_s"] for p, _ in runs

@@ -62,8 +62,10 @@ from planning.reach import (
 from planning.rules import check_plan
 
 RELAX_S = 2.0  # longest a relaxation bound may take, per stage
-CAPS_S, CAPS_SHARE = 1.0, 0.05  # the at-caps check may take max(1 s, 5 % of the limit)
-FIT_S, FIT_SHARE = 1.0, 0.25  # fitting the relaxation's plan: max(1 s, 25 % of the time left)
+# Shortcuts (see _shortcut_s): the at-caps check may take max(1 s, 5 % of the limit), the
+# fit of the relaxation's plan max(1 s, 25 % of the time left); neither over half the time left.
+CAPS_S, CAPS_SHARE = 1.0, 0.05
+FIT_S, FIT_SHARE = 1.0, 0.25
 SCALE = 100  # need weights carry two decimals (planning.inputs and the generator round to 2)
 Kind = tuple[int, str, str]  # relay, area, modality
 Group = tuple[int, str, int | None]  # site, area, solo relay (a relay learning an area they lead)
@@ -553,29 +555,32 @@ def _relaxed_bound(relax: _Model, expr: cp_model.LinearExpr, maximise: bool,
                          {g: int(solver.value(sum(terms))) for g, terms in relax.local.items()})
 
 
-def _at_caps(mm: _Model, caps: list[tuple], solver: cp_model.CpSolver) -> bool:
+def _at_caps(mm: _Model, caps: list[tuple], solver: cp_model.CpSolver) -> int:
     """Look for a plan with every learner at their cap (see :func:`learner_caps`).
 
     A feasibility question, with no objective: on the default demo it is
     answered in about 0.1 s, where maximising the need took CP-SAT 2 s to
-    reach the same plan value.  False when there is none or none was found in
-    the solver's time; the need stage then searches as usual.
+    reach the same plan value.  Returns CP-SAT's status: without a plan
+    (INFEASIBLE, or UNKNOWN when time ran out) the need stage searches as usual.
     """
     trial = mm.model.clone()
     trial.clear_objective()
     for covered, cap in caps:
         trial.add(covered == cap)
-    return solver.solve(trial) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    return solver.solve(trial)
 
 
 def _fit(mm: _Model, shape: _Shape, expr: cp_model.LinearExpr, maximise: bool, target: int,
-         solver: cp_model.CpSolver) -> bool:
+         solver: cp_model.CpSolver) -> int:
     """Spread the relaxation's plan over the waves: same cohorts, same locality per group.
 
-    Only the waves are left to choose (and who of a group sits where), so
-    this is a small feasibility question, asked with the stage's value at
-    its bound: a plan it finds is optimal.  It may have no answer: the
-    relaxation ignores that a learner's cohorts need different waves.
+    What is left to choose is the waves, and the seats within what keeps each
+    group's locality (a class that scores the same, or a remote seat), so this
+    is a small feasibility question.  It is asked with the stage's value held
+    at its bound, on top of every constraint of the model and of the stages
+    before: a plan it finds is optimal whatever the shape.  It may have no
+    answer: the relaxation ignores that a learner's cohorts need different
+    waves.  Returns CP-SAT's status (a plan: OPTIMAL or FEASIBLE).
     """
     trial = mm.model.clone()
     trial.clear_objective()
@@ -586,10 +591,16 @@ def _fit(mm: _Model, shape: _Shape, expr: cp_model.LinearExpr, maximise: bool, t
         trial.add(sum(mm.n[(kind, w)] for w in mm.waves) == total)
     for g, value in shape.local.items():
         trial.add(sum(mm.local.get(g, ())) == value)
-    # The fixed counts already give the relaxation's locality and loads, but the
-    # load stage's objective is a variable above every load: hold it at the bound too.
+    # The counts fix the relaxation's loads and the groups its locality, but the load
+    # stage's objective is a variable above every load: the bound is what makes it optimal.
     trial.add(expr >= target if maximise else expr <= target)
-    return solver.solve(trial) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    return solver.solve(trial)
+
+
+def _shortcut_s(left: float, least: float, share: float) -> float:
+    """Time for a shortcut: at least ``least`` (or ``share`` if more), never over half of
+    what is left, so that the search after a shortcut that found nothing still has time."""
+    return min(0.5 * left, max(least, share))
 
 
 def _keep_solution(mm: _Model, solver: cp_model.CpSolver) -> None:
@@ -640,13 +651,16 @@ def exact_plan(instance: Instance, time_limit: float = 60.0, workers: int = 4,
         target, shape, found, searched = None, None, None, 0.0
         if name == "need":
             target = sum(cap for _, cap in caps)
-            trial = _solver(instance, min(left(), max(CAPS_S, CAPS_SHARE * time_limit)), workers)
+            trial = _solver(instance, _shortcut_s(left(), CAPS_S, CAPS_SHARE * time_limit),
+                            workers)
             tick = time.perf_counter()
-            if _at_caps(mm, caps, trial):
+            status = _at_caps(mm, caps, trial)
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 found = trial
                 extra["stage_need_by"] = "at_caps"
             searched += time.perf_counter() - tick
             extra["stage_need_caps_s"] = round(searched, 3)
+            extra["stage_need_caps_status"] = trial.status_name(status)
         elif relax is not None:
             relax_solver = _solver(instance, min(left(), RELAX_S), workers)
             target, shape = _relaxed_bound(relax, getattr(relax, attr), maximise, relax_solver)
@@ -663,13 +677,15 @@ def exact_plan(instance: Instance, time_limit: float = 60.0, workers: int = 4,
             # An impossible shape is usually refuted in a fraction of a second (0.1 s on
             # generate("small", 4)); a shape that fits may take longer to place (1.1 s for
             # the demo's locality over six waves, 2.6 s for its load).
-            trial = _solver(instance, min(left(), max(FIT_S, FIT_SHARE * left())), workers)
+            trial = _solver(instance, _shortcut_s(left(), FIT_S, FIT_SHARE * left()), workers)
             tick = time.perf_counter()
-            if _fit(mm, shape, expr, maximise, target, trial):
+            status = _fit(mm, shape, expr, maximise, target, trial)
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 found = trial
                 extra[f"stage_{name}_by"] = "fit"
             searched += time.perf_counter() - tick
             extra[f"stage_{name}_fit_s"] = round(searched, 3)
+            extra[f"stage_{name}_fit_status"] = trial.status_name(status)
         if found is not None:
             status, value = cp_model.OPTIMAL, int(round(found.value(expr)))
             extra[f"stage_{name}_s"], extra[f"stage_{name}_status"] = round(searched, 3), "OPTIMAL"

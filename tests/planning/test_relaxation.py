@@ -17,9 +17,9 @@ from ortools.sat.python import cp_model
 
 from planning.exact import _fit, _relaxed_bound, _Shape, build, learner_caps, realise
 from planning.model import Learner, Wave
+from planning.evaluate import finish
 from planning.reach import needed_pairs
 from planning.rules import check_plan
-from planning.evaluate import finish
 from plan_cases import WAVES, WORKERS, assert_proven, exact, instance, learners, relay
 
 THREE_WAVES = tuple(Wave(i, dt.date(2026, 9 + i, 1)) for i in range(3))
@@ -84,7 +84,8 @@ def test_relaxation_that_is_not_tight_leaves_the_proof_to_the_solver():
     assert plan.stats["stage_need_target"] == 1200
     assert plan.stats["covered_need"] == pytest.approx(10.0)
     assert plan.stats["stage_need_proof"] == "solver"
-    assert plan.stats["stage_need_by"] == "search"  # the at-caps check found no plan
+    assert plan.stats["stage_need_by"] == "search"
+    assert plan.stats["stage_need_caps_status"] == "INFEASIBLE"  # refuted, not timed out
 
 
 def test_waveless_model_meets_every_need_of_the_triangle():
@@ -137,7 +138,7 @@ def test_fit_spreads_the_relaxations_plan_over_the_waves():
     assert sum(shape.counts.values()) == 3
     mm = build(inst)
     solver = solver4()
-    assert _fit(mm, shape, mm.locality, True, bound, solver)
+    assert _fit(mm, shape, mm.locality, True, bound, solver) == cp_model.OPTIMAL
     cohorts = realise(inst, mm, solver)
     plan = finish(inst, cohorts, bound=0.0, status="FEASIBLE", method="exact")
     assert check_plan(inst, plan) == []
@@ -160,7 +161,9 @@ def test_fit_finds_nothing_when_the_waves_cannot_hold_the_shape():
     assert bound == 24
     assert sum(shape.counts.values()) == 3
     mm = build(inst)
-    assert not _fit(mm, shape, mm.locality, True, bound, solver4())
+    # Refuted, not merely out of time.
+    assert _fit(mm, shape, mm.locality, True, bound, solver4()) == cp_model.INFEASIBLE
     # The same counts with fewer learners seated do fit: the shape, not the counts, clashes.
     smaller = _Shape(shape.counts, {g: v // 2 for g, v in shape.local.items()})
-    assert _fit(mm, smaller, mm.locality, True, sum(smaller.local.values()), solver4())
+    assert _fit(mm, smaller, mm.locality, True, sum(smaller.local.values()),
+                solver4()) == cp_model.OPTIMAL
