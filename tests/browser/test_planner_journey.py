@@ -15,7 +15,7 @@ from planning.editing import move_learner
 from planning.inputs import directory
 from planning.labels import AREA_LABELS
 from planning.rules import check_plan
-from planning.overrides import Overrides, RelayEdit
+from planning.overrides import LearnerEdit, Overrides, RelayEdit, learner_areas
 from planning.store import PUBLISHED, list_plans, load
 from storage.db import make_engine
 from tests.browser.conftest import shot
@@ -112,18 +112,84 @@ def test_lead_plans_moves_publishes_and_downloads(app_url, demo_url, page):
     assert [s - starts[0] for s in starts] == [c.wave_index - mine[0].wave_index for c in mine]
 
 
-def relay_to_drop(inst, plan):
-    """(row in the relays table, person id) of a relay who leads a cohort, not in the first row
-    (so the journey arrows down the grid)."""
+def relays_to_drop(inst, plan):
+    """(row in the relays table, person id) of the first two relays who lead a cohort, not in
+    the first two rows (so the journey arrows down the grid)."""
     leading = {c.relay_id for c in plan.cohorts}
-    return next((k, r.person_id) for k, r in enumerate(inst.relays)
-                if k >= 2 and r.person_id in leading)
+    found = [(k, r.person_id) for k, r in enumerate(inst.relays)
+             if k >= 2 and r.person_id in leading]
+    return found[0], found[1]
 
 
-def test_lead_unticks_a_relay_in_the_grid_and_plans_again(app_url, demo_url, page):
+def need_to_drop(inst, plan):
+    """(row in the learners table, person id, area) of a learner seated on that area, past
+    the first row."""
+    seated = {(m, c.area) for c in plan.cohorts for m in c.members}
+    return next((k, lr.person_id, a) for k, lr in enumerate(inst.learners)
+                for a in learner_areas(inst) if k >= 1 and (lr.person_id, a) in seated)
+
+
+# The grids are canvases, but Glide keeps an accessible table beside each whose cells say
+# which one is selected and what each holds (the raw value, not the format the canvas
+# draws). Each step waits on that table, so a slow machine cannot drop a key press.
+
+def cell(grid, col: int, row: int):  # noqa: ANN001, ANN201
+    return grid.locator(f'[data-testid="glide-cell-{col}-{row}"]')
+
+
+def select_cell(page, grid, row: int, col: int) -> None:  # noqa: ANN001
+    """Click the first data cell (below the 35 px header row), then arrow to (row, col)."""
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 30, box["y"] + 35 + 35 / 2)
+    expect(cell(grid, 0, 0)).to_have_attribute("aria-selected", "true")
+    for k in range(1, row + 1):
+        page.keyboard.press("ArrowDown")
+        expect(cell(grid, 0, k)).to_have_attribute("aria-selected", "true")
+    for c in range(1, col + 1):
+        page.keyboard.press("ArrowRight")
+        expect(cell(grid, c, row)).to_have_attribute("aria-selected", "true")
+
+
+def reread(page, grid, row: int, col: int):  # noqa: ANN001, ANN201
+    """The cell after an edit: the accessible table redraws on a selection change, not on an
+    edit, so step off the row and back."""
+    page.keyboard.press("ArrowUp")
+    expect(cell(grid, col, row - 1)).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("ArrowDown")
+    expect(cell(grid, col, row)).to_have_attribute("aria-selected", "true")
+    return cell(grid, col, row)
+
+
+def untick(page, grid, row: int) -> None:  # noqa: ANN001
+    select_cell(page, grid, row, 0)
+    page.keyboard.press("Space")
+    wait_idle(page)  # the edit reruns the script; let it finish before the next key
+    expect(reread(page, grid, row, 0)).to_have_text("false")
+
+
+def type_number(page, grid, row: int, col: int, text: str) -> None:  # noqa: ANN001
+    """A digit typed on a selected number cell opens Glide's editor with it; Enter writes
+    it back and moves the selection one row down."""
+    select_cell(page, grid, row, col)
+    assert cell(grid, col, row).text_content() != text
+    page.keyboard.type(text)
+    expect(page.locator("input.gdg-input")).to_have_value(text)  # the editor is open
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    expect(cell(grid, col, row + 1)).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("ArrowUp")
+    expect(cell(grid, col, row)).to_have_attribute("aria-selected", "true")
+    expect(cell(grid, col, row)).to_have_text(text)
+
+
+def test_lead_edits_both_grids_and_plans_again(app_url, demo_url, page):
+    """Untick a relay, give another 0 hours a month, and set a learner's priority on an area
+    to 0: the new plan has neither relay, nor that learner on that area."""
     enter_demo(page, app_url, "Responsable ingénierie numérique", "Planificateur de cohortes")
     inst, plan, names = plan_on_the_page(page, demo_url, "Sans un relais")
-    row, gone = relay_to_drop(inst, plan)
+    t = Translator("fr")
+    (row, gone), (row2, idle) = relays_to_drop(inst, plan)
+    lrow, learner, area = need_to_drop(inst, plan)
 
     section = page.locator('[data-testid="stExpander"]').filter(has_text="Relais et apprenant·es")
     section.get_by_text("Relais et apprenant·es").first.click()
@@ -131,30 +197,28 @@ def test_lead_unticks_a_relay_in_the_grid_and_plans_again(app_url, demo_url, pag
     grid.wait_for()
     grid.scroll_into_view_if_needed()
     wait_idle(page)
-    # The grid is a canvas, but Glide keeps an accessible table beside it whose cells say
-    # which one is selected and what each checkbox holds. Each step waits on that table, so a
-    # slow machine cannot drop a key press: click the first "Inclure" cell (below the 35 px
-    # header row), arrow down to the relay's row, then Space toggles the checkbox.
-    cell = lambda col, k: grid.locator(f'[data-testid="glide-cell-{col}-{k}"]')  # noqa: E731
-    assert cell(1, row).text_content() == names.person(gone)
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 30, box["y"] + 35 + 35 / 2)
-    expect(cell(0, 0)).to_have_attribute("aria-selected", "true")
-    for k in range(1, row + 1):
-        page.keyboard.press("ArrowDown")
-        expect(cell(0, k)).to_have_attribute("aria-selected", "true")
-    page.keyboard.press("Space")
-    wait_idle(page)  # the edit reruns the script; let it finish before the next click
-    # The accessible table redraws on a selection change, not on an edit: step up, then read.
-    page.keyboard.press("ArrowUp")
-    expect(cell(0, row - 1)).to_have_attribute("aria-selected", "true")
-    expect(cell(0, row)).to_have_text("false")
+    assert cell(grid, 1, row).text_content() == names.person(gone)
+    assert cell(grid, 1, row2).text_content() == names.person(idle)
+    untick(page, grid, row)
     shown = grid.locator('[data-testid^="glide-cell-0-"]').all_text_contents()  # rows in view
     assert shown.count("false") == 1
-    shot(page, "planner-relay-unticked")
+    assert float(cell(grid, 4, row2).text_content()) == inst.relays[row2].hours_per_month
+    type_number(page, grid, row2, 4, "0")  # the fifth column: hours a month
+
+    section.get_by_role("tab", name="Apprenant·es").click()
+    wait_idle(page)
+    lgrid = section.locator('[data-testid="stDataFrame"]').nth(1)
+    lgrid.wait_for()
+    lgrid.scroll_into_view_if_needed()
+    col = 4 + learner_areas(inst).index(area)  # after include, name, site, region
+    assert cell(lgrid, 1, lrow).text_content() == names.person(learner)
+    assert float(cell(lgrid, col, lrow).text_content()) > 0
+    type_number(page, lgrid, lrow, col, "0")
+    shot(page, "planner-inputs-edited")
     section.get_by_role("button", name="Replanifier avec ces données").click()
     wait_idle(page)
-    section.get_by_text("Relais : 1 exclu(s), 0 modifié(s).").wait_for(timeout=60_000)
+    section.get_by_text("Relais : 1 exclu(s), 1 modifié(s). "
+                        "Apprenant·es : 0 exclu·e(s), 1 modifié·e(s).").wait_for(timeout=60_000)
     shot(page, "planner-replanned")
 
     with page.expect_download() as dl:
@@ -162,12 +226,18 @@ def test_lead_unticks_a_relay_in_the_grid_and_plans_again(app_url, demo_url, pag
     wb = load_workbook(io.BytesIO(open(dl.value.path(), "rb").read()))
     header, *rows = list(wb["Cohortes"].values)
     relays = {r[header.index("Relais")] for r in rows}
-    assert rows and names.person(gone) not in relays
-    assert names.person(gone) in {names.person(c.relay_id) for c in plan.cohorts}
+    assert rows and names.person(gone) not in relays and names.person(idle) not in relays
+    before = {names.person(c.relay_id) for c in plan.cohorts}
+    assert names.person(gone) in before and names.person(idle) in before
+    header, *members = list(wb["Membres"].values)
+    seats = {(r[header.index("Membre")], r[header.index("Domaine")]) for r in members}
+    assert (names.person(learner), t(AREA_LABELS[area])) not in seats
 
-    # Saved again (same draft), the edit is exactly that relay left out.
+    # Saved again (same draft), the edits are exactly those three.
     page.get_by_role("button", name="Enregistrer le brouillon").click()
     page.get_by_text("Brouillon enregistré.").wait_for()
     eng = make_engine(demo_url)
     pid = next(p[0] for p in list_plans(eng) if p[1] == "Sans un relais")
-    assert load(eng, pid).overrides == Overrides({gone: RelayEdit(excluded=True)})
+    assert load(eng, pid).overrides == Overrides(
+        {gone: RelayEdit(excluded=True), idle: RelayEdit(hours_per_month=0.0)},
+        {learner: LearnerEdit(needs={area: 0.0})})
