@@ -8,6 +8,7 @@ failing with "database is locked" when a read transaction tries to upgrade.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -70,16 +71,41 @@ def read_session(engine: Engine | None = None) -> Iterator[Session]:
         yield session
 
 
+_WRITERS: dict[str, threading.RLock] = {}
+_WRITERS_GUARD = threading.Lock()
+
+
+def _writer_lock(engine: Engine) -> threading.RLock:
+    """One lock per SQLite file in this process: its writers take turns in order.
+
+    SQLite lets one writer in at a time; the others poll on the busy timeout,
+    and under load a poller can miss every turn until it times out ("database
+    is locked": lost saves when many people answered at once on one server).
+    Waiting on a Python lock instead queues the process's writers fairly and
+    leaves the busy timeout for writers in other processes.
+    """
+    key = engine.url.render_as_string(hide_password=False)
+    with _WRITERS_GUARD:
+        return _WRITERS.setdefault(key, threading.RLock())
+
+
 @contextmanager
 def write_session(engine: Engine | None = None) -> Iterator[Session]:
     """A session whose work is committed on exit, or rolled back on error."""
     engine = engine or get_engine()
-    if is_sqlite(engine):
-        engine = engine.execution_options(sqlite_begin="IMMEDIATE")
-    with Session(engine, expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    if not is_sqlite(engine):
+        with Session(engine, expire_on_commit=False) as session:
+            yield from _committed(session)
+        return
+    with _writer_lock(engine), Session(engine.execution_options(sqlite_begin="IMMEDIATE"),
+                                        expire_on_commit=False) as session:
+        yield from _committed(session)
+
+
+def _committed(session: Session) -> Iterator[Session]:
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
