@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from i18n import RelaisError
 from survey import answering
 from survey.result import personal_result
 from ui import context
-from ui.answer_form import answer_text, collect, draw_section, remaining_minutes, seed_state
+from ui.answer_form import answer_text, draw_section, remaining_minutes, seed_state
 from ui.context import lang, t
 from ui.result_view import draw_result
+from ui.section_saver import SectionSaver
 from ui.survey_glue import cached_pdf, link_context, privacy_notice
 
 context.ensure_shell()
@@ -26,7 +26,6 @@ if state is None:  # before the first question: who sees what, and how to withdr
 rid = state.response_id
 q = answering.questionnaire_for(eng, rid)
 prefix = f"r{rid}"
-errors_key = f"errors:{rid}"
 
 if state.submitted:
     st.success(t("Your answers have been submitted. Thank you! They can no longer be changed."))
@@ -48,60 +47,10 @@ if state.submitted:
 
 idx = min(state.current_section, len(q.sections) - 1)
 section = q.sections[idx]
-seed_state(prefix, section, state.answers)
-errors = st.session_state.get(errors_key, {})
-
-
-def _save(next_index: int | None = None) -> bool:
-    try:
-        answering.save_section(eng, rid, section.id, collect(prefix, section), next_index)
-        return True
-    except RelaisError as err:
-        st.session_state["survey_flash"] = ("error", err.render(lang()))
-        return False
-
-
-def _next() -> None:
-    found = answering.validate_section(section, collect(prefix, section))
-    st.session_state[errors_key] = found
-    if found:
-        _save()
-        st.session_state["survey_flash"] = ("error", t("Some answers are missing or not "
-                                                       "valid: see the messages below."))
-    elif _save(idx + 1):
-        st.session_state.pop("survey_flash", None)
-
-
-def _previous() -> None:
-    st.session_state[errors_key] = {}
-    _save(idx - 1)
-
-
-def _later() -> None:
-    if _save():
-        st.session_state["survey_flash"] = ("success", t(
-            "Saved. Come back whenever you like with the same link: you will start again here."))
-
-
-def _submit() -> None:
-    found = answering.validate_section(section, collect(prefix, section))
-    st.session_state[errors_key] = found
-    if not _save():
-        return
-    if found:
-        st.session_state["survey_flash"] = ("error", t("Some answers are missing or not "
-                                                       "valid: see the messages below."))
-        return
-    try:
-        answering.submit(eng, rid)
-        st.session_state.pop("survey_flash", None)
-    except answering.Incomplete as inc:
-        st.session_state[errors_key] = inc.errors
-        answering.save_section(eng, rid, q.sections[inc.section_index].id,
-                               state.answers, inc.section_index)
-        st.session_state["survey_flash"] = ("error", t("Some answers are missing in this "
-                                                       "section."))
-
+seed_state(prefix, section, state.answers, state.revisions)
+saver = SectionSaver(eng, rid, q, idx, prefix)
+errors = st.session_state.get(saver.errors_key, {})
+notices = st.session_state.get(saver.notices_key, {})
 
 st.progress(idx / len(q.sections), text=t("Section {n} of {total} · about {minutes} min left",
                                          n=idx + 1, total=len(q.sections),
@@ -112,16 +61,16 @@ if section.intro:
 flash = st.session_state.get("survey_flash")
 if flash:
     (st.error if flash[0] == "error" else st.success)(flash[1])
-draw_section(prefix, section, errors, on_change=_save)
+draw_section(prefix, section, errors, on_change=saver.changed, notices=notices)
 last = idx == len(q.sections) - 1
 cols = st.columns(3)
-cols[0].button(t("Previous"), key="prev", disabled=idx == 0, on_click=_previous,
+cols[0].button(t("Previous"), key="prev", disabled=idx == 0, on_click=saver.previous,
                icon=":material/arrow_back:")
-cols[1].button(t("Save and finish later"), key="later", on_click=_later,
+cols[1].button(t("Save and finish later"), key="later", on_click=saver.later,
                icon=":material/save:")
 if last:
-    cols[2].button(t("Submit my answers"), key="submit", type="primary", on_click=_submit,
+    cols[2].button(t("Submit my answers"), key="submit", type="primary", on_click=saver.submit,
                    icon=":material/send:")
 else:
-    cols[2].button(t("Next"), key="next", type="primary", on_click=_next,
+    cols[2].button(t("Next"), key="next", type="primary", on_click=saver.next,
                    icon=":material/arrow_forward:")

@@ -128,6 +128,8 @@ class Response(SQLModel, table=True):
     status: str = Field(default=ResponseStatus.draft, max_length=20, index=True)
     idempotency_key: str = Field(unique=True, max_length=64)
     current_section: int = Field(default=0)
+    # sequence of answer saves: each save takes the next number (see Answer.revision)
+    answer_seq: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     started_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
     submitted_at: Optional[dt.datetime] = None
@@ -144,6 +146,9 @@ class Answer(SQLModel, table=True):
     not_applicable: bool = Field(default=False)
     choice: Optional[str] = Field(default=None, max_length=2000)  # JSON list / text answers
     saved_at: dt.datetime = Field(default_factory=utcnow)
+    # the response's answer_seq of the save that wrote this answer; a save based on an
+    # older revision cannot change it (survey.answering.save_changes)
+    revision: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class ResponseScore(SQLModel, table=True):

@@ -2,8 +2,11 @@
 
 Answer values, per item type: scale -> int 0..4 or :data:`NA` ("does not apply
 to my job"); boolean -> bool; integer -> int; single -> choice id; multi ->
-list of choice ids; ``None`` -> not answered (any stored answer is removed).
+list of choice ids; ``None`` -> not answered.
 
+A save carries only what the person changed, each change with the revision of
+the answer their screen showed (:func:`save_changes`): no save can erase an
+answer it does not name, and a stale screen cannot overwrite a newer answer.
 Every save is one transaction (``write_session``: BEGIN IMMEDIATE on SQLite,
 the response row locked FOR UPDATE on PostgreSQL), so a save either lands
 whole or not at all, and a submitted response is never changed again.
@@ -60,6 +63,7 @@ class ResponseState:
     current_section: int
     questionnaire_version_id: int
     answers: dict[str, AnswerValue] = field(default_factory=dict)
+    revisions: dict[str, int] = field(default_factory=dict)
 
     @property
     def submitted(self) -> bool:
@@ -102,8 +106,7 @@ def _existing(engine: Engine, ctx: LinkContext) -> ResponseState | None:
         r = _find(s, ctx)
         if r is None:
             return None
-        return ResponseState(r.id, r.status, r.current_section, r.questionnaire_version_id,
-                             _read_answers(s, r.id))
+        return _state(s, r)
 
 
 def existing_state(engine: Engine, ctx: LinkContext) -> ResponseState | None:
@@ -113,9 +116,14 @@ def existing_state(engine: Engine, ctx: LinkContext) -> ResponseState | None:
 
 def load_state(engine: Engine, response_id: int) -> ResponseState:
     with read_session(engine) as s:
-        r = s.get(Response, response_id)
-        return ResponseState(r.id, r.status, r.current_section, r.questionnaire_version_id,
-                             _read_answers(s, r.id))
+        return _state(s, s.get(Response, response_id))
+
+
+def _state(s: Session, r: Response) -> ResponseState:
+    rows = s.exec(select(Answer).where(Answer.response_id == r.id)).all()
+    return ResponseState(r.id, r.status, r.current_section, r.questionnaire_version_id,
+                         {a.item_id: _decode(a) for a in rows},
+                         {a.item_id: a.revision for a in rows})
 
 
 def questionnaire_for(engine: Engine, response_id: int) -> Questionnaire:
@@ -174,8 +182,12 @@ def _encode(item: Item, value: AnswerValue) -> dict:
     return {"value": None, "not_applicable": False, "choice": json.dumps(sorted(set(value)))}
 
 
-def _visible(item: Item, answers: Mapping[str, AnswerValue]) -> bool:
+def is_visible(item: Item, answers: Mapping[str, AnswerValue]) -> bool:
+    """Whether a question is shown, given the answers (``show_if`` needs a "yes")."""
     return item.show_if is None or answers.get(item.show_if) is True
+
+
+_visible = is_visible
 
 
 def _missing(value: AnswerValue) -> bool:
@@ -207,43 +219,144 @@ def _lock(s: Session, response_id: int) -> Response:
     return r
 
 
-def save_section(engine: Engine, response_id: int, section_id: str,
-                 answers: Mapping[str, AnswerValue], current_section: int | None = None) -> None:
-    """Store a section's answers and where the person is, in one transaction.
+@dataclass(frozen=True)
+class Change:
+    """One answer a person changed on their screen.
 
-    Values that do not fit their item raise RelaisError and nothing is written;
-    a submitted response raises AlreadySubmitted.
+    ``value`` is the new answer (``None``: they cleared it themselves); ``base``
+    is the revision of the stored answer their screen showed when they changed it
+    (``None``: no answer was stored then).
     """
+
+    item_id: str
+    value: AnswerValue
+    base: int | None
+
+
+@dataclass
+class SaveResult:
+    """What a save left in the database, item by item.
+
+    ``revisions``: item -> revision now stored (``None``: no answer stored), for
+    every item the save touched or refused; ``stale``: item -> the newer stored
+    answer that was kept because the change was based on an older revision;
+    ``cleared``: items removed with a question that hides them (the person
+    answered "no" to the question they depend on).
+    """
+
+    revisions: dict[str, int | None] = field(default_factory=dict)
+    stale: dict[str, AnswerValue] = field(default_factory=dict)
+    cleared: list[str] = field(default_factory=list)
+
+
+def save_changes(engine: Engine, response_id: int, changes: list[Change],
+                 current_section: int | None = None) -> SaveResult:
+    """Store the answers a person changed, in one transaction, and where they are.
+
+    The save rule that keeps every given answer: a save carries only the
+    answers that changed, never a whole section, so nothing it does not name
+    can be erased; and each change names the revision it was based on, so a
+    change made on a screen older than the stored answer (another tab, a
+    delayed request) leaves the newer answer in place and reports it in
+    ``stale``. An answer is removed only by the person clearing it (value
+    ``None``), or, for questions shown only after a "yes", by that "yes" being
+    taken back. Values that do not fit raise RelaisError naming the question,
+    and nothing is written; a submitted response raises AlreadySubmitted.
+    """
+    result = SaveResult()
+    # Everything that needs no lock first (the questionnaire, the values' checks), so
+    # the write transaction, which others wait for, holds only reads by key and writes.
+    with read_session(engine) as s:
+        r = s.get(Response, response_id)
+        if r is None:
+            raise RelaisError(N_("This response does not exist."))
+        q = answering_questionnaire(s, r.questionnaire_version_id, r.campaign_id)
+    items = {it.id: it for sec in q.sections for it in sec.items}
+    encoded: dict[str, dict | None] = {}
+    for ch in changes:
+        item = items.get(ch.item_id)
+        if item is None:
+            raise RelaisError(N_("Unknown question {item}."), item=ch.item_id)
+        encoded[ch.item_id] = None if _missing(ch.value) else _encode(item, ch.value)
     with write_session(engine) as s:
         r = _lock(s, response_id)
         if r.status == "submitted":
             raise AlreadySubmitted(N_("Your answers have already been submitted; they can no "
                                       "longer be changed."))
-        q = answering_questionnaire(s, r.questionnaire_version_id, r.campaign_id)
-        section = next((x for x in q.sections if x.id == section_id), None)
-        if section is None:
-            raise RelaisError(N_("Unknown section {section}."), section=section_id)
+        stored = {a.item_id: a for a in s.exec(select(Answer).where(
+            Answer.response_id == response_id, Answer.item_id.in_(list(encoded)))).all()}
+        seq = r.answer_seq + 1
         now = utcnow()
-        rows, cleared = [], []
-        for item in section.items:
-            value = answers.get(item.id)
-            if _missing(value) or not _visible(item, answers):
-                cleared.append(item.id)
+        rows, removed = [], []
+        for ch in changes:
+            current = stored.get(ch.item_id)
+            current_rev = current.revision if current is not None else None
+            if current_rev != ch.base:
+                current_value = _decode(current) if current is not None else None
+                if current_value != (None if _missing(ch.value) else ch.value):
+                    result.stale[ch.item_id] = current_value
+                result.revisions[ch.item_id] = current_rev
+                continue
+            if encoded[ch.item_id] is None:
+                removed.append(ch.item_id)
+                result.revisions[ch.item_id] = None
+                if items[ch.item_id].type == "boolean":
+                    # questions shown only after "yes" go with the "yes"
+                    result.cleared += [it.id for it in items.values()
+                                       if it.show_if == ch.item_id]
             else:
-                rows.append({"response_id": response_id, "item_id": item.id, "saved_at": now,
-                             **_encode(item, value)})
-        if cleared:
+                rows.append({"response_id": response_id, "item_id": ch.item_id,
+                             "saved_at": now, "revision": seq, **encoded[ch.item_id]})
+                result.revisions[ch.item_id] = seq
+                if ch.value is not True and items[ch.item_id].type == "boolean":
+                    result.cleared += [it.id for it in items.values()
+                                       if it.show_if == ch.item_id]
+        removed += [i for i in result.cleared if i not in result.revisions]
+        for i in result.cleared:
+            result.revisions.setdefault(i, None)
+        if removed:
             s.execute(delete(Answer).where(Answer.response_id == response_id,
-                                           Answer.item_id.in_(cleared)))
+                                           Answer.item_id.in_(removed)))
         if rows:
             ins = (sqlite_insert if s.bind.dialect.name == "sqlite" else pg_insert)(Answer)
             s.execute(ins.values(rows).on_conflict_do_update(
                 index_elements=["response_id", "item_id"],
                 set_={c: ins.excluded[c] for c in ("value", "not_applicable", "choice",
-                                                    "saved_at")}))
+                                                    "saved_at", "revision")}))
+        if rows or removed:
+            r.answer_seq = seq
         if current_section is not None:
             r.current_section = max(0, min(current_section, len(q.sections) - 1))
         r.updated_at = now
+    return result
+
+
+def set_position(engine: Engine, response_id: int, current_section: int) -> None:
+    """Remember the section the person is on (answers untouched)."""
+    save_changes(engine, response_id, [], current_section)
+
+
+def save_section(engine: Engine, response_id: int, section_id: str,
+                 answers: Mapping[str, AnswerValue], current_section: int | None = None) -> None:
+    """Store the given answers of a section (scripts, imports, tests); never removes one.
+
+    Missing values (``None``, empty) are skipped, not cleared: a bulk save cannot
+    know whether its caller saw an answer, so only :func:`save_changes` with a
+    change to ``None`` removes one. Values that do not fit raise RelaisError.
+    """
+    with read_session(engine) as s:
+        r = s.get(Response, response_id)
+        if r is None:
+            raise RelaisError(N_("This response does not exist."))
+        q = answering_questionnaire(s, r.questionnaire_version_id, r.campaign_id)
+        revisions = {a.item_id: a.revision for a in s.exec(
+            select(Answer).where(Answer.response_id == response_id)).all()}
+    section = next((x for x in q.sections if x.id == section_id), None)
+    if section is None:
+        raise RelaisError(N_("Unknown section {section}."), section=section_id)
+    changes = [Change(it.id, answers[it.id], revisions.get(it.id)) for it in section.items
+               if not _missing(answers.get(it.id)) and _visible(it, answers)]
+    save_changes(engine, response_id, changes, current_section)
 
 
 @dataclass(frozen=True)

@@ -17,35 +17,52 @@ def widget_key(prefix: str, item: Item) -> str:
     return f"{prefix}:{item.id}"
 
 
-def seed_state(prefix: str, section: Section, stored: dict) -> None:
-    """Put stored answers into the widgets' state once (so a reload shows them)."""
+def bases(prefix: str) -> dict:
+    """Item id -> revision of the stored answer each widget was showing (None: no answer)."""
+    return st.session_state.setdefault(f"{prefix}:bases", {})
+
+
+def widget_value(item: Item, value: object) -> object:
+    """A stored answer in the form its widget holds."""
+    if item.type == "scale":
+        return NA_LABEL if value == NA else value
+    if item.type == "boolean":
+        return None if value is None else bool(value)
+    if item.type == "multi":
+        return list(value or [])
+    return value
+
+
+def show_stored(prefix: str, item: Item, value: object, revision: int | None) -> None:
+    """Make a widget show a stored answer and remember which revision it shows."""
+    st.session_state[widget_key(prefix, item)] = widget_value(item, value)
+    bases(prefix)[item.id] = revision
+
+
+def seed_state(prefix: str, section: Section, stored: dict, revisions: dict) -> None:
+    """Show stored answers in widgets that hold none yet (first view, reload, back)."""
     for item in section.items:
-        key = widget_key(prefix, item)
-        if key in st.session_state:
-            continue
-        value = stored.get(item.id)
-        if item.type == "scale":
-            st.session_state[key] = NA_LABEL if value == NA else value
-        elif item.type == "boolean":
-            st.session_state[key] = None if value is None else bool(value)
-        elif item.type == "multi":
-            st.session_state[key] = list(value or [])
-        else:
-            st.session_state[key] = value
+        if widget_key(prefix, item) not in st.session_state:
+            show_stored(prefix, item, stored.get(item.id), revisions.get(item.id))
+
+
+def current(prefix: str, item: Item) -> object:
+    """The answer a widget holds, as the domain takes it."""
+    value = st.session_state.get(widget_key(prefix, item))
+    return NA if value == NA_LABEL else value
 
 
 def collect(prefix: str, section: Section) -> dict:
-    """The section's answers as the domain takes them."""
-    out = {}
-    for item in section.items:
-        value = st.session_state.get(widget_key(prefix, item))
-        out[item.id] = NA if value == NA_LABEL else value
-    return out
+    """The section's answers as its widgets hold them."""
+    return {item.id: current(prefix, item) for item in section.items}
 
 
 def draw_section(prefix: str, section: Section, errors: dict, on_change: Callable,
-                 disabled: bool = False) -> None:
-    """One widget per visible item, with its required-answer message right under it."""
+                 disabled: bool = False, notices: dict | None = None) -> None:
+    """One widget per visible item, with its message right under it.
+
+    ``on_change`` is called with the item id of the widget the person changed.
+    """
     lg = lang()
     for n, item in enumerate(section.items, start=1):
         if item.show_if and st.session_state.get(f"{prefix}:{item.show_if}") is not True:
@@ -53,7 +70,7 @@ def draw_section(prefix: str, section: Section, errors: dict, on_change: Callabl
         key = widget_key(prefix, item)
         label = f"**{n}.** {item.text.get(lg)}" + ("" if item.required else
                                                    f" ({t('optional')})")
-        common = {"key": key, "on_change": on_change, "disabled": disabled}
+        common = {"key": key, "on_change": on_change, "args": (item.id,), "disabled": disabled}
         if item.type == "scale":
             options = list(range(len(item.options))) + ([NA_LABEL] if item.allow_na else [])
             labels = {i: o.get(lg) for i, o in enumerate(item.options)}
@@ -64,7 +81,7 @@ def draw_section(prefix: str, section: Section, errors: dict, on_change: Callabl
             st.radio(label, list(choices), format_func=choices.get, index=None, **common)
         elif item.type == "multi":
             choices = {c.id: c.text.get(lg) for c in item.choices}
-            st.multiselect(label, list(choices), format_func=choices.get,
+            st.multiselect(label, list(choices), format_func=choices.get, select_all=False,
                            placeholder=t("Choose one or more answers"), **common)
         elif item.type == "integer":
             st.number_input(label, min_value=item.min, max_value=item.max, step=1,
@@ -75,6 +92,8 @@ def draw_section(prefix: str, section: Section, errors: dict, on_change: Callabl
                      horizontal=True, **common)
         if item.id in errors:
             st.error(errors[item.id].render(lg), icon=":material/error:")
+        elif notices and item.id in notices:
+            st.info(notices[item.id].render(lg), icon=":material/sync:")
 
 
 def remaining_minutes(q: Questionnaire, index: int) -> float:
