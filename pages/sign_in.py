@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from accounts import signin
-from storage.config import demo_mode
+from accounts import demo, signin
 from ui import auth, context
 from ui.context import t
 
@@ -13,7 +12,7 @@ if context.viewer() is not None:  # open to visitors only (no role has it in PAG
     st.stop()
 
 st.title(t("Sign in"))
-if demo_mode():
+if demo.demo_sign_in_allowed(context.engine()):
     st.warning(t("Demo mode: the people and answers below are fictitious. Choose a role to "
                  "look around."), icon=":material/science:")
 
