@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from accounts import passwords
+from accounts import passwords, throttle
 from i18n import N_, RelaisError
 from storage import audit
 from storage.db import read_session, write_session
@@ -51,9 +51,36 @@ def _aware(when: dt.datetime | None) -> dt.datetime | None:
     return when.replace(tzinfo=dt.UTC) if when is not None and when.tzinfo is None else when
 
 
+def _reserve_attempt(engine: Engine, account_id: int, client: str | None,
+                     now: dt.datetime) -> tuple[str, str | None, int]:
+    """Count this attempt as a failure before the password is checked, in one short
+    transaction that holds the account row (FOR UPDATE; SQLite's BEGIN IMMEDIATE).
+
+    Returns (verdict, stored hash, failures so far): verdict is "check", "locked" or
+    "throttled". Because the count and the lock are written before the slow argon2
+    verify, parallel attempts queue on the row and see each other's count: no more than
+    FREE_ATTEMPTS guesses are ever checked before the lock, however many arrive at once.
+    """
+    with write_session(engine) as s:
+        if not throttle.reserve(s, client, now):
+            return "throttled", None, 0
+        acc = s.exec(select(Account).where(Account.id == account_id).with_for_update()).one()
+        if acc.locked_until is not None and _aware(acc.locked_until) > now:
+            throttle.refund(s, client)  # the account lock, not this address, refused it
+            return "locked", None, acc.failed_attempts
+        acc.failed_attempts += 1
+        lock = lock_duration(acc.failed_attempts)
+        if lock is not None:  # in advance: cleared below if the password is right
+            acc.locked_until = now + lock
+        return "check", acc.password_hash, acc.failed_attempts
+
+
 def authenticate(engine: Engine, email: str, password: str, where: str = "app",
-                 now: dt.datetime | None = None) -> Person | None:
-    """The active staff person with these credentials, or None (same cost either way)."""
+                 now: dt.datetime | None = None, client: str | None = None) -> Person | None:
+    """The active staff person with these credentials, or None (same cost either way).
+
+    client is the caller's address, used only for the per-address throttle (hashed).
+    """
     now = now or utcnow()
     with read_session(engine) as s:
         person = _find(s, email)
@@ -61,37 +88,40 @@ def authenticate(engine: Engine, email: str, password: str, where: str = "app",
                    if person is not None else None)
     usable = (person is not None and account is not None and person.active
               and not person.erased and person.role in STAFF_ROLES)
-    ok = passwords.verify(account.password_hash if usable else None, password or "")
-    locked = usable and account.locked_until is not None and _aware(account.locked_until) > now
-
-    with write_session(engine) as s:
-        if not usable:
+    if not usable:
+        with write_session(engine) as s:
+            allowed = throttle.reserve(s, client, now)
+        passwords.verify(None, password or "")
+        with write_session(engine) as s:
             audit.record(s, None, "sign_in_failed", "unknown or not allowed",
-                         {"reason": "no_usable_account"}, where)
-            return None
-        acc = s.get(Account, account.id)
-        if ok and not locked:
-            acc.failed_attempts = 0
-            acc.locked_until = None
-            acc.last_sign_in_at = now
-            if passwords.needs_rehash(acc.password_hash):
-                acc.password_hash = passwords.HASHER.hash(password)
-            audit.record(s, person, "sign_in", f"person:{person.id}", {"method": "password"},
-                         where)
-            return person
-        if locked:
-            audit.record(s, None, "sign_in_failed", f"person:{person.id}", {"reason": "locked"},
+                         {"reason": "no_usable_account" if allowed else "throttled"}, where)
+        return None
+
+    verdict, stored_hash, failures = _reserve_attempt(engine, account.id, client, now)
+    ok = passwords.verify(stored_hash, password or "") and verdict == "check"
+    with write_session(engine) as s:
+        if verdict != "check":
+            audit.record(s, None, "sign_in_failed", f"person:{person.id}", {"reason": verdict},
                          where)
             return None
-        acc.failed_attempts += 1
-        lock = lock_duration(acc.failed_attempts)
-        audit.record(s, None, "sign_in_failed", f"person:{person.id}",
-                     {"reason": "bad_password", "attempts": acc.failed_attempts}, where)
-        if lock is not None:
-            acc.locked_until = now + lock
-            audit.record(s, None, "locked_out", f"person:{person.id}",
-                         {"seconds": int(lock.total_seconds())}, where)
-    return None
+        if not ok:
+            audit.record(s, None, "sign_in_failed", f"person:{person.id}",
+                         {"reason": "bad_password", "attempts": failures}, where)
+            lock = lock_duration(failures)
+            if lock is not None:
+                audit.record(s, None, "locked_out", f"person:{person.id}",
+                             {"seconds": int(lock.total_seconds())}, where)
+            return None
+        acc = s.exec(select(Account).where(Account.id == account.id).with_for_update()).one()
+        throttle.refund(s, client)
+        acc.failed_attempts = 0
+        acc.locked_until = None
+        acc.last_sign_in_at = now
+        if passwords.needs_rehash(acc.password_hash):
+            acc.password_hash = passwords.HASHER.hash(password)
+        audit.record(s, person, "sign_in", f"person:{person.id}", {"method": "password"},
+                     where)
+        return person
 
 
 def staff_for_verified_email(engine: Engine, email: str, where: str = "oidc") -> Person | None:

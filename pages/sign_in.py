@@ -32,7 +32,8 @@ with st.form("sign_in_form"):
     submitted = st.form_submit_button(t("Sign in"), type="primary")
 
 if submitted:
-    person = signin.authenticate(context.engine(), email, password, where=auth.where())
+    person = signin.authenticate(context.engine(), email, password, where=auth.where(),
+                                  client=auth.client_address())
     if person is None:
         st.error(t(signin.FAILURE_MESSAGE))
     else:

@@ -27,12 +27,17 @@ def oidc_enabled() -> bool:
     return oidc_configured(secrets_map())
 
 
+def client_address() -> str | None:
+    """The browser's address as the server sees it (None in tests and bare mode)."""
+    try:
+        return st.context.ip_address
+    except Exception:  # noqa: BLE001 - not available in every runtime (tests, bare mode)
+        return None
+
+
 def where() -> str:
     """Where an action comes from, for the audit log: the app and the client's address."""
-    try:
-        ip = st.context.ip_address
-    except Exception:  # noqa: BLE001 - not available in every runtime (tests, bare mode)
-        ip = None
+    ip = client_address()
     return f"app {ip}" if ip else "app"
 
 
