@@ -30,9 +30,10 @@ def oidc_enabled() -> bool:
 def client_address() -> str | None:
     """The browser's address as the server sees it (None in tests and bare mode)."""
     try:
-        return st.context.ip_address
+        ip = st.context.ip_address
     except Exception:  # noqa: BLE001 - not available in every runtime (tests, bare mode)
         return None
+    return ip if isinstance(ip, str) and ip else None  # AppTest hands back a stand-in
 
 
 def where() -> str:
