@@ -22,11 +22,15 @@ viewer = context.refresh_viewer()
 # the role itself (ui.context.require), because Streamlit runs a deep-linked page
 # without this file on a process's very first run when a pages/ folder exists.
 specs = pages_for(viewer.role if viewer else None)
+# After a one-time password, "My account" is the only page until a new password is set.
+forced = viewer is not None and viewer.must_change
+if forced:
+    specs = [spec for spec in specs if spec.url_path == "account"]
 sections: dict[str, list] = {}
 for spec in specs:
     sections.setdefault(t(spec.section), []).append(
         st.Page(spec.script, title=t(spec.title), icon=spec.icon, url_path=spec.url_path,
-                default=spec.url_path == "home"))
+                default=spec.url_path == ("account" if forced else "home")))
 page = st.navigation(sections)
 
 with st.sidebar:

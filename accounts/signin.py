@@ -117,10 +117,15 @@ def authenticate(engine: Engine, email: str, password: str, where: str = "app",
         acc.failed_attempts = 0
         acc.locked_until = None
         acc.last_sign_in_at = now
-        if passwords.needs_rehash(acc.password_hash):
+        if acc.must_change_password:
+            # A one-time password works once: consumed now, the person sets a new one
+            # in this session before anything else (ui.context.require).
+            acc.password_hash = None
+        elif passwords.needs_rehash(acc.password_hash):
             acc.password_hash = passwords.HASHER.hash(password)
-        audit.record(s, person, "sign_in", f"person:{person.id}", {"method": "password"},
-                     where)
+        audit.record(s, person, "sign_in", f"person:{person.id}",
+                     {"method": "one_time_password" if acc.must_change_password
+                      else "password"}, where)
         return person
 
 
@@ -176,6 +181,22 @@ def change_password(engine: Engine, person_id: int, current: str, new: str) -> N
     if acc is None or not passwords.verify(acc.password_hash, current):
         raise RelaisError("The current password is incorrect.")
     set_password(engine, person_id, new)
+
+
+def replace_one_time_password(engine: Engine, person_id: int, new: str,
+                              where: str = "app") -> None:
+    """Set the password of someone who signed in with a one-time password (already consumed,
+    so there is no current password to prove); refused when no reset is pending."""
+    new_hash = passwords.hash_password(new)
+    with write_session(engine) as s:
+        acc = s.exec(select(Account).where(Account.person_id == person_id)
+                     .with_for_update()).first()
+        if acc is None or not acc.must_change_password:
+            raise RelaisError("No password change is pending for this account.")
+        acc.password_hash, acc.must_change_password = new_hash, False
+        acc.failed_attempts, acc.locked_until = 0, None
+        audit.record(s, s.get(Person, person_id), "password_changed", f"person:{person_id}",
+                     {"after": "one_time_password"}, where)
 
 
 def must_change_password(engine: Engine, person_id: int) -> bool:
