@@ -15,6 +15,7 @@ log = logging.getLogger("relais")
 st.set_page_config(page_title="Relais", page_icon=":material/hub:", layout="wide")
 
 LANG_LABELS = {"fr": "Français", "en": "English"}
+auth.resume_from_cookie()
 auth.adopt_oidc_identity()
 viewer = context.refresh_viewer()
 
@@ -43,6 +44,8 @@ with st.sidebar:
         st.caption(t("Signed in as {name} ({role})", name=viewer.name,
                      role=t(ROLE_NAMES[viewer.role])))
         st.button(t("Sign out"), key="sign_out", on_click=auth.sign_out)
+    auth.hand_cookie_over()
+    auth.clear_cookie_if_signed_out()
 
 try:
     page.run()

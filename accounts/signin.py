@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from accounts import passwords, throttle
+from accounts import passwords, sessions, throttle
 from i18n import N_, RelaisError
 from storage import audit
 from storage.db import read_session, write_session
@@ -142,6 +142,13 @@ def staff_for_verified_email(engine: Engine, email: str, where: str = "oidc") ->
         return person
 
 
+def record_unverified_email(engine: Engine, where: str = "oidc") -> None:
+    """An identity provider did not vouch for the email it sent: refused, and audited."""
+    with write_session(engine) as s:
+        audit.record(s, None, "sign_in_failed", "unknown or not allowed",
+                     {"reason": "oidc_email_not_verified"}, where)
+
+
 def record_sign_out(engine: Engine, person_id: int, where: str = "app") -> None:
     with write_session(engine) as s:
         audit.record(s, s.get(Person, person_id), "sign_out", f"person:{person_id}", {}, where)
@@ -169,6 +176,7 @@ def reset_password(engine: Engine, admin: Person | None, email: str,
         raise RelaisError("No staff member has the email {email}.", email=email)
     temporary = secrets.token_urlsafe(12)
     set_password(engine, person.id, temporary, must_change=True)
+    sessions.end_all_for_person(engine, person.id)  # whoever held the old password is out
     with write_session(engine) as s:
         audit.record(s, admin, "password_reset", f"person:{person.id}", {}, where)
     return temporary

@@ -37,7 +37,7 @@ if submitted:
     if person is None:
         st.error(t(signin.FAILURE_MESSAGE))
     else:
-        context.sign_in(auth.viewer_of(person, "password"))
+        auth.open_session(person, "password")
         # A rerun rebuilds the menu for the role; this page is not in it, so the home page shows.
         # (st.switch_page to a script under pages/ drops Streamlit back to its folder-based menu.)
         st.rerun()

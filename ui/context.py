@@ -9,7 +9,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 import i18n
-from accounts import signin
+from accounts import sessions, signin
 from storage import queries
 from storage.config import database_url
 from storage.db import get_engine
@@ -83,6 +83,11 @@ def refresh_viewer() -> Viewer | None:
         return None
     person = queries.get_person(engine(), v.person_id)
     if person is None or not person.active or person.erased:
+        sign_out()
+        return None
+    # A sign-out in another tab, an expiry or a deactivation ends the session: at once here.
+    session_id = st.session_state.get("session_id")
+    if session_id is not None and not sessions.check(engine(), session_id):
         sign_out()
         return None
     must_change = v.via == "password" and signin.must_change_password(engine(), v.person_id)
