@@ -128,8 +128,10 @@ def adopt_oidc_identity() -> None:
     email = claims.get("email")
     # Only an explicit true counts: a provider that does not vouch for the email is refused.
     verified = claims.get("email_verified") is True or claims.get("email_verified") == "true"
+    # one provider sign-in = one Relais session: a st.login cookie outliving its session
+    # (30 days in Streamlit) cannot open another one
     key = sessions.oidc_key(str(claims.get("iss", "")), str(claims.get("sub", "")),
-                            claims.get("iat", ""))
+                            claims.get("iat") or claims.get("exp") or "")
     previous = sessions.for_oidc(context.engine(), key)
     if previous is not None:
         person = queries.get_person(context.engine(), previous.person_id)
