@@ -118,8 +118,20 @@ def resume(engine: Engine, token: str | None, now: dt.datetime | None = None
 
 
 def check(engine: Engine, session_id: int, now: dt.datetime | None = None) -> bool:
-    """True while session_id is live (checked at every run of an open page)."""
+    """True while session_id is live (checked at every run of an open page).
+
+    A plain read in the common case; a write only to end the session or to note its use
+    (at most once a minute), so page runs do not queue on SQLite's write lock.
+    """
     now = now or utcnow()
+    with read_session(engine) as s:
+        row = s.get(SignInSession, session_id)
+        person = s.get(Person, row.person_id) if row is not None else None
+    if (row is not None and row.ended_at is None and person is not None and person.active
+            and not person.erased and person.role in STAFF_ROLES
+            and now < _aware(row.expires_at)
+            and now - _aware(row.last_seen_at) < min(TOUCH_EVERY, idle_limit())):
+        return True
     with write_session(engine) as s:
         return _valid(s, s.get(SignInSession, session_id), now)
 
