@@ -91,4 +91,19 @@ def test_sign_in_survives_reload_and_sign_out_ends_the_other_tab(prod_url, brows
     wait_idle(other)
     other.get_by_text("Veuillez vous connecter").first.wait_for()
     shot(other, "session-ended-in-other-tab")
+    deadline = time.monotonic() + 15  # and the browser dropped the ended session's cookie
+    while any(c["name"] == "relais_session" for c in ctx.cookies()):
+        assert time.monotonic() < deadline, "the cookie was not cleared at sign-out"
+        time.sleep(0.2)
+    ctx.close()
+
+
+def test_the_cookie_route_refuses_made_up_codes_and_other_sites(prod_url, browser):
+    ctx = browser.new_context()
+    route = f"{prod_url}/api/relais/session"
+    assert ctx.request.post(route, data="made-up-code").status == 403
+    assert ctx.request.post(route, data="made-up-code",
+                            headers={"Origin": "https://evil.example"}).status == 403
+    assert ctx.request.delete(route, headers={"Origin": "https://evil.example"}).status == 403
+    assert not [c for c in ctx.cookies() if c["name"] == "relais_session"]
     ctx.close()
