@@ -129,3 +129,15 @@ def test_home_of_the_demo_database_still_offers_the_demo(demo_url, monkeypatch):
     assert DEMO_KEYS <= {b.key for b in at.button}
     at.button(key="demo_admin").click().run()
     assert at.session_state["viewer"].via == "demo"
+
+
+def test_roster_page_on_the_demo_database_says_to_start_from_an_empty_one(demo_url):
+    from tests.ui.apptest import demo_viewer, run_page
+
+    use_database(demo_url)
+    at = run_page("pages/admin_roster.py", demo_viewer(demo_url, "admin"))
+    at.file_uploader[0].set_value(("roster.csv", fixture_bytes("roster_clean_fr.csv"),
+                                   "text/csv")).run()
+    assert not at.exception
+    assert "Partez d’une base vide" in texts(at)
+    assert not [b for b in at.button if b.key == "roster_import"]
