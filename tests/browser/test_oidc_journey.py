@@ -72,6 +72,15 @@ def test_director_signs_in_through_the_provider_and_stays_signed_in(oidc_app, br
         session = s.exec(select(SignInSession)).one()  # the reload resumed it, no second
     assert entry.detail["method"] == "oidc" and entry.actor_label == DIRECTOR
     assert session.via == "oidc" and session.oidc_key and session.token_hash
+    # sign-out ends the Relais session and st.login's cookie: back on the app, signed out
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.wait_for_timeout(1500)
+    page.goto(url)
+    wait_idle(page)
+    page.get_by_text("Veuillez vous connecter").first.wait_for()
+    expect(page.get_by_text("Bienvenue")).to_have_count(0)
+    with read_session(engine) as s:
+        assert s.get(SignInSession, session.id).ended_at is not None
     ctx.close()
 
 
