@@ -29,7 +29,7 @@ run: migrate
 	@echo "  Relais: http://localhost:$(PORT)"
 	@echo "  Demo sign-in: choose a role on the home page (director, manager, digital lead, admin, trainer)."
 	@echo ""
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(PY) -m streamlit run serve.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 test: setup-test
 	bash scripts/test.sh

@@ -15,6 +15,7 @@ log = logging.getLogger("relais")
 st.set_page_config(page_title="Relais", page_icon=":material/hub:", layout="wide")
 
 LANG_LABELS = {"fr": "Français", "en": "English"}
+auth.resume_from_cookie()
 auth.adopt_oidc_identity()
 viewer = context.refresh_viewer()
 
@@ -22,11 +23,15 @@ viewer = context.refresh_viewer()
 # the role itself (ui.context.require), because Streamlit runs a deep-linked page
 # without this file on a process's very first run when a pages/ folder exists.
 specs = pages_for(viewer.role if viewer else None)
+# After a one-time password, "My account" is the only page until a new password is set.
+forced = viewer is not None and viewer.must_change
+if forced:
+    specs = [spec for spec in specs if spec.url_path == "account"]
 sections: dict[str, list] = {}
 for spec in specs:
     sections.setdefault(t(spec.section), []).append(
         st.Page(spec.script, title=t(spec.title), icon=spec.icon, url_path=spec.url_path,
-                default=spec.url_path == "home"))
+                default=spec.url_path == ("account" if forced else "home")))
 page = st.navigation(sections)
 
 with st.sidebar:
@@ -39,6 +44,8 @@ with st.sidebar:
         st.caption(t("Signed in as {name} ({role})", name=viewer.name,
                      role=t(ROLE_NAMES[viewer.role])))
         st.button(t("Sign out"), key="sign_out", on_click=auth.sign_out)
+    auth.hand_cookie_over()
+    auth.clear_cookie_if_signed_out()
 
 try:
     page.run()

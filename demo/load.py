@@ -14,6 +14,7 @@ from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from accounts.demo import mark_demo_database
 from demo.answers import AnswerModel, DemoResponse, shape_of
 from demo.organisation import DemoPerson, make_people, make_sites, params
 from storage.db import write_session
@@ -117,6 +118,8 @@ def generate_and_load(engine: Engine, size: str = "default", seed: int = 7) -> D
             n_responses += len(responses)
         _write_consents(s, people, person_ids)
         _write_demo_accounts(s, people, person_ids)
+        # The demo sign-in is offered only on a database marked here (accounts.demo).
+        mark_demo_database(s)
     # stored area scores, as a real submission writes them and as dashboards read them
     rescore_all(engine)
 

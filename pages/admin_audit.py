@@ -17,6 +17,7 @@ ACTION_NAMES = {
     "export": N_("Export"), "person_exported": N_("Personal data exported"),
     "person_erased": N_("Person erased"), "consent_withdrawn": N_("Consent withdrawn"),
     "retention_anonymised": N_("Expired answers anonymised"),
+    "password_changed": N_("Password changed"),
 }
 
 context.require(*roles_for("pages/admin_audit.py"))

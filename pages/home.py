@@ -2,18 +2,19 @@
 
 import streamlit as st
 
-from accounts import signin
+from accounts import demo, signin
 from storage import queries
 from storage.config import demo_mode
-from ui import context
+from ui import auth, context
 from ui.context import t
 from ui.navigation import ROLE_NAMES
 
 
-
-def _enter_demo(role: str, person) -> None:  # noqa: ANN001
-    context.sign_in(context.Viewer(person_id=person.id, role=role, site_id=person.site_id,
-                                   via="demo", name=f"{person.first_name} {person.last_name}"))
+def _enter_demo(role: str) -> None:
+    # Checked again here, on the server: a button drawn earlier proves nothing.
+    person = demo.demo_sign_in(context.engine(), role, where=auth.where())
+    if person is not None:
+        context.sign_in(auth.viewer_of(person, "demo"))
 
 
 context.ensure_shell()
@@ -23,8 +24,14 @@ st.write(t("Relais measures how far your organisation has taken digital training
            "trainers who already lead it, and plans how to spread their practice."))
 
 if viewer is None:
-    if not demo_mode():
-        st.info(t("Please sign in to see this page."))
+    if not demo.demo_sign_in_allowed(context.engine()):
+        # A real organisation's database (or RELAIS_DEMO=0): no demo buttons, whatever it holds.
+        if demo_mode() and queries.is_empty(context.engine()):
+            st.error(t("The database is empty. Load the demo organisation with "
+                       "`python manage.py demo`."))
+        else:
+            st.info(t("Please sign in to see this page."))
+            st.page_link("pages/sign_in.py", label=t("Sign in"), icon=":material/login:")
         st.stop()
     st.warning(t("Demo mode: the people and answers below are fictitious. Choose a role to "
                  "look around."), icon=":material/science:")
@@ -38,7 +45,7 @@ if viewer is None:
         person = people.get(role)
         with col:
             st.button(t(label), key=f"demo_{role}", disabled=person is None, width="stretch",
-                      on_click=_enter_demo, args=(role, person))
+                      on_click=_enter_demo, args=(role,))
             if person is not None:
                 st.caption(f"{person.first_name} {person.last_name}")
     st.stop()

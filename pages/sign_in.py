@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from accounts import signin
-from storage.config import demo_mode
+from accounts import demo, signin
 from ui import auth, context
 from ui.context import t
 
@@ -13,7 +12,7 @@ if context.viewer() is not None:  # open to visitors only (no role has it in PAG
     st.stop()
 
 st.title(t("Sign in"))
-if demo_mode():
+if demo.demo_sign_in_allowed(context.engine()):
     st.warning(t("Demo mode: the people and answers below are fictitious. Choose a role to "
                  "look around."), icon=":material/science:")
 
@@ -33,11 +32,12 @@ with st.form("sign_in_form"):
     submitted = st.form_submit_button(t("Sign in"), type="primary")
 
 if submitted:
-    person = signin.authenticate(context.engine(), email, password, where=auth.where())
+    person = signin.authenticate(context.engine(), email, password, where=auth.where(),
+                                  client=auth.client_address())
     if person is None:
         st.error(t(signin.FAILURE_MESSAGE))
     else:
-        context.sign_in(auth.viewer_of(person, "password"))
+        auth.open_session(person, "password")
         # A rerun rebuilds the menu for the role; this page is not in it, so the home page shows.
         # (st.switch_page to a script under pages/ drops Streamlit back to its folder-based menu.)
         st.rerun()

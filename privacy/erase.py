@@ -18,7 +18,7 @@ from storage import audit
 from storage.db import read_session, write_session
 from storage.models import (
     ActionPlan, Account, Answer, AuditLog, Campaign, CohortPlan, Consent, Invitation, Person,
-    Response, ResponseScore, Setting, Site, utcnow,
+    Response, ResponseScore, Setting, SignInSession, Site, utcnow,
 )
 
 RETENTION_KEY = "retention"
@@ -125,6 +125,7 @@ def erase_person(engine: Engine, person_id: int, actor: Person | None = None,
                                         Invitation.revoked_at.is_(None)).values(revoked_at=now))
         s.exec(delete(Consent).where(Consent.person_id == person_id))
         s.exec(delete(Account).where(Account.person_id == person_id))
+        s.exec(delete(SignInSession).where(SignInSession.person_id == person_id))
         for model, column in ((ActionPlan, ActionPlan.created_by),
                               (CohortPlan, CohortPlan.created_by),
                               (Setting, Setting.updated_by)):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from accounts.demo import refuse_import_into_demo
 from i18n import N_
 from roster.parse import ImportProblem, fold, parse
 from roster.validate import Validation, load_directory, validate
@@ -39,6 +40,7 @@ def preview(engine: Engine, data: bytes, filename: str, create_sites: bool = Fal
     """Parse and validate without writing (raises ImportProblem if the file is unreadable)."""
     rows = parse(data, filename)
     with read_session(engine) as s:
+        refuse_import_into_demo(s)
         return validate(rows, load_directory(s), create_sites)
 
 
@@ -48,6 +50,7 @@ def import_roster(engine: Engine, data: bytes, filename: str, actor: Person | No
     """Import every line or none; raise RosterRejected listing every problem by line."""
     rows = parse(data, filename)
     with write_session(engine) as s:
+        refuse_import_into_demo(s)
         # Validated again inside the transaction, so the checks hold for what is written.
         validation = validate(rows, load_directory(s), create_sites)
         if not validation.ok:

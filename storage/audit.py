@@ -19,7 +19,8 @@ from storage.models import AuditLog, Person
 FORBIDDEN_KEYS = frozenset({"password", "password_hash", "new_password", "token", "answer",
                             "answers", "value", "choice", "secret"})
 
-ACTIONS = ("sign_in", "sign_in_failed", "sign_out", "locked_out", "password_reset", "role_changed",
+ACTIONS = ("sign_in", "sign_in_failed", "sign_out", "locked_out", "password_reset",
+           "password_changed", "role_changed",
            "roster_import", "export", "person_exported", "person_erased", "consent_withdrawn",
            "retention_anonymised")
 

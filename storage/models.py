@@ -79,6 +79,47 @@ class Account(SQLModel, table=True):
     must_change_password: bool = Field(default=False)
 
 
+class DatabaseOrigin(SQLModel, table=True):
+    """How this database was filled: one row of kind 'demo' when the demo generator built it.
+
+    The demo sign-in is offered only on such a database, and only while it holds no person
+    beyond those the generator wrote (``max_person_id``).
+    """
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=20)  # demo
+    max_person_id: int = 0
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class SignInThrottle(SQLModel, table=True):
+    """Recent failed sign-ins per client, keyed by a keyed hash of its address (never the
+    address itself, never joined to answers); rows older than the window are deleted."""
+
+    key_hash: str = Field(primary_key=True, max_length=64)
+    window_start: dt.datetime = Field(default_factory=utcnow)
+    failures: int = 0
+
+
+class SignInSession(SQLModel, table=True):
+    """A staff sign-in that survives reloads: the browser holds an opaque token in an
+    HttpOnly cookie, the database only its SHA-256. Ended at sign-out, expiry or deactivation."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    via: str = Field(max_length=20)  # password | oidc
+    token_hash: Optional[str] = Field(default=None, unique=True, max_length=64)
+    # one-time code the browser trades for the cookie (hash only), valid for seconds
+    handoff_hash: Optional[str] = Field(default=None, unique=True, max_length=64)
+    handoff_expires_at: Optional[dt.datetime] = None
+    # OIDC: hash of issuer, subject and issue time, so one provider sign-in gives one session
+    oidc_key: Optional[str] = Field(default=None, index=True, max_length=64)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    last_seen_at: dt.datetime = Field(default_factory=utcnow)
+    expires_at: dt.datetime
+    ended_at: Optional[dt.datetime] = None
+
+
 class QuestionnaireVersion(SQLModel, table=True):
     """A frozen copy of a questionnaire file as a campaign used it."""
 

@@ -9,6 +9,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 import i18n
+from accounts import sessions, signin
 from storage import queries
 from storage.config import database_url
 from storage.db import get_engine
@@ -26,6 +27,7 @@ class Viewer:
     name: str
     site_id: int | None = None
     via: str = "demo"  # demo | password | oidc | link
+    must_change: bool = False  # signed in with a one-time password: new password first
 
 
 @st.cache_resource(show_spinner=False)
@@ -83,9 +85,15 @@ def refresh_viewer() -> Viewer | None:
     if person is None or not person.active or person.erased:
         sign_out()
         return None
-    if person.role != v.role or person.site_id != v.site_id:
+    # A sign-out in another tab, an expiry or a deactivation ends the session: at once here.
+    session_id = st.session_state.get("session_id")
+    if session_id is not None and not sessions.check(engine(), session_id):
+        sign_out()
+        return None
+    must_change = v.via == "password" and signin.must_change_password(engine(), v.person_id)
+    if (person.role, person.site_id, must_change) != (v.role, v.site_id, v.must_change):
         v = Viewer(person_id=v.person_id, role=person.role, name=v.name,
-                   site_id=person.site_id, via=v.via)
+                   site_id=person.site_id, via=v.via, must_change=must_change)
         st.session_state["viewer"] = v
     return v
 
@@ -121,12 +129,19 @@ def ensure_shell() -> None:
         st.rerun()
 
 
-def require(*roles: str) -> Viewer:
-    """Stop the page with a refusal unless the viewer has one of roles."""
+def require(*roles: str, allow_must_change: bool = False) -> Viewer:
+    """Stop the page with a refusal unless the viewer has one of roles.
+
+    Someone who signed in with a one-time password sees no page but "My account"
+    (allow_must_change) until they have chosen a new password.
+    """
     ensure_shell()
     v = viewer()
     if v is None:
         st.warning(t("Please sign in to see this page."))
+        st.stop()
+    if v.must_change and not allow_must_change:
+        st.warning(t("Your password was reset by an administrator: choose a new one now."))
         st.stop()
     if roles and v.role not in roles:
         st.error(t("You do not have access to this page."))

@@ -43,15 +43,19 @@ def wait_ready(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
 
 
 @contextmanager
-def streamlit_server(db_url: str, log_path: Path) -> Iterator[str]:
-    """`streamlit run app.py` on a free loopback port on db_url; yields its base URL."""
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": db_url, "RELAIS_DEMO": "1"}
+def streamlit_server(db_url: str, log_path: Path, script: str = "serve.py",
+                     env_extra: dict[str, str] | None = None, port: int | None = None,
+                     flags: list[str] | None = None) -> Iterator[str]:
+    """`streamlit run serve.py` (as `make run` does: app.py plus the sign-in cookie route)
+    on a free loopback port on db_url; yields its base URL."""
+    port = port or free_port()
+    env = {**os.environ, "DATABASE_URL": db_url, "RELAIS_DEMO": "1", **(env_extra or {})}
     with log_path.open("w") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+             *(flags or [])],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         try:

@@ -7,6 +7,7 @@ from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from accounts import signin
+from i18n import RelaisError
 from storage import db
 from storage.db import make_engine, read_session, write_session
 from storage.migrate import upgrade
@@ -190,17 +191,48 @@ def test_deactivated_manager_loses_an_open_session_at_once(small):
     assert "Bienvenue" not in texts(at)
 
 
-def test_staff_changes_password_after_a_reset(small):
+def test_one_time_password_works_once_and_forces_a_new_password_first(small):
     engine, ids = small
     temporary = signin.reset_password(engine, None, "lead@ex.fr")
+    assert signin.authenticate(engine, "lead@ex.fr", temporary) is not None
+    assert signin.authenticate(engine, "lead@ex.fr", temporary) is None  # used up
+    # through the shell: the only page is "My account", asking for the new password only
+    at = AppTest.from_file(script_path("app.py"), default_timeout=30)
+    at.session_state["viewer"] = Viewer(person_id=ids["lead"], role="lead", name="Lead Test",
+                                        via="password")
+    at.run()
+    assert not at.exception
+    assert "réinitialisé" in texts(at)
+    assert {w.key for w in at.text_input} >= {"otp_new", "otp_again"}
+    assert "pw_current" not in {w.key for w in at.text_input}
+    # a page reached by URL refuses until the password is changed
+    forced = Viewer(person_id=ids["lead"], role="lead", name="Lead Test", via="password",
+                    must_change=True)
+    page = run_page("pages/champions_map.py", forced)
+    assert "réinitialisé" in texts(page) and not page.get("vega_lite_chart")
+    # (AppTest does not submit forms of a page run through st.navigation: run it directly)
+    at = run_page("pages/account.py", forced)
+    at.text_input(key="otp_new").input("a brand new passphrase")
+    at.text_input(key="otp_again").input("a brand new passphrase")
+    at.get("form_submit_button")[0].click().run()
+    assert not at.exception
+    assert not at.session_state["viewer"].must_change, texts(at)
+    assert signin.authenticate(engine, "lead@ex.fr", "a brand new passphrase") is not None
+    assert not signin.must_change_password(engine, ids["lead"])
+    with pytest.raises(RelaisError):  # no reset pending: the current password is needed
+        signin.replace_one_time_password(engine, ids["lead"], "another passphrase!")
+    with read_session(engine) as s:
+        assert s.exec(select(AuditLog).where(AuditLog.action == "password_changed")).one()
+
+
+def test_staff_changes_password_with_the_current_one(small):
+    engine, ids = small
     viewer = Viewer(person_id=ids["lead"], role="lead", name="Lead Test", via="password")
     at = run_page("pages/account.py", viewer)
-    assert "réinitialisé" in texts(at)
-    at.text_input(key="pw_current").input(temporary)
+    at.text_input(key="pw_current").input(PASSWORD)
     at.text_input(key="pw_new").input("a brand new passphrase")
     at.text_input(key="pw_again").input("a brand new passphrase")
     at.get("form_submit_button")[0].click().run()
     assert not at.exception
     assert "Votre mot de passe a été modifié." in texts(at)
     assert signin.authenticate(engine, "lead@ex.fr", "a brand new passphrase") is not None
-    assert not signin.must_change_password(engine, ids["lead"])
