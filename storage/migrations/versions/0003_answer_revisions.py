@@ -5,8 +5,8 @@ each answer keeps the number of the save that wrote it. A save based on an
 older revision than the stored one is refused for that answer (the newer answer
 wins), so a stale screen can never overwrite or erase a newer answer.
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002_sign_in_safety
 """
 from typing import Sequence, Union
 
@@ -14,8 +14,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision: str = '0002'
-down_revision: Union[str, None] = '0001'
+revision: str = '0003'
+down_revision: Union[str, None] = '0002_sign_in_safety'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
