@@ -61,16 +61,19 @@ if section.intro:
 flash = st.session_state.get("survey_flash")
 if flash:
     (st.error if flash[0] == "error" else st.success)(flash[1])
-draw_section(prefix, section, errors, on_change=saver.changed, notices=notices)
 last = idx == len(q.sections) - 1
-cols = st.columns(3)
-cols[0].button(t("Previous"), key="prev", disabled=idx == 0, on_click=saver.previous,
-               icon=":material/arrow_back:")
-cols[1].button(t("Save and finish later"), key="later", on_click=saver.later,
-               icon=":material/save:")
-if last:
-    cols[2].button(t("Submit my answers"), key="submit", type="primary", on_click=saver.submit,
-                   icon=":material/send:")
-else:
-    cols[2].button(t("Next"), key="next", type="primary", on_click=saver.next,
-                   icon=":material/arrow_forward:")
+# One form per section: clicks stay in the browser until a button sends the whole
+# section at once, so no click can race a redraw, and the server reruns once per step.
+with st.form(f"{prefix}:{section.id}", border=False, enter_to_submit=False):
+    draw_section(prefix, section, errors, stored=state.answers, notices=notices)
+    cols = st.columns(3)
+    cols[0].form_submit_button(t("Previous"), key="prev", disabled=idx == 0,
+                               on_click=saver.previous, icon=":material/arrow_back:")
+    cols[1].form_submit_button(t("Save and finish later"), key="later", on_click=saver.later,
+                               icon=":material/save:")
+    if last:
+        cols[2].form_submit_button(t("Submit my answers"), key="submit", type="primary",
+                                   on_click=saver.submit, icon=":material/send:")
+    else:
+        cols[2].form_submit_button(t("Next"), key="next", type="primary", on_click=saver.next,
+                                   icon=":material/arrow_forward:")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import streamlit as st
 
 from survey.answering import NA
@@ -34,16 +32,24 @@ def widget_value(item: Item, value: object) -> object:
 
 
 def show_stored(prefix: str, item: Item, value: object, revision: int | None) -> None:
-    """Make a widget show a stored answer and remember which revision it shows."""
+    """From a callback: make a widget show a stored answer and remember its revision."""
     st.session_state[widget_key(prefix, item)] = widget_value(item, value)
+    st.session_state.setdefault(f"{prefix}:forced", set()).add(item.id)
     bases(prefix)[item.id] = revision
 
 
 def seed_state(prefix: str, section: Section, stored: dict, revisions: dict) -> None:
-    """Show stored answers in widgets that hold none yet (first view, reload, back)."""
+    """Remember which stored revision each widget starts from (first view, reload, back).
+
+    The widgets themselves start from the stored answers through their default
+    (``draw_section``), never by writing into their state: a value written
+    through the Session State API wins over what the browser just sent, which
+    made clicks vanish while the page was being redrawn.
+    """
+    marks = bases(prefix)
     for item in section.items:
         if widget_key(prefix, item) not in st.session_state:
-            show_stored(prefix, item, stored.get(item.id), revisions.get(item.id))
+            marks[item.id] = revisions.get(item.id)
 
 
 def current(prefix: str, item: Item) -> object:
@@ -57,43 +63,53 @@ def collect(prefix: str, section: Section) -> dict:
     return {item.id: current(prefix, item) for item in section.items}
 
 
-def draw_section(prefix: str, section: Section, errors: dict, on_change: Callable,
+def draw_section(prefix: str, section: Section, errors: dict, stored: dict,
                  disabled: bool = False, notices: dict | None = None) -> None:
-    """One widget per visible item, with its message right under it.
+    """One widget per item, with its message right under it (inside the section's form).
 
-    ``on_change`` is called with the item id of the widget the person changed.
+    Questions that depend on a "yes" are shown too (their wording says so); their
+    answers count only with that "yes".
     """
     lg = lang()
+    forced = st.session_state.get(f"{prefix}:forced", set())
     for n, item in enumerate(section.items, start=1):
-        if item.show_if and st.session_state.get(f"{prefix}:{item.show_if}") is not True:
-            continue
         key = widget_key(prefix, item)
+        # the stored answer as the widget's default (unless a callback just set its state)
+        start = None if item.id in forced else widget_value(item, stored.get(item.id))
+        forced.discard(item.id)
         label = f"**{n}.** {item.text.get(lg)}" + ("" if item.required else
                                                    f" ({t('optional')})")
-        common = {"key": key, "on_change": on_change, "args": (item.id,), "disabled": disabled}
+        common = {"key": key, "disabled": disabled}
         if item.type == "scale":
             options = list(range(len(item.options))) + ([NA_LABEL] if item.allow_na else [])
             labels = {i: o.get(lg) for i, o in enumerate(item.options)}
             labels[NA_LABEL] = t("Does not apply to my job")
-            st.radio(label, options, format_func=labels.get, index=None, **common)
+            st.radio(label, options, format_func=labels.get, index=_index(options, start),
+                     **common)
         elif item.type == "single":
             choices = {c.id: c.text.get(lg) for c in item.choices}
-            st.radio(label, list(choices), format_func=choices.get, index=None, **common)
+            st.radio(label, list(choices), format_func=choices.get,
+                     index=_index(list(choices), start), **common)
         elif item.type == "multi":
             choices = {c.id: c.text.get(lg) for c in item.choices}
             st.multiselect(label, list(choices), format_func=choices.get, select_all=False,
+                           default=start or None,
                            placeholder=t("Choose one or more answers"), **common)
         elif item.type == "integer":
             st.number_input(label, min_value=item.min, max_value=item.max, step=1,
-                            value=None, placeholder=t("A whole number"), **common)
+                            value=start, placeholder=t("A whole number"), **common)
         elif item.type == "boolean":
             names = {True: t("Yes"), False: t("No")}
-            st.radio(label, [True, False], format_func=names.get, index=None,
-                     horizontal=True, **common)
+            st.radio(label, [True, False], format_func=names.get,
+                     index=_index([True, False], start), horizontal=True, **common)
         if item.id in errors:
             st.error(errors[item.id].render(lg), icon=":material/error:")
         elif notices and item.id in notices:
             st.info(notices[item.id].render(lg), icon=":material/sync:")
+
+
+def _index(options: list, value: object) -> int | None:
+    return options.index(value) if value is not None and value in options else None
 
 
 def remaining_minutes(q: Questionnaire, index: int) -> float:

@@ -1,12 +1,12 @@
 """The questionnaire's callbacks: save what the person changed, move, submit.
 
-Every widget change saves that one answer with the revision its widget was
-showing (``survey.answering.save_changes``). Navigation never writes a whole
-section: it saves only answers the widgets hold that differ from the database
-(a change whose own save failed), never clears one, and checks completeness on
-what is stored. So a partial or stale view of a section (an interrupted rerun,
-widget state Streamlit dropped, a second tab) can neither erase nor overwrite a
-stored answer.
+A section is one form: the browser sends it whole when a button is pressed.
+The callback saves only the answers that differ from the database, each with
+the revision its widget was drawn from (``survey.answering.save_changes``),
+removes an answer only where the person emptied the box that showed it, and
+checks completeness on what is stored. So a partial or stale view (widget
+state Streamlit dropped, a second tab, a delayed request) can neither erase
+nor overwrite a stored answer.
 """
 
 from __future__ import annotations
@@ -25,8 +25,6 @@ from ui.answer_form import bases, current, show_stored, widget_key
 from ui.context import lang, t
 
 FLASH = "survey_flash"
-BUSY = N_("The server is very busy and could not save this answer yet. It is still on your "
-          "screen and will be saved when you press Next or Save.")
 STALE = N_("This answer was changed in another window or tab meanwhile: the newer answer is "
            "kept and shown here.")
 
@@ -66,39 +64,27 @@ class SectionSaver:
         for item_id in result.cleared:
             st.session_state.pop(widget_key(self.prefix, items[item_id]), None)
 
-    def changed(self, item_id: str) -> None:
-        """A widget changed: save that answer alone."""
-        item = next(it for it in self.section.items if it.id == item_id)
-        errors = st.session_state.setdefault(self.errors_key, {})
-        st.session_state.setdefault(self.notices_key, {}).pop(item_id, None)
-        try:
-            self._apply(answering.save_changes(
-                self.eng, self.rid, [Change(item_id, current(self.prefix, item),
-                                            bases(self.prefix).get(item_id))]))
-            errors.pop(item_id, None)
-        except answering.AlreadySubmitted as err:
-            # a change that reached the server with the Submit click is saved by Submit
-            # itself (it saves what the widgets hold first): only a real loss is reported
-            stored = answering.load_state(self.eng, self.rid).answers.get(item_id)
-            if stored != current(self.prefix, item):
-                st.session_state[FLASH] = ("error", err.render(lang()))
-        except RelaisError as err:
-            errors[item_id] = err
-        except OperationalError:
-            errors[item_id] = RelaisError(BUSY)
-
     def _flush(self) -> dict[str, RelaisError]:
-        """Save answers the widgets hold that the database lacks; per-item value errors."""
+        """Save what the section's form sent that differs from the database.
+
+        Only the form's own widgets count (a widget whose state is gone is left
+        alone); an answer is removed only where the person emptied a box or a
+        list that showed it. Returns the per-question value errors.
+        """
+        st.session_state.setdefault(self.notices_key, {}).clear()
         stored = answering.load_state(self.eng, self.rid)
         held = {it.id: current(self.prefix, it) for it in self.section.items
                 if widget_key(self.prefix, it) in st.session_state}
         view = {**stored.answers, **{k: v for k, v in held.items() if v not in (None, [])}}
-        dirty = [it for it in self.section.items if held.get(it.id) not in (None, [])
-                 and held[it.id] != stored.answers.get(it.id) and answering.is_visible(it, view)]
+        changed = [it for it in self.section.items if it.id in held
+                   and held[it.id] != stored.answers.get(it.id)
+                   and (held[it.id] not in (None, []) or it.type in ("multi", "integer"))
+                   and answering.is_visible(it, view)]
         invalid = {i: e for i, e in answering.validate_section(self.section, view).items()
-                   if i in {it.id for it in dirty}}
-        changes = [Change(it.id, held[it.id], bases(self.prefix).get(it.id))
-                   for it in dirty if it.id not in invalid]
+                   if i in {it.id for it in changed} and held[i] not in (None, [])}
+        changes = [Change(it.id, held[it.id] if held[it.id] != [] else None,
+                          bases(self.prefix).get(it.id))
+                   for it in changed if it.id not in invalid]
         if changes:
             self._apply(answering.save_changes(self.eng, self.rid, changes))
         return invalid
