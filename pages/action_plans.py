@@ -15,6 +15,7 @@ from scoring.schema import ORG_ELEMENTS, TRAINER_AREAS
 from ui import champions_data, context, data
 from ui.context import t
 from ui.dashboards import XLSX_MIME, campaign_picker, focus_list
+from ui.exports import audited
 from access import can_export
 from ui.navigation import roles_for
 
@@ -135,7 +136,9 @@ else:
     except RelaisError as err:
         context.show_error(err)
     if can_export(viewer.role, "action_plan_xlsx"):
-        st.download_button(t("Download XLSX"), data=lambda: to_xlsx([exports.plan_table(acts, tr, names)]),
+        st.download_button(t("Download XLSX"), data=audited("action_plan_xlsx", lambda: to_xlsx(
+                               [exports.plan_table(acts, tr, names)]), {"format": "xlsx",
+                                                                        "campaign": int(campaign_id)}),
                            file_name="relais-plan-actions.xlsx", mime=XLSX_MIME, key="plan_xlsx",
                            on_click="ignore", icon=":material/table:")
 

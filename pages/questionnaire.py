@@ -9,7 +9,7 @@ from ui import context
 from ui.answer_form import answer_text, collect, draw_section, remaining_minutes, seed_state
 from ui.context import lang, t
 from ui.result_view import draw_result
-from ui.survey_glue import cached_pdf, link_context, privacy_notice
+from ui.survey_glue import guarded, link_context, pdf_download, privacy_notice, recheck_link
 
 context.ensure_shell()
 eng = context.engine()
@@ -20,7 +20,7 @@ state = answering.existing_state(eng, ctx)
 if state is None:  # before the first question: who sees what, and how to withdraw
     privacy_notice()
     st.button(t("I have read this: start"), type="primary", key="start",
-              on_click=lambda: answering.start_or_resume(eng, ctx))
+              on_click=guarded(eng, ctx, lambda: answering.start_or_resume(eng, ctx)))
     st.stop()
 
 rid = state.response_id
@@ -32,11 +32,11 @@ if state.submitted:
     st.success(t("Your answers have been submitted. Thank you! They can no longer be changed."))
     result = personal_result(eng, rid, lang())
     if result is not None:
-        draw_result(result, cached_pdf(rid, lang(), f"{ctx.first_name} {ctx.last_name}",
-                                       ctx.campaign_name), key="survey")
+        draw_result(result, pdf_download(eng, ctx, rid), key="survey")
     if answering.named_consent(eng, ctx.person_id):
         st.button(t("Withdraw my consent to be named"), key="withdraw",
-                  on_click=lambda: answering.withdraw_named_consent(eng, ctx.person_id))
+                  on_click=guarded(eng, ctx, lambda: answering.withdraw_named_consent(
+                      eng, ctx.person_id)))
     with st.expander(t("My answers")):
         for section in q.sections:
             st.markdown(f"#### {section.title.get(lang())}")
@@ -53,6 +53,8 @@ errors = st.session_state.get(errors_key, {})
 
 
 def _save(next_index: int | None = None) -> bool:
+    if not recheck_link(eng, ctx):
+        return False
     try:
         answering.save_section(eng, rid, section.id, collect(prefix, section), next_index)
         return True
@@ -62,6 +64,8 @@ def _save(next_index: int | None = None) -> bool:
 
 
 def _next() -> None:
+    if not recheck_link(eng, ctx):
+        return
     found = answering.validate_section(section, collect(prefix, section))
     st.session_state[errors_key] = found
     if found:
@@ -73,17 +77,23 @@ def _next() -> None:
 
 
 def _previous() -> None:
+    if not recheck_link(eng, ctx):
+        return
     st.session_state[errors_key] = {}
     _save(idx - 1)
 
 
 def _later() -> None:
+    if not recheck_link(eng, ctx):
+        return
     if _save():
         st.session_state["survey_flash"] = ("success", t(
             "Saved. Come back whenever you like with the same link: you will start again here."))
 
 
 def _submit() -> None:
+    if not recheck_link(eng, ctx):
+        return
     found = answering.validate_section(section, collect(prefix, section))
     st.session_state[errors_key] = found
     if not _save():
