@@ -10,6 +10,7 @@ from survey import links, versions
 from ui import context
 from ui.context import lang, t
 from ui.exports import audited
+from ui.text import error_text
 from ui.navigation import roles_for
 
 context.require(*roles_for("pages/admin_campaign.py"))
@@ -75,4 +76,4 @@ if st.button(t("Save the custom questions"), key="save_custom"):
     except json.JSONDecodeError as exc:
         st.error(t("The JSON is not valid (line {line}).", line=exc.lineno))
     except RelaisError as err:
-        st.error(err.render(lang()))
+        st.error(error_text(err, lang()))

@@ -10,6 +10,7 @@ from ui.answer_form import answer_text, collect, draw_section, remaining_minutes
 from ui.context import lang, t
 from ui.result_view import draw_result
 from ui.survey_glue import guarded, link_context, pdf_download, privacy_notice, recheck_link
+from ui.text import plain
 
 context.ensure_shell()
 eng = context.engine()
@@ -42,8 +43,8 @@ if state.submitted:
             st.markdown(f"#### {section.title.get(lang())}")
             for item in section.items:
                 if item.id in state.answers:
-                    st.markdown(f"{item.text.get(lang())}  \n→ "
-                                f"**{answer_text(item, state.answers[item.id])}**")
+                    st.markdown(f"{plain(item.text.get(lang()))}  \n→ "
+                                f"**{plain(answer_text(item, state.answers[item.id]))}**")
     st.stop()
 
 idx = min(state.current_section, len(q.sections) - 1)

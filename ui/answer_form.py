@@ -9,6 +9,7 @@ import streamlit as st
 from survey.answering import NA
 from survey.schema import Item, Questionnaire, Section
 from ui.context import lang, t
+from ui.text import plain
 
 NA_LABEL = "__na__"
 
@@ -51,16 +52,16 @@ def draw_section(prefix: str, section: Section, errors: dict, on_change: Callabl
         if item.show_if and st.session_state.get(f"{prefix}:{item.show_if}") is not True:
             continue
         key = widget_key(prefix, item)
-        label = f"**{n}.** {item.text.get(lg)}" + ("" if item.required else
+        label = f"**{n}.** {plain(item.text.get(lg))}" + ("" if item.required else
                                                    f" ({t('optional')})")
         common = {"key": key, "on_change": on_change, "disabled": disabled}
         if item.type == "scale":
             options = list(range(len(item.options))) + ([NA_LABEL] if item.allow_na else [])
-            labels = {i: o.get(lg) for i, o in enumerate(item.options)}
+            labels = {i: plain(o.get(lg)) for i, o in enumerate(item.options)}
             labels[NA_LABEL] = t("Does not apply to my job")
             st.radio(label, options, format_func=labels.get, index=None, **common)
-        elif item.type == "single":
-            choices = {c.id: c.text.get(lg) for c in item.choices}
+        elif item.type == "single":  # radio options are Markdown; multiselect's are plain
+            choices = {c.id: plain(c.text.get(lg)) for c in item.choices}
             st.radio(label, list(choices), format_func=choices.get, index=None, **common)
         elif item.type == "multi":
             choices = {c.id: c.text.get(lg) for c in item.choices}

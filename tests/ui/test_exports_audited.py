@@ -65,9 +65,9 @@ def test_download_is_audited_and_refused_after_deactivation(demo_url, deferred, 
     if export_id == "action_plan_xlsx":  # the demo has no action yet: add one to the shown plan
         plan = plans.plan_for(eng, at.selectbox(key="plan_campaign").value, None, "Plan",
                               viewer.person_id)
-        plans.add_action(eng, plan, plans.ActionInput("Former les relais", "Direction",
-                                                      dt.date(2027, 6, 30), "todo",
-                                                      "10 relais formés"))
+        action = plans.add_action(eng, plan, plans.ActionInput("Former les relais", "Direction",
+                                                               dt.date(2027, 6, 30), "todo",
+                                                               "10 relais formés"))
         at.run()
     buttons = [b for b in at.download_button if label in b.label]
     assert buttons, f"no download button with {label!r}"
@@ -86,4 +86,6 @@ def test_download_is_audited_and_refused_after_deactivation(demo_url, deferred, 
         assert _exports(eng, viewer.person_id, export_id) == before + 1
     finally:
         _set_active(eng, viewer.person_id, True)
+        if export_id == "action_plan_xlsx":
+            plans.delete_action(eng, action)
         eng.dispose()
