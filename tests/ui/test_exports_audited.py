@@ -19,6 +19,7 @@ CASES = [
     ("pages/admin_audit.py", "admin", "journal", "audit_csv", "Quand (UTC)".encode()),
     ("pages/action_plans.py", "director", "XLSX", "action_plan_xlsx", b"PK"),
     ("pages/overview.py", "director", "XLSX", "overview_xlsx", b"PK"),
+    ("pages/admin_people.py", "admin", "JSON", "person_json", b"{"),
 ]
 
 
@@ -69,6 +70,9 @@ def test_download_is_audited_and_refused_after_deactivation(demo_url, deferred, 
                                                                dt.date(2027, 6, 30), "todo",
                                                                "10 relais formés"))
         at.run()
+    if export_id == "person_json":  # find someone, prepare their file, then download it
+        at.text_input(key="people_query").input("a").run()
+        at.button(key="people_export").click().run()
     buttons = [b for b in at.download_button if label in b.label]
     assert buttons, f"no download button with {label!r}"
     for button in buttons:
