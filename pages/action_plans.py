@@ -137,9 +137,10 @@ else:
     except RelaisError as err:
         context.show_error(err)
     if can_export(viewer.role, "action_plan_xlsx"):
-        st.download_button(t("Download XLSX"), data=audited("action_plan_xlsx", lambda: to_xlsx(
-                               [exports.plan_table(acts, tr, names)]), {"format": "xlsx",
-                                                                        "campaign": int(campaign_id)}),
+        plan_xlsx = audited("action_plan_xlsx",
+                            lambda: to_xlsx([exports.plan_table(acts, tr, names)]),
+                            {"format": "xlsx", "campaign": int(campaign_id)})
+        st.download_button(t("Download XLSX"), data=plan_xlsx,
                            file_name="relais-plan-actions.xlsx", mime=XLSX_MIME, key="plan_xlsx",
                            on_click="ignore", icon=":material/table:")
 

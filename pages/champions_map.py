@@ -208,7 +208,8 @@ if is_lead:
     named = scope[scope["consent_named"].fillna(False).astype(bool)]
     people = cdata.names_of(eng, named.loc[named["qualifies"] | named["emerging"], "person_id"].tolist())
     named = named.merge(people, on="person_id", how="inner")
-    st.markdown(f"**{t('Relay trainers')}**" + (f" — {plain(site_label[chosen])}" if chosen else ""))
+    st.markdown(f"**{t('Relay trainers')}**"
+                + (f" — {plain(site_label[chosen])}" if chosen else ""))
     st.dataframe(
         named.loc[named["qualifies"]].assign(
             why=lambda f: f["reasons"].map(lambda r: " · ".join(rules.render(r, t, area_names))))

@@ -54,4 +54,5 @@ if viewer.via == "password" and signin.must_change_password(context.engine(), vi
     st.warning(t("Your password was reset by an administrator: choose a new one now."))
     st.page_link("pages/account.py", label=t("My account"), icon=":material/account_circle:")
 if viewer.site_id:
-    st.write(t("Your site: {site}", site=plain(queries.site_name(context.engine(), viewer.site_id))))
+    site = queries.site_name(context.engine(), viewer.site_id)
+    st.write(t("Your site: {site}", site=plain(site)))

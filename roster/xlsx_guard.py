@@ -69,7 +69,8 @@ class _Scan:
             if local == "si":
                 self.cells += 1
                 if self.cells > MAX_CELLS:
-                    raise _Stop(ImportProblem("The workbook holds more than {n} cells.", n=MAX_CELLS))
+                    raise _Stop(ImportProblem("The workbook holds more than {n} cells.",
+                                              n=MAX_CELLS))
             if self.elements > 4 * MAX_CELLS:
                 raise _Stop(ImportProblem("The workbook holds more than {n} cells.", n=MAX_CELLS))
         elif self.elements > MAX_PART_ELEMENTS:
@@ -156,8 +157,8 @@ def check_archive(zf: zipfile.ZipFile) -> None:
                        n=MAX_XLSX_SHEETS)
     # zipfile never inflates a part beyond the size its header declares, so these sums hold.
     if sum(i.file_size for i in infos) > MAX_XLSX_UNPACKED:
-        raise ImportProblem("The workbook unpacks to more than {mb} MB; keep only the roster sheet.",
-                       mb=MAX_XLSX_UNPACKED // (1024 * 1024))
+        raise ImportProblem("The workbook unpacks to more than {mb} MB; keep only the roster "
+                            "sheet.", mb=MAX_XLSX_UNPACKED // (1024 * 1024))
     for info in infos:
         if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise ImportProblem("The workbook is compressed more than {ratio} times, which no real "

@@ -60,7 +60,8 @@ def recheck_link(engine, ctx: links.LinkContext) -> bool:  # noqa: ANN001
         return False
 
 
-def guarded(engine, ctx: links.LinkContext, action: Callable[[], object]) -> Callable[[], None]:  # noqa: ANN001
+def guarded(engine, ctx: links.LinkContext,  # noqa: ANN001
+            action: Callable[[], object]) -> Callable[[], None]:
     """A callback that runs action only while this page's link is still valid."""
     def run() -> None:
         if recheck_link(engine, ctx):
@@ -68,7 +69,8 @@ def guarded(engine, ctx: links.LinkContext, action: Callable[[], object]) -> Cal
     return run
 
 
-def pdf_download(engine, ctx: links.LinkContext, response_id: int) -> Callable[[], bytes]:  # noqa: ANN001
+def pdf_download(engine, ctx: links.LinkContext,  # noqa: ANN001
+                 response_id: int) -> Callable[[], bytes]:
     """The personal PDF as a deferred download: built when clicked, after the link is checked
     again, and written to the audit log (without the client's address: a trainer's
     answers and their network details are never linked).

@@ -46,7 +46,8 @@ def workbook(sheet_data: str, dimension: str | None = None) -> bytes:
 
 
 def header_row() -> str:
-    return '<row r="1">' + "".join(_cell(f"{'ABCDE'[i]}1", h) for i, h in enumerate(HEADER)) + "</row>"
+    cells = "".join(_cell(f"{'ABCDE'[i]}1", h) for i, h in enumerate(HEADER))
+    return f'<row r="1">{cells}</row>'
 
 
 def person_row(r: int) -> str:
