@@ -9,7 +9,7 @@ from ui import context
 from ui.answer_form import answer_text, collect, draw_section, remaining_minutes, seed_state
 from ui.context import lang, t
 from ui.result_view import draw_result
-from ui.survey_glue import guarded, link_context, pdf_download, privacy_notice, recheck_link
+from ui.survey_glue import guarded, link_context, pdf_download, privacy_notice
 from ui.text import plain
 
 context.ensure_shell()
@@ -54,8 +54,6 @@ errors = st.session_state.get(errors_key, {})
 
 
 def _save(next_index: int | None = None) -> bool:
-    if not recheck_link(eng, ctx):
-        return False
     try:
         answering.save_section(eng, rid, section.id, collect(prefix, section), next_index)
         return True
@@ -65,8 +63,6 @@ def _save(next_index: int | None = None) -> bool:
 
 
 def _next() -> None:
-    if not recheck_link(eng, ctx):
-        return
     found = answering.validate_section(section, collect(prefix, section))
     st.session_state[errors_key] = found
     if found:
@@ -78,23 +74,17 @@ def _next() -> None:
 
 
 def _previous() -> None:
-    if not recheck_link(eng, ctx):
-        return
     st.session_state[errors_key] = {}
     _save(idx - 1)
 
 
 def _later() -> None:
-    if not recheck_link(eng, ctx):
-        return
     if _save():
         st.session_state["survey_flash"] = ("success", t(
             "Saved. Come back whenever you like with the same link: you will start again here."))
 
 
 def _submit() -> None:
-    if not recheck_link(eng, ctx):
-        return
     found = answering.validate_section(section, collect(prefix, section))
     st.session_state[errors_key] = found
     if not _save():
@@ -123,16 +113,18 @@ if section.intro:
 flash = st.session_state.get("survey_flash")
 if flash:
     (st.error if flash[0] == "error" else st.success)(flash[1])
-draw_section(prefix, section, errors, on_change=_save)
+draw_section(prefix, section, errors, on_change=guarded(eng, ctx, _save))
 last = idx == len(q.sections) - 1
 cols = st.columns(3)
-cols[0].button(t("Previous"), key="prev", disabled=idx == 0, on_click=_previous,
+cols[0].button(t("Previous"), key="prev", disabled=idx == 0,
+               on_click=guarded(eng, ctx, _previous),
                icon=":material/arrow_back:")
-cols[1].button(t("Save and finish later"), key="later", on_click=_later,
+cols[1].button(t("Save and finish later"), key="later", on_click=guarded(eng, ctx, _later),
                icon=":material/save:")
 if last:
-    cols[2].button(t("Submit my answers"), key="submit", type="primary", on_click=_submit,
+    cols[2].button(t("Submit my answers"), key="submit", type="primary",
+                   on_click=guarded(eng, ctx, _submit),
                    icon=":material/send:")
 else:
-    cols[2].button(t("Next"), key="next", type="primary", on_click=_next,
+    cols[2].button(t("Next"), key="next", type="primary", on_click=guarded(eng, ctx, _next),
                    icon=":material/arrow_forward:")

@@ -46,7 +46,8 @@ def link_context(engine) -> links.LinkContext:  # noqa: ANN001
 
 
 def recheck_link(engine, ctx: links.LinkContext) -> bool:  # noqa: ANN001
-    """Call first in every callback of a link page: is the link still valid now?
+    """Is this page's link still valid now? Every callback of a link page runs through it
+    (wrap the callback with :func:`guarded`).
 
     The page was drawn with a valid link, but an admin may since have withdrawn it, issued a
     new one or deactivated the person, or it may have expired: then nothing is written, and
