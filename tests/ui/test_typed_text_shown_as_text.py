@@ -149,3 +149,13 @@ def test_custom_question_and_its_choices_show_as_text(demo_url, restore_demo):
         with write_session(eng) as s:
             s.get(Campaign, ctx.campaign_id).custom_items = saved
         eng.dispose()
+
+
+def test_roster_preview_shows_a_typed_new_site_as_text(demo_url):
+    """A roster file is typed by someone else: its new site's name is previewed as text."""
+    use_database(demo_url)
+    at = run_page("pages/admin_roster.py", demo_viewer(demo_url, "admin"))
+    at.checkbox(key="roster_create_sites").check().run()
+    data = f"Prénom;Nom;Courriel;Rôle;Site;Région\nAna;Diaz;ana.evil@ex.fr;formateur;{EVIL};R\n"
+    at.file_uploader[0].set_value(("roster.csv", data.encode(), "text/csv")).run()
+    assert_shown_as_text(at)
