@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+# Listen on loopback by default; set ADDRESS=0.0.0.0 only behind an HTTPS reverse proxy.
+ADDRESS ?= 127.0.0.1
 
 .PHONY: run test bench setup setup-test migrate demo clean
 
@@ -26,10 +28,10 @@ run: migrate
 	$(PY) manage.py ensure-secrets
 	$(PY) manage.py demo --if-empty
 	@echo ""
-	@echo "  Relais: http://localhost:$(PORT)"
+	@echo "  Relais: http://$(ADDRESS):$(PORT)"
 	@echo "  Demo sign-in: choose a role on the home page (director, manager, digital lead, admin, trainer)."
 	@echo ""
-	$(PY) -m streamlit run serve.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(PY) -m streamlit run serve.py --server.address $(ADDRESS) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 test: setup-test
 	bash scripts/test.sh

@@ -20,9 +20,10 @@ EXPORTS: dict[str, frozenset[str]] = {
     "champions_csv": frozenset({"lead"}),
     "cohorts_xlsx": frozenset({"lead", "director"}),
     "cohorts_ics": frozenset({"lead", "director"}),
-    "personal_result_pdf": frozenset({"trainer"}),
+    "personal_result_pdf": frozenset({"trainer", "manager"}),  # their own, from their link
     "person_json": frozenset({"admin"}),
     "audit_csv": frozenset({"admin"}),
+    "links_csv": frozenset({"admin"}),
 }
 
 
@@ -44,7 +45,11 @@ def require_export(role: str | None, export_id: str) -> None:
 
 def record_export(engine: Engine, role: str | None, person_id: int | None, export_id: str,
                   detail: dict | None = None, where: str = "app") -> None:
-    """Check the role may run export_id, then write it to the audit log (call before serving)."""
+    """Check the role may run export_id, then write it to the audit log (call before serving).
+
+    The person is read again: a page drawn before an admin deactivated, erased or demoted
+    them must not still hand out files, so their current role is the one checked.
+    """
     from storage import audit
     from storage.db import write_session
     from storage.models import Person
@@ -52,6 +57,10 @@ def record_export(engine: Engine, role: str | None, person_id: int | None, expor
     require_export(role, export_id)
     with write_session(engine) as s:
         actor = s.get(Person, person_id) if person_id is not None else None
+        if person_id is not None and (actor is None or not actor.active or actor.erased):
+            raise RelaisError("Your account is no longer active: nothing was exported.")
+        if actor is not None:
+            require_export(actor.role, export_id)
         audit.record(s, actor, "export", export_id, detail, where)
 
 

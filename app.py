@@ -8,6 +8,7 @@ from i18n import LANGS
 from ui import auth, context
 from ui.context import t
 from ui.navigation import ROLE_NAMES, pages_for
+from ui.text import plain
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 log = logging.getLogger("relais")
@@ -41,7 +42,7 @@ with st.sidebar:
         on_change=lambda: context.set_lang(st.session_state["lang_choice"]),
     )
     if viewer is not None:
-        st.caption(t("Signed in as {name} ({role})", name=viewer.name,
+        st.caption(t("Signed in as {name} ({role})", name=plain(viewer.name),
                      role=t(ROLE_NAMES[viewer.role])))
         st.button(t("Sign out"), key="sign_out", on_click=auth.sign_out)
     auth.hand_cookie_over()

@@ -15,8 +15,10 @@ from scoring.schema import ORG_ELEMENTS, TRAINER_AREAS
 from ui import champions_data, context, data
 from ui.context import t
 from ui.dashboards import XLSX_MIME, campaign_picker, focus_list
+from ui.exports import audited
 from access import can_export
 from ui.navigation import roles_for
+from ui.text import plain
 
 viewer = context.require(*roles_for("pages/action_plans.py"))
 tr = context.translator()
@@ -36,7 +38,7 @@ if campaign_id is None:
 with c2:
     if scope is not None:
         plan_site = scope
-        st.markdown(f"**{t('Site')}** — {site_names.get(scope, '')}")
+        st.markdown(f"**{t('Site')}** — {plain(site_names.get(scope, ''))}")
     else:
         plan_site = st.selectbox(t("Plan for"), [None, *site_names], key="plan_site",
                                  format_func=lambda s: t("The whole organisation") if s is None else site_names[s])
@@ -59,7 +61,7 @@ if plan_site is not None:  # the champions map's reading of this site, and the l
         advice = approach_for(context.engine(), quadrant, context.lang())
         st.info(t("On the champions map this site is “{quadrant}” (organisation medians). "
                   "Recommended approach: {advice}", quadrant=t(QUADRANT_NAMES[quadrant]),
-                  advice=advice), icon=":material/scatter_plot:")
+                  advice=plain(advice)), icon=":material/scatter_plot:")
         st.button(t("Start an action from this approach"), key="use_approach",
                   on_click=lambda text=advice: st.session_state.update(new_title=text[:300]))
 
@@ -135,7 +137,10 @@ else:
     except RelaisError as err:
         context.show_error(err)
     if can_export(viewer.role, "action_plan_xlsx"):
-        st.download_button(t("Download XLSX"), data=lambda: to_xlsx([exports.plan_table(acts, tr, names)]),
+        plan_xlsx = audited("action_plan_xlsx",
+                            lambda: to_xlsx([exports.plan_table(acts, tr, names)]),
+                            {"format": "xlsx", "campaign": int(campaign_id)})
+        st.download_button(t("Download XLSX"), data=plan_xlsx,
                            file_name="relais-plan-actions.xlsx", mime=XLSX_MIME, key="plan_xlsx",
                            on_click="ignore", icon=":material/table:")
 

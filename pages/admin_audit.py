@@ -6,8 +6,11 @@ import streamlit as st
 
 from i18n import N_
 from storage.audit import ACTIONS, audit_table
+from reports.csv import to_csv
+from reports.tables import Table
 from ui import context
 from ui.context import t
+from ui.exports import audited
 from ui.navigation import roles_for
 
 ACTION_NAMES = {
@@ -36,6 +39,12 @@ if table.empty:
 fmt = context.translator()
 table = table.assign(at=table["at"].map(lambda v: fmt.date(v, "short")),
                      action=table["action"].map(lambda a: t(ACTION_NAMES.get(a, a))))
+headers = {"at": t("When (UTC)"), "actor": t("Who"), "action": t("Action"), "target": t("About"),
+           "detail": t("Detail")}
+export = Table(t("Audit log"), table.rename(columns=headers))  # built now: t() needs the session
+st.download_button(t("Download the log (CSV)"), data=audited("audit_csv", lambda: to_csv(export),
+                                                             {"format": "csv", "rows": len(table)}),
+    file_name="journal-relais.csv", mime="text/csv", key="audit_csv", on_click="ignore",
+    icon=":material/download:")
 st.dataframe(table, hide_index=True, width="stretch",
-             column_config={"at": t("When (UTC)"), "actor": t("Who"), "action": t("Action"),
-                            "target": t("About"), "detail": t("Detail")})
+             column_config=headers)

@@ -9,6 +9,8 @@ from storage import queries
 from survey import links, versions
 from ui import context
 from ui.context import lang, t
+from ui.exports import audited
+from ui.text import error_text
 from ui.navigation import roles_for
 
 context.require(*roles_for("pages/admin_campaign.py"))
@@ -42,12 +44,14 @@ st.caption(t("Only a fingerprint of each link is stored, so links cannot be show
 only_waiting = st.checkbox(t("Only people who have not answered yet"), value=True, key="only")
 base = st.text_input(t("Address of the application"), value="http://localhost:8501",
                      key="base_url")
-if st.button(t("Create the links file"), key="make_csv"):
-    ids = waiting["person_id"].tolist() if only_waiting else None
-    st.session_state["links_csv"] = links.export_links_csv(eng, cid, base, ids)
-if st.session_state.get("links_csv"):
-    st.download_button(t("Download the links (CSV)"), st.session_state["links_csv"].encode(
-        "utf-8-sig"), file_name=f"liens-campagne-{cid}.csv", mime="text/csv", key="dl_csv")
+ids = waiting["person_id"].tolist() if only_waiting else None
+# The file holds working links: built only when clicked, after the account and role are
+# checked again, and written to the audit log; never kept in the session.
+st.download_button(t("Download the links (CSV)"), data=audited(
+    "links_csv", lambda: links.export_links_csv(eng, cid, base, ids).encode("utf-8-sig"),
+    {"format": "csv", "campaign": int(cid), "people": "waiting" if only_waiting else "all"}),
+    file_name=f"liens-campagne-{cid}.csv", mime="text/csv", key="dl_csv", on_click="ignore",
+    icon=":material/download:")
 
 st.subheader(t("Withdraw a link"))
 people = dict(zip(waiting["person_id"], waiting["last_name"] + " " + waiting["first_name"]))
@@ -72,4 +76,4 @@ if st.button(t("Save the custom questions"), key="save_custom"):
     except json.JSONDecodeError as exc:
         st.error(t("The JSON is not valid (line {line}).", line=exc.lineno))
     except RelaisError as err:
-        st.error(err.render(lang()))
+        st.error(error_text(err, lang()))

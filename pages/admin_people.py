@@ -12,6 +12,7 @@ from privacy.erase import erase_person, export_person
 from storage import queries
 from ui import auth, context
 from ui.context import t
+from ui.exports import audited
 from ui.navigation import ROLE_NAMES, roles_for
 
 viewer = context.require(*roles_for("pages/admin_people.py"))
@@ -40,8 +41,11 @@ if st.button(t("Prepare the JSON export"), key="people_export"):
         context.show_error(err)
 prepared = st.session_state.get("people_export_data")
 if prepared and prepared[0] == person_id:
-    st.download_button(t("Download the JSON file"), prepared[1], file_name=f"person-{person_id}.json",
-                       mime="application/json", key="people_download")
+    text = prepared[1]  # served on click only while the admin's account may still export
+    st.download_button(t("Download the JSON file"), audited("person_json", lambda: text,
+                                                            {"format": "json"}),
+                       file_name=f"person-{person_id}.json", mime="application/json",
+                       key="people_download", on_click="ignore")
 
 st.subheader(t("Role"))
 roles = list(ROLE_NAMES)

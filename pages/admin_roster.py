@@ -10,6 +10,7 @@ from storage import queries
 from ui import auth, context
 from ui.context import t
 from ui.navigation import ROLE_NAMES, roles_for
+from ui.text import plain_list
 
 viewer = context.require(*roles_for("pages/admin_roster.py"))
 engine = context.engine()
@@ -48,7 +49,7 @@ known = sum(p.person_id is not None for p in result.people)
 st.success(t("{n} people ready: {new} new, {known} already known.", n=len(result.people),
              new=len(result.people) - known, known=known))
 if result.new_sites:
-    st.info(t("New sites to create: {sites}", sites=", ".join(
+    st.info(t("New sites to create: {sites}", sites=plain_list(
         label for label, _ in result.new_sites.values())))
 st.dataframe(pd.DataFrame({
     t("Line"): [p.line for p in result.people],

@@ -15,6 +15,7 @@ from ui import champions_data, context
 from ui.context import require, t
 from ui.exports import audited
 from ui.navigation import roles_for
+from ui.text import error_text, plain, plain_list
 
 viewer = require(*roles_for("pages/champions_map.py"))
 is_lead = viewer.role == "lead"
@@ -82,13 +83,13 @@ event = st.altair_chart(charts.site_map(sites, arrows, tx, ty, t), key="ch_map",
                         on_select="rerun", selection_mode="site", width="stretch")
 if not hidden_sites.empty:
     st.caption(t("Not placed (fewer than {k} answers): {sites}", k=k,
-                 sites=", ".join(hidden_sites["site"])))
+                 sites=plain_list(hidden_sites["site"])))
 if (sites["basis"] == "trainers_only").any():
     st.caption(t("Sites with fewer than {k} managers answering: their top-down index is the "
                  "trainers' view alone, so no manager's answers can be recognised.", k=k))
 if arrows is not None and arrows["moved"].any():
     st.caption(t("Changed quadrant since the previous campaign: {sites}",
-                 sites=", ".join(arrows.loc[arrows["moved"], "site"])))
+                 sites=plain_list(arrows.loc[arrows["moved"], "site"])))
 
 # --- quadrants and approaches ---------------------------------------------------
 st.subheader(t("Quadrants"))
@@ -98,8 +99,8 @@ for col, q in zip(cols, quadrants.QUADRANTS):
     with col:
         st.markdown(f"**{t(quadrants.QUADRANT_NAMES[q])}** ({len(members)})")
         st.caption(t(quadrants.QUADRANT_HINTS[q]))
-        st.markdown(", ".join(members) if members else "—")
-        st.info(settings.approach_for(eng, q, lang), icon=":material/lightbulb:")
+        st.markdown(plain_list(members) if members else "—")
+        st.info(plain(settings.approach_for(eng, q, lang)), icon=":material/lightbulb:")
 
 if is_lead:
     with st.expander(t("Edit the recommended approaches")):
@@ -115,7 +116,7 @@ if is_lead:
                 settings.save_approach(eng, q_edit, lang, text, viewer.person_id)
                 st.session_state["ch_flash"] = t("Approach saved.")
             except RelaisError as err:
-                st.session_state["ch_flash_error"] = err.render(lang)
+                st.session_state["ch_flash_error"] = error_text(err, lang)
 
         st.button(t("Save the approach"), key="ch_q_save", on_click=_save_approach)
 
@@ -170,7 +171,7 @@ st.dataframe(
     hide_index=True, width="stretch")
 under = cov.loc[cov["under_target"], "site"].tolist()
 if under:
-    st.warning(t("Sites under target: {sites}", sites=", ".join(under)))
+    st.warning(t("Sites under target: {sites}", sites=plain_list(under)))
 
 # --- site detail -------------------------------------------------------------------
 st.subheader(t("Site detail"))
@@ -195,7 +196,7 @@ if chosen is not None:
                 else t("Managers and trainers"))
     quadrant_name = quadrants.QUADRANT_NAMES[row["quadrant"]]
     m[3].metric(t("Quadrant"), t(quadrant_name))
-    st.info(settings.approach_for(eng, row["quadrant"], lang), icon=":material/lightbulb:")
+    st.info(plain(settings.approach_for(eng, row["quadrant"], lang)), icon=":material/lightbulb:")
     if chosen in cov.index:
         c = cov.loc[chosen]
         st.write(t("{n} relay trainers for a target of {target}.", n=int(c["champions"]),
@@ -207,7 +208,8 @@ if is_lead:
     named = scope[scope["consent_named"].fillna(False).astype(bool)]
     people = cdata.names_of(eng, named.loc[named["qualifies"] | named["emerging"], "person_id"].tolist())
     named = named.merge(people, on="person_id", how="inner")
-    st.markdown(f"**{t('Relay trainers')}**" + (f" — {site_label[chosen]}" if chosen else ""))
+    st.markdown(f"**{t('Relay trainers')}**"
+                + (f" — {plain(site_label[chosen])}" if chosen else ""))
     st.dataframe(
         named.loc[named["qualifies"]].assign(
             why=lambda f: f["reasons"].map(lambda r: " · ".join(rules.render(r, t, area_names))))

@@ -8,6 +8,7 @@ from storage.config import demo_mode
 from ui import auth, context
 from ui.context import t
 from ui.navigation import ROLE_NAMES
+from ui.text import plain
 
 
 def _enter_demo(role: str) -> None:
@@ -47,10 +48,10 @@ if viewer is None:
             st.button(t(label), key=f"demo_{role}", disabled=person is None, width="stretch",
                       on_click=_enter_demo, args=(role,))
             if person is not None:
-                st.caption(f"{person.first_name} {person.last_name}")
+                st.caption(plain(f"{person.first_name} {person.last_name}"))
     st.stop()
 
-st.subheader(t("Welcome, {name}", name=viewer.name))
+st.subheader(t("Welcome, {name}", name=plain(viewer.name)))
 if viewer.via == "demo":
     st.info(t("Demo mode: the people and answers below are fictitious. Choose a role to "
               "look around."), icon=":material/science:")
@@ -60,4 +61,5 @@ if viewer.via == "password" and signin.must_change_password(context.engine(), vi
     st.warning(t("Your password was reset by an administrator: choose a new one now."))
     st.page_link("pages/account.py", label=t("My account"), icon=":material/account_circle:")
 if viewer.site_id:
-    st.write(t("Your site: {site}", site=queries.site_name(context.engine(), viewer.site_id)))
+    site = queries.site_name(context.engine(), viewer.site_id)
+    st.write(t("Your site: {site}", site=plain(site)))

@@ -7,7 +7,7 @@ from survey.result import personal_result
 from ui import context
 from ui.context import lang, t
 from ui.result_view import draw_result
-from ui.survey_glue import cached_pdf, link_context
+from ui.survey_glue import guarded, link_context, pdf_download
 
 context.ensure_shell()
 eng = context.engine()
@@ -18,8 +18,8 @@ result = personal_result(eng, state.response_id, lang()) if state else None
 if result is None:
     st.info(t("Your result appears here once you have submitted your answers."))
     st.stop()
-draw_result(result, cached_pdf(state.response_id, lang(), f"{ctx.first_name} {ctx.last_name}",
-                               ctx.campaign_name), key="my_result")
+draw_result(result, pdf_download(eng, ctx, state.response_id), key="my_result")
 if answering.named_consent(eng, ctx.person_id):
     st.button(t("Withdraw my consent to be named"), key="withdraw",
-              on_click=lambda: answering.withdraw_named_consent(eng, ctx.person_id))
+              on_click=guarded(eng, ctx, lambda: answering.withdraw_named_consent(eng,
+                                                                                  ctx.person_id)))

@@ -14,6 +14,7 @@ from ui import context, data
 from ui.context import t
 from ui.dashboards import campaign_picker, chart, downloads, gap_notes
 from ui.navigation import roles_for
+from ui.text import plain
 
 MODALITY_NAMES = {"face_to_face": N_("Face to face"), "hybrid": N_("Blended"),
                   "remote_sync": N_("Remote, live"), "remote_async": N_("Remote, self-paced")}
@@ -48,8 +49,8 @@ site_names = units.set_index("site_id")["site"].to_dict()
 if own_site is not None:
     region_id = int(units.loc[units["site_id"] == own_site, "region_id"].iloc[0])
     site_id = own_site
-    cols[1].caption(t("Region") + f" — {regions[region_id]}")
-    cols[2].caption(t("Site") + f" — {site_names[site_id]}")
+    cols[1].caption(t("Region") + f" — {plain(regions[region_id])}")
+    cols[2].caption(t("Site") + f" — {plain(site_names[site_id])}")
 else:
     # 0 stands for "all": a widget whose state is None shows an empty placeholder
     region_id = cols[1].selectbox(t("Region"), [ALL, *regions], key="ov_region",

@@ -25,6 +25,7 @@ from ui import context
 from ui.context import t
 from ui.exports import allowed, audited
 from ui.navigation import roles_for
+from ui.text import error_text, plain
 
 viewer = context.require(*roles_for("pages/planner.py"))
 engine = context.engine()
@@ -215,7 +216,7 @@ base = S.get("pl_base") or inst  # the instance before the lead's edits
 edits = S.get("pl_overrides", overrides.NONE)
 names = inputs.directory(engine, base)
 if S.get("pl_draft"):
-    st.caption(t("Draft: {name}", name=S.get("pl_name", "")))
+    st.caption(t("Draft: {name}", name=plain(S.get("pl_name", ""))))
 tables = show_plan(inst, plan, names, "cur")
 
 # --- relays and learners, one by one -----------------------------------------
@@ -289,7 +290,7 @@ violations = check_plan(inst, plan)
 if violations:
     st.error(t("{count} rules are broken:", count=len(violations)))
     for v in violations:
-        st.markdown("- " + workflow.describe(v, inst, names, tr))
+        st.markdown("- " + plain(workflow.describe(v, inst, names, tr)))
 elif plan.cohorts:
     st.success(t("Every rule is met."))
 
@@ -345,7 +346,7 @@ def _save() -> None:
         S["pl_name"] = S["pl_name_input"] or S.get("pl_name", "")
         S["pl_notice"] = ("success", t("Draft saved."))
     except RelaisError as err:
-        S["pl_notice"] = ("error", err.render(context.lang()))
+        S["pl_notice"] = ("error", error_text(err, context.lang()))
 
 
 def _publish() -> None:
@@ -361,8 +362,8 @@ def _publish() -> None:
     except store.PublishRefused as err:
         checked = overrides.apply(now, S.get("pl_overrides", overrides.NONE))
         lines = [workflow.describe(v, checked, names, tr) for v in err.violations]
-        S["pl_notice"] = ("error", "\n".join([err.render(context.lang())]
-                                             + [f"- {x}" for x in lines]))
+        S["pl_notice"] = ("error", "\n".join([error_text(err, context.lang())]
+                                             + [f"- {plain(x)}" for x in lines]))
 
 
 d2.button(t("Save draft"), key="pl_save", on_click=_save)

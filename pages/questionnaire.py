@@ -9,7 +9,8 @@ from ui.answer_form import answer_text, draw_section, remaining_minutes, seed_st
 from ui.context import lang, t
 from ui.result_view import draw_result
 from ui.section_saver import SectionSaver
-from ui.survey_glue import cached_pdf, link_context, privacy_notice
+from ui.survey_glue import guarded, link_context, pdf_download, privacy_notice
+from ui.text import plain
 
 context.ensure_shell()
 eng = context.engine()
@@ -20,7 +21,7 @@ state = answering.existing_state(eng, ctx)
 if state is None:  # before the first question: who sees what, and how to withdraw
     privacy_notice()
     st.button(t("I have read this: start"), type="primary", key="start",
-              on_click=lambda: answering.start_or_resume(eng, ctx))
+              on_click=guarded(eng, ctx, lambda: answering.start_or_resume(eng, ctx)))
     st.stop()
 
 rid = state.response_id
@@ -31,18 +32,18 @@ if state.submitted:
     st.success(t("Your answers have been submitted. Thank you! They can no longer be changed."))
     result = personal_result(eng, rid, lang())
     if result is not None:
-        draw_result(result, cached_pdf(rid, lang(), f"{ctx.first_name} {ctx.last_name}",
-                                       ctx.campaign_name), key="survey")
+        draw_result(result, pdf_download(eng, ctx, rid), key="survey")
     if answering.named_consent(eng, ctx.person_id):
         st.button(t("Withdraw my consent to be named"), key="withdraw",
-                  on_click=lambda: answering.withdraw_named_consent(eng, ctx.person_id))
+                  on_click=guarded(eng, ctx, lambda: answering.withdraw_named_consent(
+                      eng, ctx.person_id)))
     with st.expander(t("My answers")):
         for section in q.sections:
             st.markdown(f"#### {section.title.get(lang())}")
             for item in section.items:
                 if item.id in state.answers:
-                    st.markdown(f"{item.text.get(lang())}  \n→ "
-                                f"**{answer_text(item, state.answers[item.id])}**")
+                    st.markdown(f"{plain(item.text.get(lang()))}  \n→ "
+                                f"**{plain(answer_text(item, state.answers[item.id]))}**")
     st.stop()
 
 idx = min(state.current_section, len(q.sections) - 1)
@@ -68,12 +69,15 @@ with st.form(f"{prefix}:{section.id}", border=False, enter_to_submit=False):
     draw_section(prefix, section, errors, stored=state.answers, notices=notices)
     cols = st.columns(3)
     cols[0].form_submit_button(t("Previous"), key="prev", disabled=idx == 0,
-                               on_click=saver.previous, icon=":material/arrow_back:")
-    cols[1].form_submit_button(t("Save and finish later"), key="later", on_click=saver.later,
-                               icon=":material/save:")
+                               on_click=guarded(eng, ctx, saver.previous),
+                               icon=":material/arrow_back:")
+    cols[1].form_submit_button(t("Save and finish later"), key="later",
+                               on_click=guarded(eng, ctx, saver.later), icon=":material/save:")
     if last:
         cols[2].form_submit_button(t("Submit my answers"), key="submit", type="primary",
-                                   on_click=saver.submit, icon=":material/send:")
+                                   on_click=guarded(eng, ctx, saver.submit),
+                                   icon=":material/send:")
     else:
-        cols[2].form_submit_button(t("Next"), key="next", type="primary", on_click=saver.next,
+        cols[2].form_submit_button(t("Next"), key="next", type="primary",
+                                   on_click=guarded(eng, ctx, saver.next),
                                    icon=":material/arrow_forward:")

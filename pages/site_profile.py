@@ -13,6 +13,7 @@ from ui import context, data
 from ui.context import t
 from ui.dashboards import campaign_picker, downloads, focus_list, gap_notes
 from ui.navigation import roles_for
+from ui.text import plain
 
 viewer = context.require(*roles_for("pages/site_profile.py"))
 tr = context.translator()
@@ -29,7 +30,7 @@ if viewer.role == "manager":
         st.error(t("You may only see the figures of your own site."))
         st.stop()
     site_id = viewer.site_id
-    st.subheader(site_names.get(site_id, ""))
+    st.subheader(plain(site_names.get(site_id, "")))
     campaign_id = campaign_picker("site_campaign")
 else:
     if wanted is not None and "site_pick" not in st.session_state:
@@ -66,7 +67,7 @@ m4.metric(t("Organisation maturity index (0-100)"),
                  "the region's index is {value}.", k=k,
                  value=display.score_label(tr, head_region["maturity"][0], head_region["maturity"][2], k)))
 
-st.subheader(t("This site against {region} and the organisation", region=region_name))
+st.subheader(t("This site against {region} and the organisation", region=plain(region_name)))
 profile = display.profile_display(ov, tr, site_id, region_id)
 if profile["mean"].isna().all():
     st.info(display.hidden_label(tr, k))

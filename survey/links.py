@@ -118,6 +118,24 @@ def resolve(engine: Engine, token: str | None, campaign_id: int | None = None,
             site_id=person.site_id, language=person.language, questionnaire_version_id=qv_id)
 
 
+def recheck(engine: Engine, token: str | None, ctx: LinkContext,
+            now: dt.datetime | None = None) -> LinkContext:
+    """The link behind an already open page, resolved again before it writes or serves a file.
+
+    A page resolves its link when it is drawn; a callback or a deferred download runs
+    later, after an admin may have withdrawn the link, issued a new one (the old token no
+    longer matches), deactivated or erased the person, or after the link expired. Raises
+    the same LinkError as :func:`resolve`; a token that now opens another invitation is
+    refused as unknown.
+    """
+    fresh = resolve(engine, token, ctx.campaign_id, now)
+    if (fresh.invitation_id, fresh.person_id) != (ctx.invitation_id, ctx.person_id):
+        raise LinkError("unknown", N_("This link is not valid. Check that you copied the whole "
+                                      "link from your invitation, or ask your training "
+                                      "coordinator for a new one."))
+    return fresh
+
+
 def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 

@@ -7,6 +7,7 @@ import streamlit as st
 from survey.answering import NA
 from survey.schema import Item, Questionnaire, Section
 from ui.context import lang, t
+from ui.text import plain
 
 NA_LABEL = "__na__"
 
@@ -77,21 +78,21 @@ def draw_section(prefix: str, section: Section, errors: dict, stored: dict,
         # the stored answer as the widget's default (unless a callback just set its state)
         start = None if item.id in forced else widget_value(item, stored.get(item.id))
         forced.discard(item.id)
-        label = f"**{n}.** {item.text.get(lg)}" + ("" if item.required else
+        label = f"**{n}.** {plain(item.text.get(lg))}" + ("" if item.required else
                                                    f" ({t('optional')})")
         common = {"key": key, "disabled": disabled}
         if item.type == "scale":
             options = list(range(len(item.options))) + ([NA_LABEL] if item.allow_na else [])
-            labels = {i: o.get(lg) for i, o in enumerate(item.options)}
+            labels = {i: plain(o.get(lg)) for i, o in enumerate(item.options)}
             labels[NA_LABEL] = t("Does not apply to my job")
             st.radio(label, options, format_func=labels.get, index=_index(options, start),
                      **common)
         elif item.type == "single":
-            choices = {c.id: c.text.get(lg) for c in item.choices}
+            choices = {c.id: plain(c.text.get(lg)) for c in item.choices}
             st.radio(label, list(choices), format_func=choices.get,
                      index=_index(list(choices), start), **common)
         elif item.type == "multi":
-            choices = {c.id: c.text.get(lg) for c in item.choices}
+            choices = {c.id: plain(c.text.get(lg)) for c in item.choices}
             st.multiselect(label, list(choices), format_func=choices.get, select_all=False,
                            default=start or None,
                            placeholder=t("Choose one or more answers"), **common)

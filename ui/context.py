@@ -150,4 +150,7 @@ def require(*roles: str, allow_must_change: bool = False) -> Viewer:
 
 
 def show_error(err: i18n.RelaisError) -> None:
-    st.error(err.render(lang()))
+    """The error as text: its parameters may be what someone typed (a site, an action)."""
+    from ui.text import error_text
+
+    st.error(error_text(err, lang()))

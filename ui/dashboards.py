@@ -15,6 +15,7 @@ from ui import data
 from ui.context import Viewer, t, translator
 from access import can_export
 from ui.exports import audited
+from ui.text import plain
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -84,4 +85,5 @@ def focus_list(ov, focus) -> None:  # noqa: ANN001 - Overview, list[Focus]
         st.info(t("Not enough visible figures to propose focus areas."))
         return
     for item in focus:
-        st.markdown(f"- **{area_label(ov, tr, item.area)}** — {t(item.message, **item.params)}")
+        st.markdown(f"- **{plain(area_label(ov, tr, item.area))}** — "
+                    f"{plain(t(item.message, **item.params))}")

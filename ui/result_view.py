@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from reports.personal_chart import result_chart
@@ -9,7 +11,7 @@ from survey.result import PersonalResult
 from ui.context import lang, t, translator
 
 
-def draw_result(result: PersonalResult, pdf: bytes | None, key: str) -> None:
+def draw_result(result: PersonalResult, pdf: bytes | Callable[[], bytes] | None, key: str) -> None:
     fmt = translator()
     st.subheader(t("My personal result"))
     if result.overall_level:

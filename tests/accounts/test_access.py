@@ -16,9 +16,10 @@ EXPECTED = {
     "champions_csv": {"lead"},
     "cohorts_xlsx": {"lead", "director"},
     "cohorts_ics": {"lead", "director"},
-    "personal_result_pdf": {"trainer"},
+    "personal_result_pdf": {"trainer", "manager"},
     "person_json": {"admin"},
     "audit_csv": {"admin"},
+    "links_csv": {"admin"},
 }
 CASES = [(e, r) for e in sorted(EXPORTS) for r in [*sorted(ALL_ROLES), None]]
 
@@ -71,3 +72,32 @@ def test_record_export_checks_then_audits(sqlite_engine):
         entries = s.exec(select(AuditLog)).all()
     assert [(e.action, e.target, e.detail["rows"]) for e in entries] == \
         [("export", "champions_csv", 12)]
+
+
+@pytest.mark.parametrize("change", ["deactivated", "erased", "demoted"])
+def test_record_export_reads_the_person_again(sqlite_engine, change):
+    """A page drawn before an admin deactivated or demoted its viewer cannot still export."""
+    from sqlmodel import select
+
+    from access import record_export
+    from storage.db import read_session, write_session
+    from storage.models import AuditLog, Person
+
+    with write_session(sqlite_engine) as s:
+        lead = Person(first_name="L", last_name="Lead", email="l@x.fr", role="lead")
+        s.add(lead)
+        s.flush()
+        pid = lead.id
+    record_export(sqlite_engine, "lead", pid, "champions_csv")
+    with write_session(sqlite_engine) as s:
+        person = s.get(Person, pid)
+        if change == "deactivated":
+            person.active = False
+        elif change == "erased":
+            person.erased = True
+        else:
+            person.role = "trainer"
+    with pytest.raises(RelaisError):
+        record_export(sqlite_engine, "lead", pid, "champions_csv")
+    with read_session(sqlite_engine) as s:
+        assert len(s.exec(select(AuditLog)).all()) == 1

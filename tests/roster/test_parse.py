@@ -1,12 +1,17 @@
 """Parsing what spreadsheets write: encodings, separators, headers in French or English."""
 
 import io
+import tracemalloc
+import zipfile
 
 import openpyxl
 import pytest
 
 from roster.parse import ImportProblem, parse, sniff_delimiter
+from tests.roster import xlsx_bombs as bombs
 from tests.roster.conftest import fixture_bytes
+
+HEADER = bombs.HEADER
 
 
 @pytest.mark.parametrize("name", ["roster_messy_fr.csv", "roster_messy_fr_bom.csv"])
@@ -96,3 +101,53 @@ def test_xlsx_bomb_is_refused_before_parsing():
 
 def test_defusedxml_is_active_for_openpyxl():
     assert openpyxl.DEFUSEDXML
+
+
+# Workbooks that lie about their size are refused while their XML is streamed, before
+# openpyxl builds rows (it pads every row to the claimed dimension).
+@pytest.mark.parametrize("build,fragment", [
+    (bombs.million_rows_claimed, "declares 1048576 lines; at most 100000"),
+    (bombs.last_row_far_away, "more than 100000 lines"),
+    (bombs.one_wide_row, "Line 2: more than 200 columns"),
+    (bombs.many_compressed_bytes, "compressed more than 100 times"),
+])
+def test_xlsx_that_claims_or_hides_huge_sizes_is_refused_in_little_memory(build, fragment):
+    data = build()
+    assert len(data) < 100_000
+    parse(xlsx([HEADER, ["a", "b", "c@ex.fr", "trainer", "S"]]), "warm.xlsx")  # imports done
+    tracemalloc.start()
+    try:
+        with pytest.raises(ImportProblem, match=fragment):
+            parse(data, "bomb.xlsx")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # Before the scan, the first case took minutes and gigabytes; now a few hundred KB.
+    assert peak < 8 * 1024 * 1024
+
+
+def test_xlsx_dimension_claim_within_limits_still_reads():
+    data = bombs.workbook(bombs.header_row() + bombs.person_row(2) + bombs.person_row(7),
+                          "A1:GR7")
+    rows = parse(data, "roster.xlsx")
+    assert list(rows["line"]) == [2, 7] and rows.iloc[1].email == "ana7@ex.fr"
+
+
+def test_xlsx_with_a_dtd_is_refused():
+    data = bombs.workbook(bombs.header_row())
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(buf, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                body = body.replace(b"?><worksheet", b'?><!DOCTYPE w [<!ENTITY a "aaaa">]>'
+                                    b"<worksheet")
+            dst.writestr(info.filename, body)
+    with pytest.raises(ImportProblem, match="not a valid Excel workbook"):
+        parse(buf.getvalue(), "dtd.xlsx")
+
+
+def test_csv_line_with_too_many_columns_is_refused():
+    data = ("Prénom;Nom;Courriel;Rôle;Site\n" + "x;" * 300 + "y\n").encode()
+    with pytest.raises(ImportProblem, match="Line 2: more than 200 columns"):
+        parse(data, "wide.csv")

@@ -11,7 +11,7 @@ from storage.db import read_session, write_session
 from storage.models import Campaign, Invitation, Person
 from survey.answering import questionnaire_for, save_section, start_or_resume, submit
 from survey.links import (LinkError, completion_by_site, export_links_csv, issue_link,
-                          not_answered, resolve, revoke, token_hash)
+                          not_answered, recheck, resolve, revoke, token_hash)
 from tests.survey.helpers import section_answers, seed
 
 
@@ -116,3 +116,38 @@ def test_completion_by_site_and_who_has_not_answered(engine):
     assert dict(zip(waiting["person_id"], waiting["status"]))[data.person_ids[1]] == "draft"
     only = not_answered(engine, data.campaign_id, site_id=data.site_ids[0])
     assert only["person_id"].tolist() == [data.person_ids[2]]
+
+
+def _deactivate(engine, data):
+    with write_session(engine) as s:
+        s.get(Person, data.person_ids[0]).active = False
+
+
+def _reissue(engine, data):
+    with write_session(engine) as s:
+        issue_link(s, data.campaign_id, data.person_ids[0])
+
+
+@pytest.mark.parametrize("reason,act", [
+    ("revoked", lambda e, d: revoke(e, d.campaign_id, d.person_ids[0])),
+    ("expired", _expire),
+    ("unknown", _deactivate),
+    ("unknown", _erase),
+    ("unknown", _reissue),
+])
+def test_a_link_checked_again_after_its_page_opened_is_refused(engine, reason, act):
+    data = seed(engine, 2)
+    ctx = resolve(engine, data.tokens[0])
+    assert recheck(engine, data.tokens[0], ctx) == ctx
+    act(engine, data)
+    with pytest.raises(LinkError) as info:
+        recheck(engine, data.tokens[0], ctx)
+    assert info.value.reason == reason
+    assert recheck(engine, data.tokens[1], resolve(engine, data.tokens[1])).person_id == \
+        data.person_ids[1]
+
+
+def test_a_token_that_opens_another_invitation_is_refused(engine):
+    data = seed(engine, 2)
+    with pytest.raises(LinkError):
+        recheck(engine, data.tokens[1], resolve(engine, data.tokens[0]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from sqlmodel import select
@@ -12,6 +13,7 @@ from storage.models import Person
 from ui.context import Viewer
 
 ROOT = Path(__file__).resolve().parents[2]
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # CommonMark: any ASCII punctuation
 
 
 def script_path(script: str) -> str:
@@ -40,10 +42,11 @@ def run_page(script: str, viewer: Viewer | None, lang: str = "fr", timeout: floa
 
 
 def texts(at: AppTest) -> str:
-    """All visible text of a run, for assertions."""
+    """All visible text of a run, for assertions (Markdown's backslash escapes removed, as
+    the browser shows them: typed names are escaped by ui.text.plain)."""
     parts = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
                  "error", "success", "metric"):
         for el in getattr(at, kind):
             parts.append(str(getattr(el, "value", "")) + " " + str(getattr(el, "label", "")))
-    return "\n".join(parts)
+    return _MD_ESCAPE.sub(r"\1", "\n".join(parts))
