@@ -16,7 +16,7 @@ Evidence on earlier code (first versions of this test):
   1 to 7 trainers whose clicks were shown and then dropped by the redraws
   (no stored answer was erased any more, but answers given never arrived);
 - one form per section (this code): passes, the browser drops no click.
-""""""
+"""
 
 from __future__ import annotations
 
