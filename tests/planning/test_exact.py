@@ -20,6 +20,7 @@ from ortools.sat.python import cp_model
 import planning.exact as exact_module
 from planning.decomposed import decomposed_plan
 from planning.evaluate import combined_value, covered_pairs, reasons, score
+from planning.greedy import greedy_plan
 from planning.exact import _split, build, exact_plan, learner_caps
 from planning.instances import generate, with_params
 from planning.model import NO_CAPACITY, NO_RELAY, TOO_FEW, Instance, Learner, Params, Relay, Wave
@@ -171,6 +172,62 @@ def test_relay_needing_their_own_area_can_join_remotely():
     assert [(c.relay_id, c.modality, c.members) for c in plan.cohorts] == [
         (100, "remote", (1, 10))]
     assert plan.stats["covered_need"] == pytest.approx(6.0)
+
+
+# --- the rules of issue 23, hand-solved -------------------------------------------------------
+
+SEPTEMBER_TWICE = (Wave(0, dt.date(2026, 9, 1)), Wave(1, dt.date(2026, 9, 15)))
+
+
+def lead_or_learn() -> Instance:
+    # Relay 1 leads teaching and needs assessment (5.0); relay 2 leads assessment. One wave,
+    # cohorts of 2..3. Leading {10, 11} and learning with 12 in the same wave would cover 8.0;
+    # a person is in one cohort a wave, so relay 1 either leads (2.0, and 12 alone cannot fill
+    # a cohort) or learns: relay 2 leads {1, 12}, 5.0 + 1.0 = 6.0 is the optimum.
+    people = (person(1, {"assessment": 5.0}),) + learners(10, 2) \
+        + (person(12, {"assessment": 1.0}),)
+    return instance([relay(1), relay(2, areas=("assessment",))], people, waves=ONE_WAVE,
+                    cohort_min=2, cohort_max=3)
+
+
+def hybrid_across(mods: tuple[str, ...], allow_remote: bool) -> Instance:
+    # Relay 100 (region 0) leads hybrid cohorts of 2..6; learners 1..3 in region 0, 11..13
+    # in region 1. The three from region 1 can only join remotely.
+    people = learners(1, 3) + learners(11, 3, region=1, site=5)
+    return instance([relay(100, mods=mods)], people, waves=ONE_WAVE, cohort_min=2,
+                    cohort_max=6, allow_remote=allow_remote)
+
+
+def two_waves_one_month() -> Instance:
+    # Relay 100 gives 6 h a month, a cohort takes 6 h; two waves both in September; six
+    # learners, cohorts of 2..3. One cohort a wave would be 12 h in September: only one
+    # cohort opens, 3.0 covered.
+    return instance([relay(100, hours=6.0)], learners(1, 6), waves=SEPTEMBER_TWICE,
+                    cohort_min=2, cohort_max=3)
+
+
+@pytest.mark.parametrize(("make", "covered"), [
+    (lead_or_learn, 6.0),
+    # Hybrid only, remote teaching not offered: the hybrid's members stay in the region.
+    (lambda: hybrid_across(("hybrid",), True), 3.0),
+    # Hybrid and remote offered, but remote cohorts across the organisation not allowed.
+    (lambda: hybrid_across(("hybrid", "remote"), False), 3.0),
+    # Both offered and allowed: the three from region 1 join the hybrid remotely.
+    (lambda: hybrid_across(("hybrid", "remote"), True), 6.0),
+    (two_waves_one_month, 3.0),
+], ids=["lead_or_learn", "hybrid_no_remote_offered", "hybrid_remote_not_allowed",
+        "hybrid_remote_allowed", "hours_per_month"])
+def test_issue_23_rules_hand_solved(make, covered):
+    inst = make()
+    plan = exact(inst)
+    assert_proven(inst, plan)
+    assert plan.stats["covered_need"] == pytest.approx(covered)
+    mono = monolithic_plan(inst, time_limit=10.0, workers=WORKERS)
+    assert mono.status == "OPTIMAL" and check_plan(inst, mono) == []
+    assert mono.stats["covered_need"] == pytest.approx(covered)
+    for other in (greedy_plan(inst), decomposed_plan(inst, time_limit=2.0), solve(inst)):
+        assert check_plan(inst, other) == []
+        assert other.stats["covered_need"] <= covered + 1e-9
 
 
 @pytest.mark.parametrize(("build", "codes"), [
