@@ -4,8 +4,9 @@ Learners are grouped by (site, area): inside a group they are interchangeable
 for every rule but the one-cohort-per-wave rule, which the master drops.
 Cohort kinds are (relay, area, modality).  In-person seats flow from a group
 to the kinds within reach; remote seats flow through one pool per area to any
-remote or hybrid kind.  Waves are interchangeable for a relay, so a relay's
-cohorts only count against ``min(max_total, waves x per_wave)``.
+kind that takes remote members (remote, or hybrid when allowed:
+:func:`planning.reach.takes_remote`).  The waves are dropped: a relay's cohorts
+only count against their capacity over the horizon (waves, months and total).
 
 The master is a relaxation of the full model, so its proven bound on covered
 need is a valid upper bound for every plan.
@@ -22,7 +23,7 @@ from planning.evaluate import combined_weights
 from planning.model import IN_PERSON, Instance
 from planning.reach import (
     LOCAL_REGION, LOCAL_SITE, allowed_modalities, need_int, needed_pairs, relay_areas,
-    total_capacity,
+    takes_remote, total_capacity,
 )
 
 Kind = tuple[int, str, str]  # relay, area, modality
@@ -63,6 +64,7 @@ def solve_master(instance: Instance, time_limit: float, workers: int = 2,
     groups = groups_of(instance)
     m = cp_model.CpModel()
     n: dict[Kind, cp_model.IntVar] = {}
+    relays_by_id = {r.person_id: r for r in instance.relays}
     load_terms = []
     maxload = m.new_int_var(0, lmax, "maxload")
     for r in instance.relays:
@@ -84,7 +86,7 @@ def solve_master(instance: Instance, time_limit: float, workers: int = 2,
     by_area_remote: dict[str, list[Kind]] = defaultdict(list)
     for kind in n:
         rid, a, mo = kind
-        if mo in ("remote", "hybrid"):
+        if takes_remote(relays_by_id[rid], mo, p):
             by_area_remote[a].append(kind)
     pool: dict[Group, cp_model.IntVar] = {}
     z_terms = []
