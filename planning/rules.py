@@ -52,6 +52,20 @@ MESSAGES: dict[str, str] = {
 }
 
 
+# The rules in words, for the page (the checks below and planning.reach are the definition).
+RULE_SUMMARY: tuple[str, ...] = (
+    N_("A person is in at most one cohort a wave, whether leading or learning."),
+    N_("A relay's hours are counted per calendar month, over every wave that falls in it; "
+       "the cohorts a relay leads are also capped per wave and in total."),
+    N_("Face-to-face cohorts gather people of one region or one site, as chosen; so does the "
+       "in-person part of a hybrid cohort."),
+    N_("People from further away join a hybrid cohort remotely only when remote cohorts "
+       "across the organisation are allowed and its relay offers remote teaching."),
+    N_("A relay leads only the modalities they offered, and only those the settings allow; "
+       "cohorts across the organisation are remote."),
+)
+
+
 @dataclass(frozen=True)
 class Violation:
     """One broken rule: a kind, its msgid, parameters and the cohort concerned."""
