@@ -63,7 +63,9 @@ def _seat(draft: Draft, res: MasterResult, opened: dict[tuple, list[int]]) -> No
     areas_of: dict[int, int] = defaultdict(int)
     for pid, _ in res.chosen:
         areas_of[pid] += 1
-    order = sorted(res.chosen, key=lambda pa: (-areas_of[pa[0]], -draft.need[pa], pa))
+    # Relays who lead too first: the waves they lead in are closed to them.
+    order = sorted(res.chosen, key=lambda pa: (pa[0] not in draft.relays, -areas_of[pa[0]],
+                                               -draft.need[pa], pa))
     for pid, area in order:
         g = (draft.learners[pid].site_id, area)
         best, best_key = None, None

@@ -22,8 +22,8 @@ from ortools.sat.python import cp_model
 from planning.evaluate import combined_weights
 from planning.model import IN_PERSON, Instance
 from planning.reach import (
-    LOCAL_REGION, LOCAL_SITE, allowed_modalities, need_int, needed_pairs, relay_areas,
-    takes_remote, total_capacity,
+    LOCAL_REGION, LOCAL_SITE, allowed_modalities, leaders, need_int, needed_pairs,
+    per_wave_capacity, relay_areas, takes_remote, total_capacity,
 )
 
 Kind = tuple[int, str, str]  # relay, area, modality
@@ -90,6 +90,8 @@ def solve_master(instance: Instance, time_limit: float, workers: int = 2,
             by_area_remote[a].append(kind)
     pool: dict[Group, cp_model.IntVar] = {}
     z_terms = []
+    can_lead = leaders(instance)
+    learns: dict[int, list] = defaultdict(list)
     for g, members in groups.items():
         site, a = g
         cap_g = len(members)
@@ -114,11 +116,22 @@ def solve_master(instance: Instance, time_limit: float, workers: int = 2,
         if not inflows:
             continue
         z = [m.new_bool_var("z") for _ in members]
-        for z1, z2 in zip(z, z[1:]):
-            m.add_implication(z2, z1)  # heaviest first inside a group
+        # Heaviest first inside a group, among the learners who cannot lead: a relay who
+        # leads learns only in the waves they do not lead in (below), so is not interchangeable.
+        ordered = [zv for pid, zv in zip(members, z) if pid not in can_lead]
+        for z1, z2 in zip(ordered, ordered[1:]):
+            m.add_implication(z2, z1)
         m.add(sum(z) == sum(inflows))
         for pid, zv in zip(members, z):
             z_terms.append((need_int(need[(pid, a)]), zv, pid, a))
+            if pid in can_lead:
+                learns[pid].append(zv)
+    # One place a wave, waves dropped: a relay leads at most per-wave-capacity cohorts in
+    # each wave they do not learn in.
+    for pid, zs in learns.items():
+        cap_w = per_wave_capacity(relays[pid], p)
+        mine = [v for kind, v in n.items() if kind[0] == pid]
+        m.add(sum(mine) + cap_w * sum(zs) <= cap_w * len(instance.waves))
     remote_q: dict[Kind, cp_model.IntVar] = {}
     for a, kinds in by_area_remote.items():
         for kind in kinds:

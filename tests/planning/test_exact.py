@@ -425,6 +425,8 @@ def test_aggregation_loses_nothing(make, seed):
     assert_proven(inst, ex)
     assert combined_value(inst, ex.cohorts) == combined_value(inst, mono.cohorts), (
         score(inst, ex.cohorts), score(inst, mono.cohorts))
+    # The decomposition's master is a relaxation too: its bound never cuts the optimum.
+    assert decomposed_plan(inst, time_limit=2.0).bound >= mono.objective - 1e-6
 
 
 def test_shortcuts_find_the_same_optimum_as_the_search(monkeypatch):
