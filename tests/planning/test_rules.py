@@ -12,7 +12,8 @@ from planning.model import Cohort, Learner, Plan, Wave
 from planning.rules import check_plan
 from plan_cases import WAVES, instance, learners, relay
 
-# Relay 200 also learns teaching (from another relay); relay 300 offers hybrid but not remote teaching.
+# Relay 200 also learns teaching (from another relay); relay 300 offers hybrid but not
+# remote teaching.
 PEOPLE = learners(1, 14) + (Learner(100, 0, 0, {"assessment": 1.0}, {}),
                             Learner(50, 9, 9, {"teaching": 1.0}, {}),
                             Learner(200, 0, 0, {"teaching": 1.0}, {}))
