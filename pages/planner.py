@@ -15,7 +15,7 @@ from planning import inputs, overrides, store, workflow
 from planning.editing import move_learner
 from planning.labels import AREA_LABELS, MODALITY_LABELS, STATUS_LABELS
 from planning.model import AREAS, MODALITIES, Params, Wave
-from planning.rules import check_plan
+from planning.rules import RULE_SUMMARY, check_plan
 from planning.solve import solve
 from reports import planner as export
 from scoring.data import campaign_ids
@@ -159,6 +159,9 @@ with st.form("pl_settings"):
     hybrid = c3.checkbox(t("Hybrid cohorts"), True, key="pl_hybrid")
     limit = c4.number_input(t("Time limit (seconds)"), 1, 60, 20, key="pl_limit")
     submitted = st.form_submit_button(t("Plan"), type="primary")
+
+with st.expander(t("Rules every plan keeps")):
+    st.markdown("\n".join(f"- {t(rule)}" for rule in RULE_SUMMARY))
 
 
 def _clear_edits() -> None:

@@ -7,6 +7,8 @@
    chosen learners, most-constrained first, honouring the master's quotas.
 3. Repair fills or dissolves small cohorts, re-seats leftovers (with a
    one-step ejection chain) and lets the greedy use any capacity left.
+4. The greedy baseline's plan is kept instead when it is better (a master
+   stopped by the clock can answer poorly): never worse than the baseline.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections import defaultdict
 
 from planning.draft import Draft
 from planning.evaluate import combined_value, finish
-from planning.greedy import greedy_extend
+from planning.greedy import greedy_extend, greedy_plan
 from planning.master import MasterResult, solve_master
 from planning.model import Instance, Plan
 from planning.reach import scope_key
@@ -61,7 +63,9 @@ def _seat(draft: Draft, res: MasterResult, opened: dict[tuple, list[int]]) -> No
     areas_of: dict[int, int] = defaultdict(int)
     for pid, _ in res.chosen:
         areas_of[pid] += 1
-    order = sorted(res.chosen, key=lambda pa: (-areas_of[pa[0]], -draft.need[pa], pa))
+    # Relays who lead too first: the waves they lead in are closed to them.
+    order = sorted(res.chosen, key=lambda pa: (pa[0] not in draft.relays, -areas_of[pa[0]],
+                                               -draft.need[pa], pa))
     for pid, area in order:
         g = (draft.learners[pid].site_id, area)
         best, best_key = None, None
@@ -115,14 +119,23 @@ def decomposed_plan(instance: Instance, time_limit: float | None = None,
     limit = instance.params.time_limit_s if time_limit is None else time_limit
     res = solve_master(instance, time_limit=0.8 * limit, workers=workers)
     master_s = time.perf_counter() - start
-    if res.status not in ("OPTIMAL", "FEASIBLE"):
+    if res.status not in ("OPTIMAL", "FEASIBLE"):  # no answer in time: the greedy's plan
         total = sum(Draft(instance).need.values())
-        return finish(instance, [], bound=total, status="UNKNOWN", method="decomposed",
-                      extra={"master_status": res.status})
+        return finish(instance, greedy_plan(instance).cohorts, bound=total, status="FEASIBLE",
+                      method="decomposed",
+                      extra={"master_status": res.status, "kept_greedy": True})
     draft = realise(instance, res)
-    plan = finish(instance, draft.to_cohorts(), bound=res.bound, status="FEASIBLE",
+    cohorts = draft.to_cohorts()
+    # A master stopped early may give a poor answer (seen on generate("large", 1) with the
+    # machine loaded): the greedy baseline costs a fraction of a second, keep the better.
+    greedy = greedy_plan(instance).cohorts
+    kept_greedy = combined_value(instance, greedy) > combined_value(instance, cohorts)
+    if kept_greedy:
+        cohorts = greedy
+    plan = finish(instance, cohorts, bound=res.bound, status="FEASIBLE",
                   method="decomposed",
                   extra={"master_status": res.status, "master_s": round(master_s, 3),
+                         "kept_greedy": kept_greedy,
                          "time_s": round(time.perf_counter() - start, 3)})
     # OPTIMAL means proven on the dominant criterion (covered need); whether
     # locality and load are proven too is told by stats["lexicographic_optimal"].

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from planning.model import Cohort, Instance, Learner, Relay
 from planning.reach import (
-    allowed_modalities, can_join, locality, make_cohort, needed_pairs, per_wave_capacity,
-    relay_areas, total_capacity,
+    allowed_modalities, can_join, locality, make_cohort, month_capacity, month_of,
+    needed_pairs, per_wave_capacity, relay_areas, total_capacity,
 )
 
 
@@ -40,17 +40,23 @@ class Draft:
         self.waves = [w.index for w in instance.waves]
         self.cap_wave = {r.person_id: per_wave_capacity(r, self.params) for r in instance.relays}
         self.cap_total = {r.person_id: total_capacity(r, instance) for r in instance.relays}
+        self.cap_month = {r.person_id: month_capacity(r, self.params) for r in instance.relays}
+        self.month = {w.index: month_of(w.date) for w in instance.waves}
         self.cohorts: list[DraftCohort | None] = []
         self.busy: dict[int, dict[int, int]] = defaultdict(dict)  # learner -> wave -> cohort
         self.placed: dict[tuple[int, str], int] = {}  # (learner, area) -> cohort
         self.load_wave: dict[tuple[int, int], int] = defaultdict(int)
+        self.load_month: dict[tuple[int, object], int] = defaultdict(int)
         self.load: dict[int, int] = defaultdict(int)
         self._by_area: dict[str, list[int]] = defaultdict(list)
 
     def can_open(self, relay_id: int, wave: int) -> bool:
-        """True when the relay has hours and cohort slots left in this wave."""
+        """True when the relay has cohort slots left in this wave, hours left in its month,
+        and learns in no cohort of the wave."""
         return (self.load_wave[(relay_id, wave)] < self.cap_wave[relay_id]
-                and self.load[relay_id] < self.cap_total[relay_id])
+                and self.load_month[(relay_id, self.month[wave])] < self.cap_month[relay_id]
+                and self.load[relay_id] < self.cap_total[relay_id]
+                and wave not in self.busy.get(relay_id, {}))
 
     def options(self, relay: Relay) -> list[tuple[str, str]]:
         """(area, modality) pairs the relay may lead."""
@@ -62,6 +68,7 @@ class Draft:
         assert self.can_open(relay_id, wave)
         self.cohorts.append(DraftCohort(self.relays[relay_id], area, modality, wave, [], target))
         self.load_wave[(relay_id, wave)] += 1
+        self.load_month[(relay_id, self.month[wave])] += 1
         self.load[relay_id] += 1
         self._by_area[area].append(len(self.cohorts) - 1)
         return len(self.cohorts) - 1
@@ -74,6 +81,7 @@ class Draft:
         for m in members:
             self.remove(idx, m)
         self.load_wave[(c.relay.person_id, c.wave)] -= 1
+        self.load_month[(c.relay.person_id, self.month[c.wave])] -= 1
         self.load[c.relay.person_id] -= 1
         self.cohorts[idx] = None
         return members
@@ -85,8 +93,8 @@ class Draft:
             return False
         if (pid, c.area) not in self.need or (pid, c.area) in self.placed:
             return False
-        if c.wave in self.busy[pid]:
-            return False
+        if c.wave in self.busy[pid] or self.load_wave.get((pid, c.wave), 0) > 0:
+            return False  # one place a wave: learning elsewhere, or leading
         return can_join(self.learners[pid], c.relay, c.modality, self.params)
 
     def add(self, idx: int, pid: int) -> None:

@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from planning.model import NO_CAPACITY, NO_RELAY, TOO_FEW, Cohort, Instance, LeftOut, Plan
+from planning.model import (
+    IN_PERSON, NO_CAPACITY, NO_RELAY, TOO_FEW, Cohort, Instance, LeftOut, Plan,
+)
 from planning.reach import (
     LOCAL_SITE, MAX_LOCALITY, allowed_modalities, in_scope, locality, need_int, needed_pairs,
-    relay_areas, scope_key, total_capacity,
+    relay_areas, scope_key, takes_remote, total_capacity,
 )
 
 
@@ -119,9 +121,9 @@ def _reach(instance: Instance, able: list, lr, area: str) -> tuple[bool, bool]:
         if area not in relay_areas(r, p) or r.person_id == lr.person_id:
             continue
         mods = allowed_modalities(r, p)
-        if set(mods) & {"remote", "hybrid"}:
+        if any(takes_remote(r, mo, p) for mo in mods):
             reach_remote = True
-        if "face_to_face" in mods and in_scope(lr, r, p):
+        if set(mods) & IN_PERSON and in_scope(lr, r, p):
             reach_f2f = True
     return reach_remote, reach_f2f
 

@@ -10,17 +10,21 @@ Why that loses nothing:
 
 * Learners of one site needing one area are interchangeable for every rule
   once we know *in which wave* each of them is trained (the one-cohort-a-wave
-  rule is the only thing that tells them apart).  So a learner with several
+  rule is the only thing that tells them apart), unless they can also lead:
+  a relay who leads in a wave learns in none of its cohorts, so every need of
+  such a relay is a group of its own (``solo``) whose waves are tied to the
+  cohorts they lead.  So a learner with several
   needs in scope gets a wave variable ``x[l, a, w]`` per need; learners with a
   single need only need a count per wave, ``c[g, w]``, and the heaviest are
   covered first (``z``, ordered), because swapping a lighter covered one for a
   heavier uncovered one of the same group changes nothing else.
 * Cohorts of one *class* are interchangeable for learners: in person, the
-  relay's site, area and modality (scope and locality only depend on the
-  relay's site and region); remote, the area alone.  So seats flow from a group
-  to a class in the same wave: ``y[g, cl, w]`` for in-person seats (face to
-  face or hybrid, group within the class's scope), ``pool[g, w] -> q[cl, w]``
-  for remote seats (remote or hybrid, anyone).  Which relay of the class leads
+  relay's site, area and modality, and whether it takes remote members (scope
+  and locality only depend on the relay's site and region); remote, the area
+  alone.  So seats flow from a group to a class in the same wave:
+  ``y[g, cl, w]`` for in-person seats (face to face or hybrid, group within the
+  class's scope), ``pool[g, w] -> q[cl, w]`` for remote seats (remote, or
+  hybrid when :func:`planning.reach.takes_remote`; anyone).  Which relay of the class leads
   how many cohorts stays a count per relay, ``n[(relay, area, modality), w]``,
   bound by the relay's capacity; naming seats per relay would only multiply
   equivalent solutions (the demo has nine relays on one site).
@@ -28,9 +32,12 @@ Why that loses nothing:
   exactly when ``min * N <= s <= max * N``: the seats split into N cohorts of
   sizes within [min, max].  Locality depends only on (learner's site, class),
   which the flows carry.
-* A relay who also learns an area they lead forms a group of their own; they
-  may sit in a class only when it opens a cohort they do not lead
-  (``seats <= N - n_own``), which is all it takes for a split to exist.
+* A relay who also learns an area they lead may sit in a class only when it
+  opens a cohort they do not lead (``seats <= N - n_own``), which is all it
+  takes for a split to exist.
+* Hours are per calendar month: the cohorts a relay leads over the waves of
+  one month stay within :func:`planning.reach.month_capacity`.  Waves are
+  interchangeable within a month, and so are the waves alone in their month.
 * Relays alike in every respect (site, areas, modalities, capacities, and not
   learners themselves) are interchangeable: the first leads at least as many
   cohorts as the next.
@@ -54,10 +61,11 @@ from ortools.sat.python import cp_model
 from scipy.optimize import linear_sum_assignment
 
 from planning.evaluate import combined_value, combined_weights, finish
-from planning.model import IN_PERSON, Cohort, Instance, Plan, Relay
+from planning.model import IN_PERSON, Cohort, Instance, Params, Plan, Relay
 from planning.reach import (
-    LOCAL_REGION, LOCAL_SITE, allowed_modalities, in_scope, make_cohort,
-    needed_pairs, per_wave_capacity, relay_areas, total_capacity,
+    LOCAL_REGION, LOCAL_SITE, allowed_modalities, in_scope, leaders, make_cohort,
+    month_capacity, needed_pairs, per_wave_capacity, relay_areas, takes_remote,
+    total_capacity, waves_by_month,
 )
 from planning.rules import check_plan
 
@@ -69,7 +77,8 @@ FIT_S, FIT_SHARE = 1.0, 0.25
 SCALE = 100  # need weights carry two decimals (planning.inputs and the generator round to 2)
 Kind = tuple[int, str, str]  # relay, area, modality
 Group = tuple[int, str, int | None]  # site, area, solo relay (a relay learning an area they lead)
-Class = tuple[int | None, int | None, str, str]  # site, region, area, modality (no place: remote)
+# site, region, area, modality (no place: remote), takes remote members
+Class = tuple[int | None, int | None, str, str, bool]
 
 
 @dataclass
@@ -79,6 +88,7 @@ class _Model:
     model: cp_model.CpModel
     waves: list[int]
     groups: dict[Group, list[int]]
+    wave_runs: list[list[int]] = field(default_factory=list)
     singles: dict[Group, list[int]] = field(default_factory=dict)
     n: dict[tuple[Kind, int], cp_model.IntVar] = field(default_factory=dict)
     class_of: dict[Kind, Class] = field(default_factory=dict)
@@ -135,24 +145,33 @@ def _groups(instance: Instance) -> tuple[dict[Group, list[int]], dict[int, int]]
     """Learners per group (heaviest first) and how many needs each learner has in scope."""
     p = instance.params
     need = needed_pairs(instance)
-    leads = {r.person_id: set(relay_areas(r, p)) for r in instance.relays
-             if total_capacity(r, instance) > 0}
+    can_lead = leaders(instance)
     site = {lr.person_id: lr.site_id for lr in instance.learners}
     count: dict[int, int] = defaultdict(int)
     for pid, _ in need:
         count[pid] += 1
     out: dict[Group, list[int]] = defaultdict(list)
     for (pid, a), _w in sorted(need.items(), key=lambda kv: (-kv[1], kv[0])):
-        solo = pid if a in leads.get(pid, ()) else None
+        solo = pid if pid in can_lead else None
         out[(site[pid], a, solo)].append(pid)
     return dict(out), dict(count)
 
 
-def _class(relay: Relay, area: str, modality: str) -> Class:
+def _class(relay: Relay, area: str, modality: str, params: Params) -> Class:
     """The class of the cohorts a relay leads on an area in a modality."""
     if modality == "remote":
-        return (None, None, area, modality)
-    return (relay.site_id, relay.region_id, area, modality)
+        return (None, None, area, modality, True)
+    return (relay.site_id, relay.region_id, area, modality,
+            takes_remote(relay, modality, params))
+
+
+def wave_runs(instance: Instance) -> list[list[int]]:
+    """Runs of interchangeable waves: each month holding several, and the waves alone in
+    their month (hours are per month, so a wave sharing its month differs from one alone)."""
+    months = waves_by_month(instance).values()
+    alone = sorted(ws[0] for ws in months if len(ws) == 1)
+    return [run for run in [alone, *(sorted(ws) for ws in months if len(ws) > 1)]
+            if len(run) > 1]
 
 
 def _alike(instance: Instance, kinds_of: dict[int, list[Kind]]) -> list[list[int]]:
@@ -183,6 +202,7 @@ def build(instance: Instance, waveless: bool = False) -> _Model:
     _k, _f, lmax = combined_weights(instance)
     waves = [0] if waveless else [w.index for w in instance.waves]
     learners = {lr.person_id: lr for lr in instance.learners}
+    relay_of = {r.person_id: r for r in instance.relays}
     groups, needs_of = _groups(instance)
     m = cp_model.CpModel()
     mm = _Model(m, waves, groups)
@@ -191,6 +211,8 @@ def build(instance: Instance, waveless: bool = False) -> _Model:
     room: dict[Class, int] = defaultdict(int)  # seats a class can hold in one wave
     place: dict[Class, Relay] = {}  # a relay of the class: where its cohorts meet
     kinds_of: dict[int, list[Kind]] = {}
+    leading: dict[tuple[int, int], list] = {}  # (relay, wave) -> cohorts they lead, by kind
+    months = [ws for ws in waves_by_month(instance).values() if len(ws) > 1]
     for r in instance.relays:
         cap, cap_w = total_capacity(r, instance), per_wave_capacity(r, p)
         if waveless:
@@ -200,7 +222,7 @@ def build(instance: Instance, waveless: bool = False) -> _Model:
             continue
         kinds_of[r.person_id] = [(r.person_id, a, mo) for a in relay_areas(r, p) for mo in mods]
         for kind in kinds_of[r.person_id]:
-            cl = mm.class_of[kind] = _class(r, kind[1], kind[2])
+            cl = mm.class_of[kind] = _class(r, kind[1], kind[2], p)
             room[cl] += p.cohort_max * cap_w
             place.setdefault(cl, r)
         mine = []
@@ -211,7 +233,11 @@ def build(instance: Instance, waveless: bool = False) -> _Model:
                 opened[(mm.class_of[kind], w)].append(v)
                 in_wave.append(v)
             m.add(sum(in_wave) <= cap_w)
+            leading[(r.person_id, w)] = in_wave
             mine += in_wave
+        for month in months if not waveless else ():
+            m.add(sum(v for w in month for v in leading[(r.person_id, w)])
+                  <= month_capacity(r, p))
         m.add(sum(mine) <= cap)
         m.add(sum(mine) <= maxload)
     count = {key: sum(ns) for key, ns in opened.items()}  # cohorts of a class in a wave
@@ -226,6 +252,7 @@ def build(instance: Instance, waveless: bool = False) -> _Model:
     seats: dict[tuple[Class, int], list] = defaultdict(list)
     loc_terms, need_terms = [], []
     pool_by_area: dict[tuple[str, int], list] = defaultdict(list)
+    learning: dict[tuple[int, int], list] = defaultdict(list)  # (relay, wave) -> their seats
     for g, members in groups.items():
         site, a, solo = g
         probe = learners[members[0]]
@@ -235,7 +262,7 @@ def build(instance: Instance, waveless: bool = False) -> _Model:
             own = mm.class_of.get((solo, a, mo)) == cl  # the learner also leads in this class
             if mo in IN_PERSON and in_scope(probe, place[cl], p):
                 box, score = mm.y, (LOCAL_SITE if site == cl[0] else LOCAL_REGION)
-            elif mo != "face_to_face" and solo is not None:
+            elif cl[4] and solo is not None:
                 box, score = mm.solo_remote, 0
             else:
                 continue
@@ -251,7 +278,7 @@ def build(instance: Instance, waveless: bool = False) -> _Model:
                     m.add(v <= count[(cl, w)] - mm.n[((solo, a, mo), w)])
                 elif len(members) > 1:  # no seat without a cohort: cuts the LP's part-cohorts
                     m.add(v <= min(len(members), p.cohort_max) * count[(cl, w)])
-        if solo is None and any(cl[3] != "face_to_face" for cl in classes_of_area.get(a, ())):
+        if solo is None and any(cl[4] for cl in classes_of_area.get(a, ())):
             for w in waves:
                 v = m.new_int_var(0, len(members), "pool")
                 mm.pool[(g, w)] = v
@@ -272,6 +299,9 @@ def build(instance: Instance, waveless: bool = False) -> _Model:
                 mm.c[(g, w)] = cv
             m.add(sum(cs) == sum(zs))
             mm.covered.update(((pid, a), zv) for pid, zv in zip(single, zs))
+            if solo is not None:
+                for w, cv in zip(waves, cs):
+                    learning[(solo, w)].append(cv)
             need_terms += [_units(need[(pid, a)]) * zv for pid, zv in zip(single, zs)]
         for w in waves:
             placed = [mm.c[(g, w)]] if single else []
@@ -279,6 +309,8 @@ def build(instance: Instance, waveless: bool = False) -> _Model:
                 xv = m.new_bool_var("x")
                 mm.x[(pid, a, w)] = xv
                 placed.append(xv)
+                if solo is not None:
+                    learning[(solo, w)].append(xv)
             m.add(sum(placed) == sum(inflow.get(w, [])))
     per_person_wave: dict[tuple[int, int], list] = defaultdict(list)
     per_person_area: dict[tuple[int, str], list] = defaultdict(list)
@@ -296,7 +328,7 @@ def build(instance: Instance, waveless: bool = False) -> _Model:
         m.add(sum(xs) == covered)
         need_terms.append(_units(need[(pid, a)]) * covered)
     for a, classes in classes_of_area.items():
-        remote = [cl for cl in classes if cl[3] != "face_to_face"]
+        remote = [cl for cl in classes if cl[4]]
         for w in waves if remote else ():
             qs = []
             for cl in remote:
@@ -305,10 +337,22 @@ def build(instance: Instance, waveless: bool = False) -> _Model:
                 seats[(cl, w)].append(v)
                 qs.append(v)
             m.add(sum(qs) == sum(pool_by_area.get((a, w), [])))
-    # Waves are interchangeable (same rules, same people): order them by cohorts opened.
-    per_wave = [sum(v for (kd, w), v in mm.n.items() if w == wave) for wave in waves]
-    for a_w, b_w in zip(per_wave, per_wave[1:]):
-        m.add(a_w >= b_w)
+    # One place a wave: a relay who learns in a wave (at most one seat) leads nothing in it.
+    # Waveless, they lead in the waves where they do not learn: at most cap_w in each.
+    for (rid, w), seats_w in learning.items():
+        r = relay_of[rid]
+        cap_w = per_wave_capacity(r, p)
+        if waveless:
+            m.add(sum(mm.n[(kd, 0)] for kd in kinds_of[rid]) + cap_w * sum(seats_w)
+                  <= cap_w * len(instance.waves))
+        else:
+            m.add(sum(leading[(rid, w)]) + cap_w * sum(seats_w) <= cap_w)
+    # Interchangeable waves (same rules, same people): order them by cohorts opened.
+    mm.wave_runs = [] if waveless else wave_runs(instance)
+    for run in mm.wave_runs:
+        per_wave = [sum(v for (kd, w), v in mm.n.items() if w == wave) for wave in run]
+        for a_w, b_w in zip(per_wave, per_wave[1:]):
+            m.add(a_w >= b_w)
     for key, cohorts in count.items():
         total = sum(seats[key]) if seats[key] else 0
         m.add(total >= p.cohort_min * cohorts)
@@ -407,8 +451,9 @@ def _hint(mm: _Model, cohorts: list[Cohort]) -> None:
     opened = defaultdict(int)
     for c in cohorts:
         opened[c.wave_index] += 1
-    order = sorted(mm.waves, key=lambda w: (-opened[w], w))
-    rename = dict(zip(order, mm.waves))
+    rename = {}
+    for run in mm.wave_runs:
+        rename.update(zip(sorted(run, key=lambda w: (-opened[w], w)), run))
     # Alike relays are ordered by cohorts led, busiest first: hand their cohorts round so.
     led = defaultdict(int)
     for c in cohorts:
@@ -555,6 +600,18 @@ def _relaxed_bound(relax: _Model, expr: cp_model.LinearExpr, maximise: bool,
                          {g: int(solver.value(sum(terms))) for g, terms in relax.local.items()})
 
 
+def _lean_shape(relax: _Model, locality: int, solver: cp_model.CpSolver) -> _Shape | None:
+    """The shape of a relaxation plan at this locality with the least maximum load."""
+    saved = relax.model
+    relax.model = saved.clone()
+    try:
+        relax.model.add(relax.locality == locality)
+        _bound, lean = _relaxed_bound(relax, relax.maxload, False, solver)
+    finally:
+        relax.model = saved
+    return lean
+
+
 def _at_caps(mm: _Model, caps: list[tuple], solver: cp_model.CpSolver) -> int:
     """Look for a plan with every learner at their cap (see :func:`learner_caps`).
 
@@ -589,6 +646,12 @@ def _fit(mm: _Model, shape: _Shape, expr: cp_model.LinearExpr, maximise: bool, t
     # 2.5 s over four, 3.7 s instead of 4.6 s over six; three waves unchanged.
     for kind, total in shape.counts.items():
         trial.add(sum(mm.n[(kind, w)] for w in mm.waves) == total)
+    # The counts fix every relay's load: say so, so the next stage sees this plan's load.
+    loads: dict[int, int] = defaultdict(int)
+    for kind, total in shape.counts.items():
+        loads[kind[0]] += total
+    if mm.maxload is not None:
+        trial.add(mm.maxload == max(loads.values(), default=0))
     for g, value in shape.local.items():
         trial.add(sum(mm.local.get(g, ())) == value)
     # The counts fix the relaxation's loads and the groups its locality, but the load
@@ -649,8 +712,10 @@ def exact_plan(instance: Instance, time_limit: float = 60.0, workers: int = 4,
     for name, attr, maximise in stages:
         expr = getattr(mm, attr)
         target, shape, found, searched = None, None, None, 0.0
+        shapes: list[_Shape] = []
+        by_relaxation = name != "need"
         if name == "need":
-            target = sum(cap for _, cap in caps)
+            target = caps_target = sum(cap for _, cap in caps)
             trial = _solver(instance, _shortcut_s(left(), CAPS_S, CAPS_SHARE * time_limit),
                             workers)
             tick = time.perf_counter()
@@ -661,10 +726,25 @@ def exact_plan(instance: Instance, time_limit: float = 60.0, workers: int = 4,
             searched += time.perf_counter() - tick
             extra["stage_need_caps_s"] = round(searched, 3)
             extra["stage_need_caps_status"] = trial.status_name(status)
+            if found is None and relax is not None:
+                # Not every learner can be at their cap (a relay who leads in a wave learns
+                # in none of its cohorts): the relaxation may give a tighter bound, and a
+                # shape to fit (generate("small", 0): 143.41, the optimum, in 0.8 s).
+                relax_solver = _solver(instance, min(0.5 * left(), RELAX_S), workers)
+                relaxed, shape = _relaxed_bound(relax, relax.need, True, relax_solver)
+                extra["stage_need_relaxation_s"] = round(relax_solver.wall_time, 3)
+                if relaxed is not None and relaxed < target:
+                    target, by_relaxation = relaxed, True
         elif relax is not None:
             relax_solver = _solver(instance, min(left(), RELAX_S), workers)
             target, shape = _relaxed_bound(relax, getattr(relax, attr), maximise, relax_solver)
             extra[f"stage_{name}_relaxation_s"] = round(relax_solver.wall_time, 3)
+            if name == "locality" and shape is not None:
+                # Of the relaxation's plans at that locality, one with the least load: when
+                # it fits, the load stage has nothing left to do (its bound is this load).
+                lean = _lean_shape(relax, target, _solver(instance, min(left(), RELAX_S),
+                                                          workers))
+                shapes = [lean, shape] if lean is not None else [shape]
         extra[f"stage_{name}_target"] = target
         # With a bound from outside, the proof only waits for a plan that reaches it:
         # CP-SAT's own bound may never move, so give the search twice the stall time.
@@ -673,23 +753,27 @@ def exact_plan(instance: Instance, time_limit: float = 60.0, workers: int = 4,
                 and _meets(solver.value(expr), target, maximise):
             found = solver  # the last stage's plan already reaches this stage's bound
             extra[f"stage_{name}_by"] = "last_stage"
-        elif shape is not None:
+        elif shape is not None and found is None:
             # An impossible shape is usually refuted in a fraction of a second (0.1 s on
             # generate("small", 4)); a shape that fits may take longer to place (1.1 s for
             # the demo's locality over six waves, 2.6 s for its load).
-            trial = _solver(instance, _shortcut_s(left(), FIT_S, FIT_SHARE * left()), workers)
-            tick = time.perf_counter()
-            status = _fit(mm, shape, expr, maximise, target, trial)
-            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                found = trial
-                extra[f"stage_{name}_by"] = "fit"
-            searched += time.perf_counter() - tick
+            for tried in shapes or [shape]:
+                trial = _solver(instance, _shortcut_s(left(), FIT_S, FIT_SHARE * left()),
+                                workers)
+                tick = time.perf_counter()
+                status = _fit(mm, tried, expr, maximise, target, trial)
+                searched += time.perf_counter() - tick
+                if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                    found = trial
+                    extra[f"stage_{name}_by"] = "fit"
+                    extra[f"stage_{name}_fit_lean"] = tried is not shape
+                    break
             extra[f"stage_{name}_fit_s"] = round(searched, 3)
             extra[f"stage_{name}_fit_status"] = trial.status_name(status)
         if found is not None:
             status, value = cp_model.OPTIMAL, int(round(found.value(expr)))
             extra[f"stage_{name}_s"], extra[f"stage_{name}_status"] = round(searched, 3), "OPTIMAL"
-            extra[f"stage_{name}_proof"] = "learner_caps" if name == "need" else "relaxation"
+            extra[f"stage_{name}_proof"] = "relaxation" if by_relaxation else "learner_caps"
             solver, best = found, status
         else:
             m.clear_objective()
@@ -705,8 +789,12 @@ def exact_plan(instance: Instance, time_limit: float = 60.0, workers: int = 4,
                     extra["stages_proven"], extra["lexicographic_optimal"] = 0, False
                     extra["time_s"] = round(time.perf_counter() - start, 3)
                     bound = 0.0 if status == cp_model.INFEASIBLE else total
-                    return finish(instance, [], bound=bound, method="exact", extra=extra,
-                                  status=stage_solver.status_name(status))
+                    kept = hint is not None and hint.cohorts and not check_plan(instance, hint)
+                    if kept:  # out of time before a first solution: the valid hint stands
+                        extra["kept_hint"] = True
+                    return finish(instance, list(hint.cohorts) if kept else [], bound=bound,
+                                  method="exact", extra=extra,
+                                  status="FEASIBLE" if kept else stage_solver.status_name(status))
                 break  # out of time before a first solution of this stage: keep the last one
             value = int(round(stage_solver.objective_value))
             reached = target is not None and _meets(value, target, maximise)
@@ -714,7 +802,7 @@ def exact_plan(instance: Instance, time_limit: float = 60.0, workers: int = 4,
                 status = cp_model.OPTIMAL
             extra[f"stage_{name}_status"] = stage_solver.status_name(status)
             extra[f"stage_{name}_proof"] = ("solver" if not reached
-                                            else "learner_caps" if name == "need" else "relaxation")
+                                            else "relaxation" if by_relaxation else "learner_caps")
             solver, best = stage_solver, status
         if name == "need":
             own = target if found is not None else solver.best_objective_bound
@@ -726,7 +814,7 @@ def exact_plan(instance: Instance, time_limit: float = 60.0, workers: int = 4,
         m.add(expr == value)
         if relax is not None:
             relax.model.add(getattr(relax, attr) == value)
-        if name == "need" and value == target:
+        if name == "need" and value == caps_target:
             # Every learner is at their cap: say so learner by learner (see learner_caps).
             for model in (mm, relax) if relax is not None else (mm,):
                 for covered, cap in learner_caps(model, need, len(instance.waves)):

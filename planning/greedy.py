@@ -15,7 +15,7 @@ from collections import defaultdict
 from planning.draft import Draft
 from planning.evaluate import finish
 from planning.model import Instance, Plan
-from planning.reach import in_scope, scope_key
+from planning.reach import in_scope, scope_key, takes_remote
 from planning.repair import insert_unplaced
 
 
@@ -40,7 +40,9 @@ def _candidates(draft: Draft, pool: list[int], relay, area: str, modality: str, 
     for pid in pool:
         if (pid, area) in draft.placed or wave in draft.busy[pid] or pid == relay.person_id:
             continue
-        if (modality == "face_to_face" or local_only) and not in_scope(
+        if draft.load_wave.get((pid, wave), 0) > 0:  # leads a cohort of this wave
+            continue
+        if (local_only or not takes_remote(relay, modality, p)) and not in_scope(
                 draft.learners[pid], relay, p):
             continue
         out.append(pid)
@@ -70,7 +72,8 @@ def greedy_extend(draft: Draft) -> None:
                             continue
                         local = phase == "in_person"
                         key = (a, scope_key(r.site_id, r.region_id, p))
-                        pool = by_scope[key] if (m == "face_to_face" or local) else by_area[a]
+                        wide = takes_remote(r, m, p) and not local
+                        pool = by_area[a] if wide else by_scope[key]
                         cands = _candidates(draft, pool, r, a, m, w, local)
                         if len(cands) < p.cohort_min:
                             continue

@@ -4,8 +4,9 @@ Learners are grouped by (site, area): inside a group they are interchangeable
 for every rule but the one-cohort-per-wave rule, which the master drops.
 Cohort kinds are (relay, area, modality).  In-person seats flow from a group
 to the kinds within reach; remote seats flow through one pool per area to any
-remote or hybrid kind.  Waves are interchangeable for a relay, so a relay's
-cohorts only count against ``min(max_total, waves x per_wave)``.
+kind that takes remote members (remote, or hybrid when allowed:
+:func:`planning.reach.takes_remote`).  The waves are dropped: a relay's cohorts
+only count against their capacity over the horizon (waves, months and total).
 
 The master is a relaxation of the full model, so its proven bound on covered
 need is a valid upper bound for every plan.
@@ -21,8 +22,8 @@ from ortools.sat.python import cp_model
 from planning.evaluate import combined_weights
 from planning.model import IN_PERSON, Instance
 from planning.reach import (
-    LOCAL_REGION, LOCAL_SITE, allowed_modalities, need_int, needed_pairs, relay_areas,
-    total_capacity,
+    LOCAL_REGION, LOCAL_SITE, allowed_modalities, leaders, need_int, needed_pairs,
+    per_wave_capacity, relay_areas, takes_remote, total_capacity,
 )
 
 Kind = tuple[int, str, str]  # relay, area, modality
@@ -63,6 +64,7 @@ def solve_master(instance: Instance, time_limit: float, workers: int = 2,
     groups = groups_of(instance)
     m = cp_model.CpModel()
     n: dict[Kind, cp_model.IntVar] = {}
+    relays_by_id = {r.person_id: r for r in instance.relays}
     load_terms = []
     maxload = m.new_int_var(0, lmax, "maxload")
     for r in instance.relays:
@@ -84,10 +86,12 @@ def solve_master(instance: Instance, time_limit: float, workers: int = 2,
     by_area_remote: dict[str, list[Kind]] = defaultdict(list)
     for kind in n:
         rid, a, mo = kind
-        if mo in ("remote", "hybrid"):
+        if takes_remote(relays_by_id[rid], mo, p):
             by_area_remote[a].append(kind)
     pool: dict[Group, cp_model.IntVar] = {}
     z_terms = []
+    can_lead = leaders(instance)
+    learns: dict[int, list] = defaultdict(list)
     for g, members in groups.items():
         site, a = g
         cap_g = len(members)
@@ -112,11 +116,22 @@ def solve_master(instance: Instance, time_limit: float, workers: int = 2,
         if not inflows:
             continue
         z = [m.new_bool_var("z") for _ in members]
-        for z1, z2 in zip(z, z[1:]):
-            m.add_implication(z2, z1)  # heaviest first inside a group
+        # Heaviest first inside a group, among the learners who cannot lead: a relay who
+        # leads learns only in the waves they do not lead in (below), so is not interchangeable.
+        ordered = [zv for pid, zv in zip(members, z) if pid not in can_lead]
+        for z1, z2 in zip(ordered, ordered[1:]):
+            m.add_implication(z2, z1)
         m.add(sum(z) == sum(inflows))
         for pid, zv in zip(members, z):
             z_terms.append((need_int(need[(pid, a)]), zv, pid, a))
+            if pid in can_lead:
+                learns[pid].append(zv)
+    # One place a wave, waves dropped: a relay leads at most per-wave-capacity cohorts in
+    # each wave they do not learn in.
+    for pid, zs in learns.items():
+        cap_w = per_wave_capacity(relays[pid], p)
+        mine = [v for kind, v in n.items() if kind[0] == pid]
+        m.add(sum(mine) + cap_w * sum(zs) <= cap_w * len(instance.waves))
     remote_q: dict[Kind, cp_model.IntVar] = {}
     for a, kinds in by_area_remote.items():
         for kind in kinds:

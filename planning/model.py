@@ -9,10 +9,15 @@ Modalities of a cohort, as enforced by :mod:`planning.rules`:
   (``Params.face_to_face_scope == "region"``) or same site (``"site"``).
 * ``remote`` — members from anywhere; needs ``Params.allow_remote`` and a relay
   who declared ``remote``.
-* ``hybrid`` — meets in person at the relay's site with remote participants
-  from anywhere: in-scope members attend in person, the others join remotely.
-  Needs ``Params.allow_hybrid`` and a relay who declared ``hybrid``
-  (``allow_remote`` is not required: the remote link is part of the hybrid).
+* ``hybrid`` — meets in person at the relay's site: in-scope members attend
+  in person; people out of scope may join remotely only when
+  ``Params.allow_remote`` holds *and* the relay declared ``remote`` too
+  (:func:`planning.reach.takes_remote`).  Needs ``Params.allow_hybrid`` and a
+  relay who declared ``hybrid``.
+
+Waves and hours: a person is in at most one cohort a wave, leading or
+learning; a relay's ``hours_per_month`` holds per calendar month over every
+wave in it (see :mod:`planning.reach`).
 
 Objective, lexicographic (see :mod:`planning.evaluate`): (1) covered weighted
 need; (2) locality: a member attending in person at the cohort's site counts

@@ -17,8 +17,8 @@ from planning.evaluate import combined_weights, finish
 from planning.master import bound_from
 from planning.model import Cohort, Instance, Plan
 from planning.reach import (
-    allowed_modalities, in_scope, locality, make_cohort, need_int, needed_pairs,
-    per_wave_capacity, relay_areas, total_capacity,
+    allowed_modalities, in_scope, locality, make_cohort, month_capacity, need_int, needed_pairs,
+    per_wave_capacity, relay_areas, takes_remote, total_capacity, waves_by_month,
 )
 
 
@@ -38,6 +38,8 @@ def monolithic_plan(instance: Instance, time_limit: float = 60.0, workers: int =
     slots = []  # (relay, area, wave, {modality: var}, {pid: x})
     per_wave_seat: dict[tuple[int, int], list] = defaultdict(list)
     per_area_seat: dict[tuple[int, str], list] = defaultdict(list)
+    leading: dict[tuple[int, int], list] = defaultdict(list)  # (relay, wave) -> open slots
+    months = waves_by_month(instance)
     obj_need, obj_loc = [], []
     for r in instance.relays:
         cap_w, cap = per_wave_capacity(r, p), total_capacity(r, instance)
@@ -45,6 +47,8 @@ def monolithic_plan(instance: Instance, time_limit: float = 60.0, workers: int =
         if cap <= 0 or not mods:
             continue
         mine = []
+        wide = [mo for mo in mods if takes_remote(r, mo, p)]  # may seat people out of scope
+        of_wave = {}
         for w in instance.waves:
             in_wave = []
             for a in relay_areas(r, p):
@@ -59,7 +63,7 @@ def monolithic_plan(instance: Instance, time_limit: float = 60.0, workers: int =
                         if pid == r.person_id:
                             continue
                         near = in_scope(lr, r, p)
-                        if not near and not (set(mods) - {"face_to_face"}):
+                        if not near and not wide:
                             continue
                         x = m.new_bool_var("x")
                         xs[pid] = x
@@ -72,7 +76,7 @@ def monolithic_plan(instance: Instance, time_limit: float = 60.0, workers: int =
                                 m.add(b <= in_person)
                                 obj_loc.append(loc * b)
                         else:
-                            m.add(x <= sum(v for mo, v in mod.items() if mo != "face_to_face"))
+                            m.add(x <= sum(mod[mo] for mo in wide))
                         per_wave_seat[(pid, w.index)].append(x)
                         per_area_seat[(pid, a)].append(x)
                         obj_need.append(need_int(need[(pid, a)]) * x)
@@ -80,15 +84,24 @@ def monolithic_plan(instance: Instance, time_limit: float = 60.0, workers: int =
                     m.add(size >= p.cohort_min * is_open)
                     m.add(size <= p.cohort_max * is_open)
                     in_wave.append(is_open)
+                    leading[(r.person_id, w.index)].append(is_open)
                     slots.append((r, a, w.index, mod, xs))
             m.add(sum(in_wave) <= cap_w)
+            of_wave[w.index] = in_wave
             mine += in_wave
+        for waves in months.values():  # hours per calendar month, over its waves
+            if len(waves) > 1:
+                m.add(sum(v for wi in waves for v in of_wave[wi]) <= month_capacity(r, p))
         m.add(sum(mine) <= cap)
         m.add(sum(mine) <= maxload)
     for group in (per_wave_seat, per_area_seat):
         for xs in group.values():
             if len(xs) > 1:
                 m.add_at_most_one(xs)
+    for (rid, w), opens in leading.items():  # one place a wave: leading or learning
+        for o in opens:
+            for x in per_wave_seat.get((rid, w), ()):
+                m.add(o + x <= 1)
     m.maximize(k_w * sum(obj_need) + f_w * sum(obj_loc) + (lmax - maxload))
     if hint is not None:
         _add_hint(m, slots, hint)

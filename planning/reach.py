@@ -1,11 +1,28 @@
 """Who may sit in which cohort: capacities, scopes, modalities, locality.
 
 Shared by the rules checker and every solver, so that they agree on the model.
+The rules defined here once:
+
+* hours: a relay's ``hours_per_month`` bounds the cohorts they lead in each
+  calendar month, over every wave that falls in it (:func:`month_capacity`,
+  :func:`waves_by_month`), and ``max_cohorts_per_relay_per_wave`` each wave;
+* modalities: a relay leads only the modalities they offered and the params
+  allow (:func:`allowed_modalities`);
+* who may join: face to face, only people in scope (same region or same site);
+  a hybrid cohort's face-to-face part likewise, and people out of scope join
+  it remotely only when remote cohorts across the organisation are allowed
+  *and* its relay offered remote teaching (:func:`takes_remote`); a remote
+  cohort, anyone (:func:`can_join`);
+* one place a wave: a person is in at most one cohort a wave, leading or
+  learning; a relay who leads in a wave learns in no cohort of it
+  (:func:`leaders`: the relays who can lead at all).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from collections import defaultdict
 from collections.abc import Iterable
 
 from planning.model import IN_PERSON, Cohort, Instance, Learner, Params, Relay
@@ -16,18 +33,45 @@ LOCAL_REMOTE = 0
 MAX_LOCALITY = LOCAL_SITE
 
 
+def month_of(date: dt.date) -> dt.date:
+    """The calendar month of a date, as its first day."""
+    return date.replace(day=1)
+
+
+def waves_by_month(instance: Instance) -> dict[dt.date, tuple[int, ...]]:
+    """Calendar month (its first day) -> the indices of the waves that fall in it."""
+    out: dict[dt.date, list[int]] = defaultdict(list)
+    for w in sorted(instance.waves, key=lambda w: (w.date, w.index)):
+        out[month_of(w.date)].append(w.index)
+    return {m: tuple(ws) for m, ws in out.items()}
+
+
+def month_capacity(relay: Relay, params: Params) -> int:
+    """Cohorts a relay's monthly hours allow in one calendar month, whatever its waves."""
+    if params.hours_per_cohort <= 0:
+        return max(0, params.max_cohorts_per_relay_total)
+    return max(0, math.floor(relay.hours_per_month / params.hours_per_cohort + 1e-9))
+
+
 def per_wave_capacity(relay: Relay, params: Params) -> int:
     """Cohorts a relay can lead in one wave (hours budget and wave cap)."""
-    if params.hours_per_cohort <= 0:
-        return max(0, params.max_cohorts_per_relay_per_wave)
-    by_hours = math.floor(relay.hours_per_month / params.hours_per_cohort + 1e-9)
-    return max(0, min(params.max_cohorts_per_relay_per_wave, by_hours))
+    return max(0, min(params.max_cohorts_per_relay_per_wave, month_capacity(relay, params)))
 
 
 def total_capacity(relay: Relay, instance: Instance) -> int:
-    """Cohorts a relay can lead over the whole horizon."""
-    per_wave = per_wave_capacity(relay, instance.params)
-    return max(0, min(instance.params.max_cohorts_per_relay_total, per_wave * len(instance.waves)))
+    """Cohorts a relay can lead over the whole horizon (waves, months and total caps)."""
+    p = instance.params
+    per_wave, per_month = per_wave_capacity(relay, p), month_capacity(relay, p)
+    horizon = sum(min(per_month, per_wave * len(ws)) for ws in waves_by_month(instance).values())
+    return max(0, min(p.max_cohorts_per_relay_total, horizon))
+
+
+def leaders(instance: Instance) -> frozenset[int]:
+    """Relays who can lead at least one cohort (capacity, a modality and an area in scope)."""
+    p = instance.params
+    return frozenset(r.person_id for r in instance.relays
+                     if total_capacity(r, instance) > 0 and allowed_modalities(r, p)
+                     and relay_areas(r, p))
 
 
 def allowed_modalities(relay: Relay, params: Params) -> tuple[str, ...]:
@@ -59,13 +103,23 @@ def in_scope(learner: Learner, relay: Relay, params: Params) -> bool:
     return learner.region_id == relay.region_id
 
 
+def takes_remote(relay: Relay, modality: str, params: Params) -> bool:
+    """True when the relay's cohort of this modality may take people out of scope (remotely).
+
+    A remote cohort always may (leading it needs ``allow_remote`` and remote offered:
+    :func:`allowed_modalities`); a hybrid one only when remote cohorts across the
+    organisation are allowed and the relay offered remote teaching; face to face never.
+    """
+    if modality == "remote":
+        return True
+    return modality == "hybrid" and params.allow_remote and "remote" in relay.modalities
+
+
 def can_join(learner: Learner, relay: Relay, modality: str, params: Params) -> bool:
     """True when the modality lets this learner sit in this relay's cohort."""
     if learner.person_id == relay.person_id:
         return False
-    if modality == "face_to_face":
-        return in_scope(learner, relay, params)
-    return True
+    return in_scope(learner, relay, params) or takes_remote(relay, modality, params)
 
 
 def locality(learner: Learner, relay: Relay, modality: str, params: Params) -> int:

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 
 from i18n import N_, RelaisError
 from planning.model import MODALITIES, Instance, Plan
-from planning.reach import allowed_modalities, cohort_place, in_scope
+from planning.reach import (
+    allowed_modalities, cohort_place, in_scope, month_capacity, month_of, takes_remote,
+)
 
 MESSAGES: dict[str, str] = {
     "unknown_relay": N_("Cohort {cohort}: person {relay} is not a relay trainer"),
@@ -31,14 +33,37 @@ MESSAGES: dict[str, str] = {
     "too_large": N_("Cohort {cohort}: {size} members, more than the maximum {max}"),
     "out_of_scope": N_(
         "Cohort {cohort}: person {person} cannot meet relay {relay} face to face"),
+    "hybrid_out_of_scope": N_(
+        "Cohort {cohort}: person {person} could only join relay {relay}'s hybrid cohort "
+        "remotely, and remote participation needs remote cohorts across the organisation "
+        "allowed and offered by the relay"),
     "twice_in_wave": N_("Person {person} is in {count} cohorts during wave {wave}"),
+    "lead_and_learn_same_wave": N_(
+        "Person {person} leads a cohort and learns in another during wave {wave}"),
     "twice_same_area": N_("Person {person} is in {count} cohorts on {area}"),
     "hours_per_wave": N_(
         "Relay {relay} needs {hours} h in wave {wave}, more than their {budget} h a month"),
+    "hours_per_month": N_(
+        "Relay {relay} needs {hours} h over the {waves} waves of {month}, more than their "
+        "{budget} h a month"),
     "cohorts_per_wave": N_(
         "Relay {relay} leads {count} cohorts in wave {wave}, more than the maximum {max}"),
     "cohorts_total": N_("Relay {relay} leads {count} cohorts, more than the maximum {max}"),
 }
+
+
+# The rules in words, for the page (the checks below and planning.reach are the definition).
+RULE_SUMMARY: tuple[str, ...] = (
+    N_("A person is in at most one cohort a wave, whether leading or learning."),
+    N_("A relay's hours are counted per calendar month, over every wave that falls in it; "
+       "the cohorts a relay leads are also capped per wave and in total."),
+    N_("Face-to-face cohorts gather people of one region or one site, as chosen; so does the "
+       "in-person part of a hybrid cohort."),
+    N_("People from further away join a hybrid cohort remotely only when remote cohorts "
+       "across the organisation are allowed and its relay offers remote teaching."),
+    N_("A relay leads only the modalities they offered, and only those the settings allow; "
+       "cohorts across the organisation are remote."),
+)
 
 
 @dataclass(frozen=True)
@@ -115,8 +140,12 @@ def check_plan(instance: Instance, plan: Plan) -> list[Violation]:
                 continue
             if lr.needs.get(c.area, 0) <= 0:
                 add("no_need", person=m, area=c.area)
-            if relay is not None and c.modality == "face_to_face" and not in_scope(lr, relay, p):
+            if relay is None or in_scope(lr, relay, p):
+                continue
+            if c.modality == "face_to_face":
                 add("out_of_scope", person=m, relay=c.relay_id)
+            elif c.modality == "hybrid" and not takes_remote(relay, c.modality, p):
+                add("hybrid_out_of_scope", person=m, relay=c.relay_id)
     out += _person_and_relay_totals(instance, per_wave, per_area, relay_wave, relay_total)
     return out
 
@@ -130,17 +159,32 @@ def _person_and_relay_totals(
     relays = {r.person_id: r for r in instance.relays}
     out = [Violation("twice_in_wave", {"person": m, "wave": w, "count": k})
            for (m, w), k in sorted(per_wave.items()) if k > 1]
+    out += [Violation("lead_and_learn_same_wave", {"person": m, "wave": w})
+            for (m, w) in sorted(per_wave) if relay_wave.get((m, w), 0) > 0]
     out += [Violation("twice_same_area", {"person": m, "area": a, "count": k})
             for (m, a), k in sorted(per_area.items()) if k > 1]
+    dates = {w.index: w.date for w in instance.waves}
     by_relay: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    by_month: dict[tuple, dict[int, int]] = defaultdict(dict)
     for (r, w), k in sorted(relay_wave.items()):
         by_relay[r].append((w, k))
-    for r, items in by_relay.items():
+        if w in dates:
+            by_month[(r, month_of(dates[w]))][w] = k
+    for (r, month), waves in sorted(by_month.items()):
         budget = relays[r].hours_per_month
+        k = sum(waves.values())
+        if k <= month_capacity(relays[r], p):
+            continue
+        hours = k * p.hours_per_cohort
+        if len(waves) == 1:
+            out.append(Violation("hours_per_wave", {
+                "relay": r, "wave": next(iter(waves)), "hours": hours, "budget": budget}))
+        else:
+            out.append(Violation("hours_per_month", {
+                "relay": r, "month": month, "waves": len(waves), "hours": hours,
+                "budget": budget}))
+    for r, items in by_relay.items():
         for w, k in items:
-            if k * p.hours_per_cohort > budget + 1e-9:
-                out.append(Violation("hours_per_wave", {
-                    "relay": r, "wave": w, "hours": k * p.hours_per_cohort, "budget": budget}))
             if k > p.max_cohorts_per_relay_per_wave:
                 out.append(Violation("cohorts_per_wave", {
                     "relay": r, "wave": w, "count": k, "max": p.max_cohorts_per_relay_per_wave}))

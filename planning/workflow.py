@@ -113,6 +113,8 @@ def describe(v: Violation, instance: Instance, names: Directory, t: Translator) 
         p["modality"] = t(MODALITY_LABELS.get(p["modality"], p["modality"]))
     if "wave" in p and p["wave"] in waves:
         p["wave"] = t.date(waves[p["wave"]])
+    if "month" in p:
+        p["month"] = t.date(p["month"], "MMMM y")
     return t(MESSAGES[v.kind], **p)
 
 

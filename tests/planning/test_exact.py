@@ -20,11 +20,12 @@ from ortools.sat.python import cp_model
 import planning.exact as exact_module
 from planning.decomposed import decomposed_plan
 from planning.evaluate import combined_value, covered_pairs, reasons, score
+from planning.greedy import greedy_plan
 from planning.exact import _split, build, exact_plan, learner_caps
 from planning.instances import generate, with_params
 from planning.model import NO_CAPACITY, NO_RELAY, TOO_FEW, Instance, Learner, Params, Relay, Wave
 from planning.monolithic import monolithic_plan
-from planning.reach import need_int, needed_pairs
+from planning.reach import need_int, needed_pairs, waves_by_month
 from planning.rules import check_plan
 from planning.solve import solve
 from plan_cases import WAVES, WORKERS, assert_proven, exact, instance, learners, relay
@@ -173,6 +174,62 @@ def test_relay_needing_their_own_area_can_join_remotely():
     assert plan.stats["covered_need"] == pytest.approx(6.0)
 
 
+# --- the rules of issue 23, hand-solved -------------------------------------------------------
+
+SEPTEMBER_TWICE = (Wave(0, dt.date(2026, 9, 1)), Wave(1, dt.date(2026, 9, 15)))
+
+
+def lead_or_learn() -> Instance:
+    # Relay 1 leads teaching and needs assessment (5.0); relay 2 leads assessment. One wave,
+    # cohorts of 2..3. Leading {10, 11} and learning with 12 in the same wave would cover 8.0;
+    # a person is in one cohort a wave, so relay 1 either leads (2.0, and 12 alone cannot fill
+    # a cohort) or learns: relay 2 leads {1, 12}, 5.0 + 1.0 = 6.0 is the optimum.
+    people = (person(1, {"assessment": 5.0}),) + learners(10, 2) \
+        + (person(12, {"assessment": 1.0}),)
+    return instance([relay(1), relay(2, areas=("assessment",))], people, waves=ONE_WAVE,
+                    cohort_min=2, cohort_max=3)
+
+
+def hybrid_across(mods: tuple[str, ...], allow_remote: bool) -> Instance:
+    # Relay 100 (region 0) leads hybrid cohorts of 2..6; learners 1..3 in region 0, 11..13
+    # in region 1. The three from region 1 can only join remotely.
+    people = learners(1, 3) + learners(11, 3, region=1, site=5)
+    return instance([relay(100, mods=mods)], people, waves=ONE_WAVE, cohort_min=2,
+                    cohort_max=6, allow_remote=allow_remote)
+
+
+def two_waves_one_month() -> Instance:
+    # Relay 100 gives 6 h a month, a cohort takes 6 h; two waves both in September; six
+    # learners, cohorts of 2..3. One cohort a wave would be 12 h in September: only one
+    # cohort opens, 3.0 covered.
+    return instance([relay(100, hours=6.0)], learners(1, 6), waves=SEPTEMBER_TWICE,
+                    cohort_min=2, cohort_max=3)
+
+
+@pytest.mark.parametrize(("make", "covered"), [
+    (lead_or_learn, 6.0),
+    # Hybrid only, remote teaching not offered: the hybrid's members stay in the region.
+    (lambda: hybrid_across(("hybrid",), True), 3.0),
+    # Hybrid and remote offered, but remote cohorts across the organisation not allowed.
+    (lambda: hybrid_across(("hybrid", "remote"), False), 3.0),
+    # Both offered and allowed: the three from region 1 join the hybrid remotely.
+    (lambda: hybrid_across(("hybrid", "remote"), True), 6.0),
+    (two_waves_one_month, 3.0),
+], ids=["lead_or_learn", "hybrid_no_remote_offered", "hybrid_remote_not_allowed",
+        "hybrid_remote_allowed", "hours_per_month"])
+def test_issue_23_rules_hand_solved(make, covered):
+    inst = make()
+    plan = exact(inst)
+    assert_proven(inst, plan)
+    assert plan.stats["covered_need"] == pytest.approx(covered)
+    mono = monolithic_plan(inst, time_limit=10.0, workers=WORKERS)
+    assert mono.status == "OPTIMAL" and check_plan(inst, mono) == []
+    assert mono.stats["covered_need"] == pytest.approx(covered)
+    for other in (greedy_plan(inst), decomposed_plan(inst, time_limit=2.0), solve(inst)):
+        assert check_plan(inst, other) == []
+        assert other.stats["covered_need"] <= covered + 1e-9
+
+
 @pytest.mark.parametrize(("build", "codes"), [
     # cohort_min 4 > 3 learners in reach, face to face: nothing can open.
     (lambda: instance([relay(100)], learners(1, 3), cohort_min=4, cohort_max=6), {TOO_FEW}),
@@ -231,7 +288,9 @@ def micro(seed: int) -> Instance:
     """2 relays, 5-8 learners with 1-2 needs, 1-2 waves, cohorts of 2 to 3-4, random rules.
 
     Sites 0 and 1 are in region 0, site 2 in region 0 or 1; in half the instances a relay
-    is also a learner, possibly on an area they lead.
+    is also a learner, possibly on an area they lead (and never in a wave they lead in);
+    hybrid relays may or may not offer remote teaching too; two waves sometimes fall in one
+    month (hours per month).
     """
     rng = random.Random(seed)
     areas = AREAS3[:rng.choice((1, 2, 2, 3))]
@@ -258,6 +317,8 @@ def micro(seed: int) -> Instance:
                     max_cohorts_per_relay_total=rng.choice((1, 2, 4)),
                     face_to_face_scope=rng.choice(("region", "site")),
                     allow_remote=rng.random() < 0.7, allow_hybrid=rng.random() < 0.7, seed=seed)
+    if len(waves) == 2 and rng.random() < 0.4:  # both in September: hours are per month
+        waves = (waves[0], Wave(1, dt.date(2026, 9, 15)))
     return Instance(tuple(relays), tuple(people), waves, params)
 
 
@@ -287,6 +348,11 @@ def test_micro_instances_exercise_every_path():
                for i in insts for lr in i.learners)
     assert any(len(lr.needs) == 2 for i in insts for lr in i.learners)
     assert {i.params.face_to_face_scope for i in insts} == {"site", "region"}
+    assert any(len(waves_by_month(i)) < len(i.waves) for i in insts)
+    assert any(r.modalities == {"hybrid"} and i.params.allow_hybrid for i in insts
+               for r in i.relays)
+    assert any(r.modalities >= {"hybrid", "remote"} and not i.params.allow_remote
+               and i.params.allow_hybrid for i in insts for r in i.relays)
     threes = [micro3(s) for s in range(20)]
     assert [1, 3] in (run for i in threes for run in build(i).alike)
     assert any(lr.person_id == 3 and set(lr.needs) <= i.relays[2].areas and
@@ -316,23 +382,30 @@ def test_split_finds_a_seating_where_a_greedy_one_gets_stuck(leads, members):
     assert all(kind[0] not in p for kind, p in zip(kinds, parts))
 
 
-def test_three_relays_train_each_other_in_one_seat_cohorts():
-    # Relays 1, 2, 3 each lead teaching and each need it (1.0); cohorts of exactly one, one
-    # wave. Optimum by hand: a ring (1 in 2's cohort, 2 in 3's, 3 in 1's), 3.0 covered.
+@pytest.mark.parametrize(("count", "covered"), [(1, 1.0), (3, 3.0)])
+def test_three_relays_train_each_other_in_one_seat_cohorts(count, covered):
+    # Relays 1, 2, 3 each lead teaching and each need it (1.0); cohorts of exactly one.
+    # One wave: a ring (1 in 2's cohort, 2 in 3's, 3 in 1's) would cover 3.0, but a person
+    # leading in a wave learns in none of its cohorts: one relay leads, one learns, 1.0.
+    # Three waves: the ring spread over them, one cohort a wave, 3.0.
     people = tuple(person(pid, {"teaching": 1.0}) for pid in (1, 2, 3))
-    inst = instance([relay(1), relay(2), relay(3)], people, waves=ONE_WAVE, cohort_min=1,
+    waves = tuple(Wave(i, dt.date(2026, 9 + i, 1)) for i in range(count))
+    inst = instance([relay(1), relay(2), relay(3)], people, waves=waves, cohort_min=1,
                     cohort_max=1)
     plan = exact(inst)
     assert_proven(inst, plan)
-    assert plan.stats["covered_need"] == pytest.approx(3.0)
+    assert plan.stats["covered_need"] == pytest.approx(covered)
     assert all(c.relay_id not in c.members for c in plan.cohorts)
 
 
 def three_waves(make):
     """make(seed) planned over three waves: every learner may join all their cohorts, and the
-    waveless relaxation's bounds prove locality and load."""
+    waveless relaxation's bounds prove locality and load. For odd seeds the first two waves
+    share a month (September 1 and 15)."""
     def inst(seed: int) -> Instance:
-        return replace(make(seed), waves=tuple(Wave(i, dt.date(2026, 9 + i, 1)) for i in range(3)))
+        days = ((9, 1), (10, 1), (11, 1)) if seed % 2 == 0 else ((9, 1), (9, 15), (10, 1))
+        return replace(make(seed), waves=tuple(Wave(i, dt.date(2026, m, d))
+                                               for i, (m, d) in enumerate(days)))
     inst.__name__ = f"{make.__name__}_3w"
     return inst
 
@@ -352,6 +425,8 @@ def test_aggregation_loses_nothing(make, seed):
     assert_proven(inst, ex)
     assert combined_value(inst, ex.cohorts) == combined_value(inst, mono.cohorts), (
         score(inst, ex.cohorts), score(inst, mono.cohorts))
+    # The decomposition's master is a relaxation too: its bound never cuts the optimum.
+    assert decomposed_plan(inst, time_limit=2.0).bound >= mono.objective - 1e-6
 
 
 def test_shortcuts_find_the_same_optimum_as_the_search(monkeypatch):

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 import pytest
 
 from planning.editing import compare_plans, move_learner, swap_relay
-from planning.model import Cohort, Learner, Plan
+from planning.model import Cohort, Learner, Plan, Wave
 from planning.rules import check_plan
-from plan_cases import instance, learners, relay
+from plan_cases import WAVES, instance, learners, relay
 
+# Relay 200 also learns teaching (from another relay); relay 300 offers hybrid but not
+# remote teaching.
 PEOPLE = learners(1, 14) + (Learner(100, 0, 0, {"assessment": 1.0}, {}),
-                            Learner(50, 9, 9, {"teaching": 1.0}, {}))
+                            Learner(50, 9, 9, {"teaching": 1.0}, {}),
+                            Learner(200, 0, 0, {"teaching": 1.0}, {}))
 RELAYS = [relay(100, areas=("teaching", "assessment"), mods=("face_to_face",)),
-          relay(200, areas=("teaching",), mods=("remote",), hours=6.0)]
-INST = instance(RELAYS, PEOPLE)
+          relay(200, areas=("teaching",), mods=("remote",), hours=6.0),
+          relay(300, areas=("teaching",), mods=("face_to_face", "hybrid"))]
+# Waves 1 and 2 fall in the same month (October).
+INST = instance(RELAYS, PEOPLE, waves=WAVES + (Wave(2, dt.date(2026, 10, 15)),))
 GOOD = Cohort(100, "teaching", "face_to_face", 0, 0, 0, tuple(range(1, 8)))
 
 
@@ -47,6 +53,17 @@ CASES = {
     "hours_per_wave": plan(Cohort(200, "teaching", "remote", None, None, 0, (1, 2, 3, 4, 5, 6)),
                            Cohort(200, "teaching", "remote", None, None, 0,
                                   (7, 8, 9, 10, 11, 12))),
+    # A relay leading in a wave cannot learn in another cohort of that wave.
+    "lead_and_learn_same_wave": plan(
+        Cohort(200, "teaching", "remote", None, None, 0, (1, 2, 3, 4, 5, 6)),
+        replace(GOOD, members=(200, 7, 8, 9, 10, 11))),
+    # Hybrid: person 50 (another region) could only join remotely, which relay 300 never
+    # offered.
+    "hybrid_out_of_scope": plan(Cohort(300, "teaching", "hybrid", 0, 0, 0, (1, 2, 3, 4, 5, 50))),
+    # 6 h a month: one cohort in each of two October waves is 12 h in October.
+    "hours_per_month": plan(Cohort(200, "teaching", "remote", None, None, 1, (1, 2, 3, 4, 5, 6)),
+                            Cohort(200, "teaching", "remote", None, None, 2,
+                                   (7, 8, 9, 10, 11, 12))),
     "cohorts_per_wave": plan(GOOD, replace(GOOD, members=tuple(range(8, 15)))),
     "cohorts_total": plan(*[replace(GOOD, wave_index=w) for w in range(5)]),
 }
@@ -73,3 +90,21 @@ def test_editing_then_checking_shows_the_broken_rule():
     assert "modality_not_allowed" in {v.kind for v in check_plan(INST, swapped)}
     diff = compare_plans(two, moved, INST)
     assert diff["pairs_covered"] == {"a": 14.0, "b": 14.0, "delta": 0.0}
+
+
+def test_remote_part_of_a_hybrid_follows_the_remote_setting():
+    # Relay 400 offers hybrid and remote teaching: a member from another region joins the
+    # hybrid cohort remotely, only while remote cohorts across the organisation are allowed.
+    relays = RELAYS + [relay(400, areas=("teaching",), mods=("hybrid", "remote"))]
+    cohort = Cohort(400, "teaching", "hybrid", 0, 0, 0, (1, 2, 3, 4, 5, 50))
+    assert check_plan(instance(relays, PEOPLE), plan(cohort)) == []
+    closed = instance(relays, PEOPLE, allow_remote=False)
+    assert [v.kind for v in check_plan(closed, plan(cohort))] == ["hybrid_out_of_scope"]
+    local = replace(cohort, members=(1, 2, 3, 4, 5, 6))
+    assert check_plan(closed, plan(local)) == []
+
+
+def test_waves_in_different_months_each_get_the_monthly_hours():
+    two = plan(Cohort(200, "teaching", "remote", None, None, 0, (1, 2, 3, 4, 5, 6)),
+               Cohort(200, "teaching", "remote", None, None, 1, (7, 8, 9, 10, 11, 12)))
+    assert check_plan(INST, two) == []

@@ -119,3 +119,14 @@ def test_settings_variants_stay_valid(scope, remote):
     plan = solve(inst)
     assert check_plan(inst, plan) == []
     assert plan.objective <= plan.bound + 1e-6
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_decomposition_is_never_worse_than_the_greedy(seed):
+    # Even with a master stopped almost at once (0.1 s), the greedy baseline's plan is kept
+    # when it is better.
+    from planning.evaluate import combined_value
+    inst = generate("small", seed=seed)
+    dec = decomposed_plan(inst, time_limit=0.1)
+    assert check_plan(inst, dec) == []
+    assert combined_value(inst, dec.cohorts) >= combined_value(inst, greedy_plan(inst).cohorts)

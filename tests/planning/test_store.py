@@ -138,3 +138,16 @@ def test_publish_applies_the_drafts_edits_to_the_rebuilt_instance(engine):
     assert load(engine, pid).status == DRAFT
     publish(engine, pid, instance=base)  # rebuilt "now", before the edits
     assert load(engine, pid).status == PUBLISHED
+
+
+@pytest.mark.parametrize("kind", ["lead_and_learn_same_wave", "hybrid_out_of_scope",
+                                  "hours_per_month"])
+def test_publish_refuses_a_plan_breaking_the_rules_of_issue_23(engine, kind):
+    # The hand-broken plans of test_rules.py, saved as drafts: publication re-runs the same
+    # checker, so each of the three rules refuses it.
+    from test_rules import CASES, INST
+    pid = save_draft(engine, kind, CASES[kind], INST, campaign_id=None)
+    with pytest.raises(PublishRefused) as err:
+        publish(engine, pid)
+    assert kind in {v.kind for v in err.value.violations}
+    assert load(engine, pid).status == DRAFT

@@ -7,6 +7,7 @@ import pytest
 from i18n import Translator
 from planning.inputs import directory
 from planning.model import AREAS
+from planning.rules import RULE_SUMMARY
 from planning.workflow import proof_note
 from planning.store import PUBLISHED, list_plans, load
 from storage.db import make_engine
@@ -42,6 +43,9 @@ def test_lead_plans_and_sees_cohorts_kpis_and_chart(own_demo):
     assert plan.cohorts
     shown = texts(at)
     assert "Toutes les règles sont respectées." in shown
+    # The rules are listed in French (issue 23: one place a wave, hours per month, hybrid).
+    assert any(e.label == "Règles que respecte tout plan" for e in at.expander)
+    assert all(Translator("fr")(rule) in shown for rule in RULE_SUMMARY)
     # The exact model ran (the demo is small): the page says how far its proof went.
     assert proof_note(plan) and Translator("fr")(proof_note(plan)) in shown
     metrics = {m.label: m.value for m in at.metric}
