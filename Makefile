@@ -17,7 +17,13 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	@touch $@
 
 setup: $(VENV)/.installed
-setup-test: $(VENV)/.installed-test
+# axe-core for the accessibility audit, pinned in tests/browser/axe/package-lock.json
+AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/axe/package.json tests/browser/axe/package-lock.json
+	npm ci --prefix tests/browser/axe --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup-test: $(VENV)/.installed-test $(AXE)
 
 migrate: setup
 	$(PY) manage.py migrate

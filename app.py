@@ -5,7 +5,7 @@ import logging
 import streamlit as st
 
 from i18n import LANGS
-from ui import auth, context
+from ui import a11y, auth, context
 from ui.context import t
 from ui.navigation import ROLE_NAMES, pages_for
 
@@ -27,7 +27,10 @@ for spec in specs:
     sections.setdefault(t(spec.section), []).append(
         st.Page(spec.script, title=t(spec.title), icon=spec.icon, url_path=spec.url_path,
                 default=spec.url_path == "home"))
-page = st.navigation(sections)
+# One flat menu, fully expanded: Streamlit draws sections as <div> headings inside the
+# menu's <ul> (invalid list markup for screen readers, axe "list"/"listitem"), while the
+# flat menu is a proper <nav><ul><li> with aria-current; pages stay in section order.
+page = st.navigation([p for group in sections.values() for p in group], expanded=True)
 
 with st.sidebar:
     st.selectbox(
@@ -39,6 +42,7 @@ with st.sidebar:
         st.caption(t("Signed in as {name} ({role})", name=viewer.name,
                      role=t(ROLE_NAMES[viewer.role])))
         st.button(t("Sign out"), key="sign_out", on_click=auth.sign_out)
+    a11y.document_language(context.lang())
 
 try:
     page.run()
