@@ -10,9 +10,11 @@ the accessibility statement page reads them from there.
 from __future__ import annotations
 
 import json
+import time
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from i18n import Translator
 from tests.browser import axe
@@ -20,10 +22,11 @@ from tests.browser.conftest import ARTIFACTS, ROOT
 from tests.browser.helpers import choose, wait_idle
 from ui.navigation import ROLE_NAMES, pages_for
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROLES = [None, "trainer", "manager", "director", "lead", "admin"]
 LANGS = ["fr", "en"]
+T0 = time.monotonic()
 AUDIT_JSON = ROOT / "data" / "accessibility" / "audit.json"
 
 
@@ -51,8 +54,9 @@ def audit():  # noqa: ANN201
     ARTIFACTS.mkdir(exist_ok=True)
     text = json.dumps(report, indent=1, ensure_ascii=False) + "\n"
     (ARTIFACTS / "accessibility-audit.json").write_text(text)
-    complete = len(runs) == len(ROLES) * len(LANGS) and all(
-        p.get("done") for v in runs.values() for p in v[-1:])
+    expected = {f"{r or 'visitor'}-{lang}" for r in ROLES for lang in LANGS} | {
+        f"states-{lang}" for lang in LANGS}
+    complete = set(runs) == expected and all(v and v[-1].get("done") for v in runs.values())
     if complete:  # a partial run (-k) must not overwrite the published figures
         AUDIT_JSON.parent.mkdir(parents=True, exist_ok=True)
         AUDIT_JSON.write_text(text)
@@ -63,12 +67,22 @@ def menu_link(page, url_path: str):  # noqa: ANN001, ANN201
     return page.locator(f'[data-testid="stSidebar"] a[href$="/{url_path}"]').first
 
 
+def open_expanders(page) -> None:  # noqa: ANN001
+    """Open every collapsed box (chart tables, forms) so axe checks what they hold too."""
+    page.evaluate("() => document.querySelectorAll('details:not([open]) > summary')"
+                  ".forEach(s => s.click())")
+
+
 def check_page(page, lang: str, where: str) -> dict:  # noqa: ANN001
-    """Audit the page as drawn now: the document's language, then axe."""
+    """Audit the page as drawn now, collapsed boxes opened: the document's language, then axe."""
     wait_idle(page)
-    page.wait_for_timeout(300)  # charts draw a moment after the script run
+    open_expanders(page)
+    page.wait_for_timeout(400)  # charts and opened boxes draw a moment after the script run
+    started = time.monotonic()
+    found = axe.run_axe(page)
     return {"page": where, "lang": lang, "html_lang": page.locator("html").get_attribute("lang"),
-            "violations": axe.run_axe(page)}
+            "violations": found, "axe_seconds": round(time.monotonic() - started, 1),
+            "at": round(time.monotonic() - T0, 1)}
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -122,3 +136,111 @@ def test_the_audit_catches_what_it_must(browser, audit):  # noqa: ANN001
     finally:
         page.close()
     assert {"color-contrast", "list", "html-has-lang"} <= found, found
+
+
+def click_key(page, key: str) -> None:  # noqa: ANN001
+    """Click the button Streamlit drew with this key (language-independent)."""
+    page.locator(f".st-key-{key} button").click()
+    wait_idle(page)
+
+
+def answer_section(page) -> None:  # noqa: ANN001
+    """Second option of every radio group, 3 in numbers, first option of multiselects."""
+    page.locator('[data-testid="stRadioOption"]').first.wait_for()
+    wait_idle(page)
+    groups = page.locator('[data-testid="stRadio"]')
+    i = 0
+    while i < groups.count():  # re-counted: an answer can reveal a question
+        groups.nth(i).locator('[data-testid="stRadioOption"]').nth(1).click()
+        wait_idle(page)
+        i += 1
+    numbers = page.locator('[data-testid="stNumberInput"] input')
+    for i in range(numbers.count()):
+        numbers.nth(i).fill("3")
+        numbers.nth(i).press("Enter")
+        wait_idle(page)
+    multis = page.locator('[data-testid="stMultiSelect"]')
+    for i in range(multis.count()):
+        multis.nth(i).click()
+        page.get_by_role("option").first.click()
+        page.keyboard.press("Escape")
+        wait_idle(page)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_states_behind_actions_have_no_serious_violation(app_url, demo_url, browser, audit,
+                                                         lang):  # noqa: ANN001
+    """What a menu visit does not show: the questionnaire's notice, each section and the
+    result from a personal link; the champions map with a site's detail open; the planner
+    after a plan is computed."""
+    from tests.ui.test_survey_pages import fresh_trainer_link
+
+    key = f"states-{lang}"
+    seen: list[dict] = []
+    audit[key] = seen
+    ctx = browser.new_context(viewport={"width": 1400, "height": 900}, locale="fr-FR")
+    page = ctx.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        token, _ = fresh_trainer_link(demo_url)
+        page.goto(f"{app_url}/questionnaire?t={token}")
+        wait_idle(page)
+        if lang == "en":
+            choose(page, "Langue", "English")
+        seen.append(check_page(page, lang, "questionnaire-notice"))
+        click_key(page, "start")
+        n = 0
+        while True:
+            n += 1
+            page.locator("h2").first.wait_for()
+            seen.append(check_page(page, lang, f"questionnaire-section-{n}"))
+            answer_section(page)
+            if page.locator(".st-key-submit").count():
+                break
+            before = page.locator("h2").first.inner_text()
+            click_key(page, "next")
+            page.wait_for_function("(b) => { const h = document.querySelector('h2'); "
+                                   "return h && h.innerText !== b; }", arg=before)
+        click_key(page, "submit")
+        page.locator(".st-key-survey_pdf").wait_for(timeout=90_000)  # the first PDF render
+        seen.append(check_page(page, lang, "questionnaire-result"))
+        page.goto(f"{app_url}/my_result?t={token}")
+        wait_idle(page)
+        if lang == "en":
+            choose(page, "Langue", "English")
+        page.locator(".st-key-my_result_pdf").wait_for(timeout=90_000)
+        seen.append(check_page(page, lang, "my_result-link"))
+
+        page.goto(app_url)
+        wait_idle(page)
+        page.get_by_role("button", name=Translator("fr")(ROLE_NAMES["lead"])).click()
+        page.get_by_text("Bienvenue").first.wait_for()
+        if lang == "en":
+            choose(page, "Langue", "English")
+        menu_link(page, "champions_map").click()
+        page.get_by_text(Translator(lang)("Site detail")).first.wait_for()
+        wait_idle(page, started_within_ms=1500)
+        box = page.get_by_label(Translator(lang)("Site"), exact=True)
+        box.focus()  # a click does not always open this list; the keyboard does
+        box.press("ArrowDown")
+        page.get_by_role("option").first.wait_for()
+        box.press("Enter")
+        wait_idle(page)
+        expect(page.locator('[data-testid="stMetric"]')).not_to_have_count(0)
+        seen.append(check_page(page, lang, "champions_map-detail"))
+        menu_link(page, "planner").click()
+        wait_idle(page)
+        page.get_by_label(Translator(lang)("Number of waves")).fill("4")
+        page.get_by_role("button", name=Translator(lang)("Plan"), exact=True).click()
+        page.get_by_text(Translator(lang)("Every rule is met.")).wait_for(timeout=120_000)
+        seen.append(check_page(page, lang, "planner-planned"))
+        seen[-1]["done"] = True
+        if lang == "en":
+            choose(page, "Language", "Français")
+    finally:
+        ctx.close()
+    bad = [(p["page"], v["id"], v["impact"], v["targets"][:2])
+           for p in seen for v in axe.blocking(p["violations"])]
+    bad += [(p["page"], f'<html lang="{p["html_lang"]}">, not "{lang}"') for p in seen
+            if p["html_lang"] != lang]
+    assert not bad, f"{key}: {len(bad)} serious/critical violations:\n" + "\n".join(map(str, bad))
