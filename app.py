@@ -43,6 +43,7 @@ with st.sidebar:
                      role=t(ROLE_NAMES[viewer.role])))
         st.button(t("Sign out"), key="sign_out", on_click=auth.sign_out)
     a11y.document_language(context.lang())
+a11y.shell_css()
 
 try:
     page.run()

@@ -51,8 +51,8 @@ def draw_section(prefix: str, section: Section, errors: dict, on_change: Callabl
         if item.show_if and st.session_state.get(f"{prefix}:{item.show_if}") is not True:
             continue
         key = widget_key(prefix, item)
-        label = f"**{n}.** {item.text.get(lg)}" + ("" if item.required else
-                                                   f" ({t('optional')})")
+        label = f"**{n}.** {item.text.get(lg)}" + (f" ({t('required')})" if item.required
+                                                   else f" ({t('optional')})")
         common = {"key": key, "on_change": on_change, "disabled": disabled}
         if item.type == "scale":
             options = list(range(len(item.options))) + ([NA_LABEL] if item.allow_na else [])
@@ -74,7 +74,9 @@ def draw_section(prefix: str, section: Section, errors: dict, on_change: Callabl
             st.radio(label, [True, False], format_func=names.get, index=None,
                      horizontal=True, **common)
         if item.id in errors:
-            st.error(errors[item.id].render(lg), icon=":material/error:")
+            # role="alert", right under its question, and naming it (RGAA 11.10)
+            st.error(t("Question {n}: {problem}", n=n, problem=errors[item.id].render(lg)),
+                     icon=":material/error:")
 
 
 def remaining_minutes(q: Questionnaire, index: int) -> float:
