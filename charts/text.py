@@ -32,6 +32,8 @@ def _extremes(t: Translator, rows: pd.DataFrame, value: str, name: Callable[[pd.
     if len(rows) < 2:
         return ""
     hi, lo = rows.loc[rows[value].idxmax()], rows.loc[rows[value].idxmin()]
+    if hi[value] == lo[value]:
+        return " " + t("All the same: {value}.", value=shown(hi))
     return " " + t("Highest: {high} ({high_value}); lowest: {low} ({low_value}).",
                     high=name(hi), high_value=shown(hi), low=name(lo), low_value=shown(lo))
 

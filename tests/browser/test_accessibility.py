@@ -161,7 +161,9 @@ def answer_section(page) -> None:  # noqa: ANN001
         wait_idle(page)
     multis = page.locator('[data-testid="stMultiSelect"]')
     for i in range(multis.count()):
-        multis.nth(i).click()
+        box = multis.nth(i).locator("input")
+        box.focus()  # a click does not always open the list (small screens); the keyboard does
+        box.press("ArrowDown")
         page.get_by_role("option").first.click()
         page.keyboard.press("Escape")
         wait_idle(page)

@@ -181,3 +181,86 @@ def test_the_whole_questionnaire_by_keyboard_alone(app_url, demo_url, page):  # 
         page.keyboard.press("Enter")
     with open(info.value.path(), "rb") as fh:
         assert fh.read(4) == b"%PDF"
+
+
+OVERFLOW_JS = """() => {
+  const w = document.documentElement.clientWidth;
+  const main = document.querySelector('[data-testid="stMain"]');
+  const out = [...main.querySelectorAll('*')].filter(e => {
+      const r = e.getBoundingClientRect();
+      return r.width > 0 && r.height > 0 && (r.right > w + 1 || r.left < -1) &&
+             !e.closest('[data-testid="stVegaLiteChart"], [data-testid="stTable"], '
+                       + '[data-testid="stProgress"]'); })
+    .slice(0, 5).map(e => e.tagName + ' ' + (e.getAttribute('data-testid') ||
+      e.parentElement.getAttribute('data-testid') || e.className.toString().slice(0, 30)) +
+      ' ' + Math.round(e.getBoundingClientRect().left) + '..' +
+      Math.round(e.getBoundingClientRect().right) + ' ' + (e.innerText || '').slice(0, 30));
+  const scrolls = [document.documentElement, document.body, main]
+    .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.tagName);
+  return {width: w, out, scrolls};
+}"""
+
+
+def assert_fits(page, where: str) -> None:  # noqa: ANN001
+    """Nothing sticks out sideways and nothing scrolls horizontally (WCAG 1.4.10 reflow);
+    charts and data tables may scroll in their own box, which the rule allows."""
+    wait_idle(page)
+    found = page.evaluate(OVERFLOW_JS)
+    assert not found["out"] and not found["scrolls"], f"{where}: {found}"
+
+
+@pytest.mark.parametrize("viewport", [
+    pytest.param({"width": 360, "height": 740}, id="phone-360x740"),
+    pytest.param({"width": 640, "height": 450}, id="zoom-200-of-1280x900"),
+])
+def test_the_questionnaire_on_a_phone_and_at_200_percent(app_url, demo_url, browser,
+                                                         viewport):  # noqa: ANN001
+    from tests.browser.test_accessibility import answer_section, click_key
+
+    phone = viewport["width"] < 400
+    ctx = browser.new_context(viewport=viewport, accept_downloads=True, locale="fr-FR",
+                              is_mobile=phone, has_touch=phone, device_scale_factor=2)
+    page = ctx.new_page()
+    page.set_default_timeout(30_000)
+    name = f"{viewport['width']}x{viewport['height']}"
+    try:
+        token, _ = fresh_trainer_link(demo_url)
+        page.goto(f"{app_url}/questionnaire?t={token}")
+        wait_idle(page)
+        page.locator(".st-key-start button").wait_for()
+        assert_fits(page, "notice")
+        if phone:
+            page.locator(".st-key-start button").tap()
+        else:
+            click_key(page, "start")
+        n = 0
+        while True:
+            n += 1
+            page.locator("h2").first.wait_for()
+            drawn_questions(page)
+            assert_fits(page, f"section {n}")
+            answer_section(page)
+            assert_fits(page, f"section {n} answered")
+            if n == 1:
+                shot(page, f"phone-section-1-{name}")
+            if page.locator(".st-key-submit").count():
+                break
+            before = page.locator("h2").first.inner_text()
+            click_key(page, "next")
+            page.wait_for_function("(b) => { const h = document.querySelector('h2'); "
+                                   "return h && h.innerText !== b; }", arg=before)
+        for key in ("prev", "later", "submit"):  # the buttons are on screen, not cut off
+            box = page.locator(f".st-key-{key} button").bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], key
+        click_key(page, "submit")
+        pdf = page.locator(".st-key-survey_pdf button")
+        pdf.wait_for(timeout=90_000)
+        page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
+        assert_fits(page, "result")
+        shot(page, f"phone-result-{name}")
+        with page.expect_download() as info:
+            pdf.tap() if phone else pdf.click()
+        with open(info.value.path(), "rb") as fh:
+            assert fh.read(4) == b"%PDF"
+    finally:
+        ctx.close()

@@ -108,3 +108,9 @@ def test_a_personal_result_names_levels_and_unanswered_areas():
         {"Area": "Assessment", "Score (0-100)": "not answered", "Level": "—"},
         {"Area": "Resources", "Score (0-100)": "20", "Level": "A1 Newcomer"}]
     assert alt.summary.endswith("Highest: Teaching (71); lowest: Resources (20).")
+
+
+def test_equal_figures_are_said_equal_not_highest_and_lowest():
+    areas = [AreaResult("a", "Teaching", 25.0, "A2", "Explorer", ""),
+             AreaResult("b", "Assessment", 25.0, "A2", "Explorer", "")]
+    assert text.result_text(areas, EN).summary.endswith("All the same: 25.")
