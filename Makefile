@@ -20,7 +20,7 @@ setup: $(VENV)/.installed
 # axe-core for the accessibility audit, pinned in tests/browser/axe/package-lock.json
 AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
 $(AXE): tests/browser/axe/package.json tests/browser/axe/package-lock.json
-	npm ci --prefix tests/browser/axe --no-audit --no-fund --loglevel=error
+	bash scripts/ensure_axe.sh
 	@touch $@
 
 setup-test: $(VENV)/.installed-test $(AXE)
