@@ -58,6 +58,9 @@ st.markdown("\n".join(f"- {line}" for line in (
     t("Downloaded PDF files (personal result, reports) are not tagged PDF documents."),
     t("The menu is a single list without section headings, because the menu with sections "
       "drawn by the framework is not valid list markup."),
+    t("A few labels that the framework gives to screen readers are in English on French "
+      "pages: the link to skip to the main content, the links next to headings and the "
+      "button that opens a list."),
     t("No manual audit of the RGAA criteria has been made yet: automated rules find only part "
       "of the problems (keyboard use, reading order and wording need a person)."),
 )))
