@@ -37,8 +37,10 @@ if found is not None:
         t("Date of the audit: {date}.", date=tr.date(found.date, "long")),
         t("Rules: {standard}, run by {tool} in Chromium.", standard=found.standard,
           tool=found.tool),
-        t("Pages audited: {pages}, for {runs} combinations of role (or visitor) and language.",
-          pages=found.pages_audited, runs=found.runs),
+        t("Pages audited: {pages}: every page of every role and of visitors, in French and in "
+          "English, plus each section of the questionnaire, the personal result, the champions "
+          "map with a site's detail and the planner with a computed plan.",
+          pages=found.pages_audited),
         t("Serious or critical violations found: {n}.", n=found.blocking),
         t("Moderate or minor violations found: {rules}.",
           rules=", ".join(found.other_rules) if found.other_rules else t("none")),
