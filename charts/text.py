@@ -134,10 +134,11 @@ def gantt_text(frame: pd.DataFrame, labels: dict[str, str], t: Translator) -> Te
 def site_map_text(sites: pd.DataFrame, tx: float, ty: float, t: Translator,
                   quadrant_name: Callable[[str], str]) -> TextAlternative:
     """Placed sites; sites: site, region, n_trainers, top_down, bottom_up, quadrant."""
+    whole = lambda values: [t.number(v, 0) for v in values]  # noqa: E731
     table = pd.DataFrame({t("Site"): sites["site"], t("Region"): sites["region"],
                           t("Trainers"): sites["n_trainers"].astype(int),
-                          t("Top-down index (strategy)"): [t.number(v, 0) for v in sites["top_down"]],
-                          t("Bottom-up index (practice)"): [t.number(v, 0) for v in sites["bottom_up"]],
+                          t("Top-down index (strategy)"): whole(sites["top_down"]),
+                          t("Bottom-up index (practice)"): whole(sites["bottom_up"]),
                           t("Quadrant"): sites["quadrant"].map(quadrant_name)})
     summary = t("Each site placed by its top-down index (strategy, across) and its bottom-up "
                  "index (practice, upwards); the thresholds {x} and {y} split the map into four "
@@ -147,13 +148,16 @@ def site_map_text(sites: pd.DataFrame, tx: float, ty: float, t: Translator,
 
 
 def density_text(cells: pd.DataFrame, named: int, t: Translator) -> TextAlternative:
-    """Trainers per (strategy band, practice band); cells: x_band, x_end, y_band, y_end, n, hidden."""
+    """Trainers per (strategy band, practice band).
+
+    cells: x_band, x_end, y_band, y_end, n, hidden (True below the anonymity threshold).
+    """
     shown = cells[~cells["hidden"]].sort_values(["x_band", "y_band"])
-    band = lambda lo, hi: f"{t.number(lo, 0)}–{t.number(hi, 0)}"  # noqa: E731
-    table = pd.DataFrame({
-        t("Top-down index of the trainer's site"): [band(a, b) for a, b in zip(shown["x_band"], shown["x_end"])],
-        t("Practice score (overall)"): [band(a, b) for a, b in zip(shown["y_band"], shown["y_end"])],
-        t("Trainers"): shown["n"].astype(int)})
+    bands = lambda lo, hi: [f"{t.number(a, 0)}–{t.number(b, 0)}"  # noqa: E731
+                            for a, b in zip(shown[lo], shown[hi])]
+    table = pd.DataFrame({t("Top-down index of the trainer's site"): bands("x_band", "x_end"),
+                          t("Practice score (overall)"): bands("y_band", "y_end"),
+                          t("Trainers"): shown["n"].astype(int)})
     summary = t("Trainers counted by their site's strategy (across) and their own practice "
                  "(upwards); only squares of enough trainers are shown.")
     if named:
@@ -166,7 +170,8 @@ def result_text(areas: list, t: Translator) -> TextAlternative:
     table = pd.DataFrame({t("Area"): [a.name for a in areas],
                           t("Score (0-100)"): [t("not answered") if a.score is None
                                                 else t.number(a.score, 0) for a in areas],
-                          t("Level"): [f"{a.level or '—'} {a.level_name}".strip() for a in areas]})
+                          t("Level"): [f"{a.level or '—'} {a.level_name}".strip()
+                                       for a in areas]})
     summary = t("My score out of 100 and my level in each area.")
     frame = pd.DataFrame({"name": [a.name for a in areas],
                           "score": [a.score for a in areas]}).astype({"score": float})

@@ -114,3 +114,24 @@ def test_equal_figures_are_said_equal_not_highest_and_lowest():
     areas = [AreaResult("a", "Teaching", 25.0, "A2", "Explorer", ""),
              AreaResult("b", "Assessment", 25.0, "A2", "Explorer", "")]
     assert text.result_text(areas, EN).summary.endswith("All the same: 25.")
+
+
+def test_site_map_names_each_sites_quadrant_in_words():
+    sites = pd.DataFrame({"site": ["Lyon", "Brest"], "region": ["ARA", "BRE"],
+                          "n_trainers": [12, 7], "top_down": [70.4, 30.0],
+                          "bottom_up": [65.0, 20.6], "quadrant": ["aligned", "to_start"]})
+    names = {"aligned": "Aligned", "to_start": "To start"}
+    alt = text.site_map_text(sites, 50.0, 45.5, EN, names.get)
+    assert alt.table.to_dict("records")[0] == {
+        "Site": "Lyon", "Region": "ARA", "Trainers": 12, "Top-down index (strategy)": "70",
+        "Bottom-up index (practice)": "65", "Quadrant": "Aligned"}
+    assert "the thresholds 50.0 and 45.5 split the map" in alt.summary
+
+
+def test_density_leaves_small_squares_out_and_counts_named_dots():
+    cells = pd.DataFrame({"x_band": [0, 0, 20], "x_end": [20, 20, 40], "y_band": [0, 20, 0],
+                          "y_end": [20, 40, 20], "n": [8, 2, 6], "hidden": [False, True, False]})
+    alt = text.density_text(cells, 3, EN)
+    assert alt.table["Trainers"].tolist() == [8, 6]  # the square of 2 stays blank
+    assert alt.table.iloc[1, :2].tolist() == ["20–40", "0–20"]
+    assert alt.summary.endswith("3 trainers who consented to be named are drawn as dots.")
