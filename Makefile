@@ -19,7 +19,13 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	@touch $@
 
 setup: $(VENV)/.installed
-setup-test: $(VENV)/.installed-test
+# axe-core for the accessibility audit, pinned in tests/browser/axe/package-lock.json
+AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/axe/package.json tests/browser/axe/package-lock.json
+	bash scripts/ensure_axe.sh
+	@touch $@
+
+setup-test: $(VENV)/.installed-test $(AXE)
 
 migrate: setup
 	$(PY) manage.py migrate

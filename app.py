@@ -5,7 +5,7 @@ import logging
 import streamlit as st
 
 from i18n import LANGS
-from ui import auth, context
+from ui import a11y, auth, context
 from ui.context import t
 from ui.navigation import ROLE_NAMES, pages_for
 from ui.text import plain
@@ -33,7 +33,10 @@ for spec in specs:
     sections.setdefault(t(spec.section), []).append(
         st.Page(spec.script, title=t(spec.title), icon=spec.icon, url_path=spec.url_path,
                 default=spec.url_path == ("account" if forced else "home")))
-page = st.navigation(sections)
+# One flat menu, fully expanded: Streamlit draws sections as <div> headings inside the
+# menu's <ul> (invalid list markup for screen readers, axe "list"/"listitem"), while the
+# flat menu is a proper <nav><ul><li> with aria-current; pages stay in section order.
+page = st.navigation([p for group in sections.values() for p in group], expanded=True)
 
 with st.sidebar:
     st.selectbox(
@@ -47,6 +50,8 @@ with st.sidebar:
         st.button(t("Sign out"), key="sign_out", on_click=auth.sign_out)
     auth.hand_cookie_over()
     auth.clear_cookie_if_signed_out()
+    a11y.document_language(context.lang())
+a11y.shell_css()
 
 try:
     page.run()

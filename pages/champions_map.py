@@ -10,7 +10,9 @@ import streamlit as st
 from champions import data as cdata
 from champions import export, movement, quadrants, rules, settings, trainer_map
 from i18n import RelaisError
+from charts import text as ctext
 from ui import champions_charts as charts
+from ui.chart_text import text_alternative
 from ui import champions_data, context
 from ui.context import require, t
 from ui.exports import audited
@@ -79,8 +81,12 @@ if older:
         before = champions_data.load(older[0])
         arrows = in_region(movement.movement(before.sites, data.sites, tx, ty)
                            .merge(data.sites[["site_id", "region"]], on="site_id"))
+alt_map = ctext.site_map_text(sites, tx, ty, context.translator(),
+                              lambda q: t(quadrants.QUADRANT_NAMES[q]))
 event = st.altair_chart(charts.site_map(sites, arrows, tx, ty, t), key="ch_map",
-                        on_select="rerun", selection_mode="site", width="stretch")
+                        on_select="rerun", selection_mode="site", width="stretch",
+                        alt=alt_map.summary)
+text_alternative(alt_map, "ch_map")
 if not hidden_sites.empty:
     st.caption(t("Not placed (fewer than {k} answers): {sites}", k=k,
                  sites=plain_list(hidden_sites["site"])))
@@ -252,6 +258,8 @@ points = None
 if is_lead:
     points = trainer_map.named_points(data.trainers, site_scope)
     points = points.merge(cdata.names_of(eng, points["person_id"].tolist()), on="person_id")
-st.altair_chart(charts.trainer_density(cells, points, t), width="stretch")
+alt_density = ctext.density_text(cells, 0 if points is None else len(points), context.translator())
+st.altair_chart(charts.trainer_density(cells, points, t), width="stretch", alt=alt_density.summary)
+text_alternative(alt_density, "ch_density")
 st.caption(t("Squares count trainers; a square of fewer than {k} trainers is left blank.", k=k)
            + (" " + t("Dots are trainers who consented to be named.") if is_lead else ""))

@@ -5,6 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from charts import dashboards as charts
+from charts import text as ctext
 from dashboards import display, exports, plans
 from dashboards.overview import MODALITIES, headline
 from dashboards.participation import rate
@@ -12,6 +13,7 @@ from i18n import N_
 from reports.pdf import Report
 from ui import context, data
 from ui.context import t
+from ui.chart_text import text_alternative
 from ui.dashboards import campaign_picker, chart, downloads, gap_notes
 from ui.navigation import roles_for
 from ui.text import plain
@@ -92,7 +94,10 @@ if modality:
 st.subheader(t("Participation"))
 pframe = display.participation_display(part, units, tr, "trainer", region_id, site_id)
 unit_title = t("Region") if region_id is None and site_id is None else t("Site")
-chart("participation", key, lambda: charts.participation_chart(pframe, unit_title, t("Trainers"), t("Status")))
+alt_part = ctext.participation_text(pframe, unit_title, t("Status"), tr)
+chart("participation", key, lambda: charts.participation_chart(pframe, unit_title, t("Trainers"), t("Status")),
+      alt=alt_part.summary)
+text_alternative(alt_part, "ov_participation")
 
 c1, c2 = st.columns(2)
 with c1:
@@ -101,7 +106,10 @@ with c1:
     if levels["hidden"].all():
         st.info(display.hidden_label(tr, k))
     else:
-        chart("levels", key, lambda: charts.levels_chart(levels, t("Level"), t("Trainers")))
+        alt_levels = ctext.levels_text(levels, t("Level"), t("Trainers"), tr)
+        chart("levels", key, lambda: charts.levels_chart(levels, t("Level"), t("Trainers")),
+              alt=alt_levels.summary)
+        text_alternative(alt_levels, "ov_levels")
 with c2:
     st.subheader(t("Progress since the previous campaign"))
     names = (t("Previous campaign"), t("This campaign"))
@@ -111,20 +119,29 @@ with c2:
     elif prog["mean"].isna().all():
         st.info(display.hidden_label(tr, k))
     else:
-        chart("progress", key, lambda: charts.progress_chart(prog, t("Area"), t("Score (0-100)"), t("Campaign")))
+        alt_prog = ctext.progress_text(prog, t("Area"), t("Campaign"), tr)
+        chart("progress", key, lambda: charts.progress_chart(prog, t("Area"), t("Score (0-100)"), t("Campaign")),
+              alt=alt_prog.summary)
+        text_alternative(alt_prog, "ov_progress")
 
 if own_site is None:
     st.subheader(t("Maturity by region"))
     st.caption(t("Click a region to narrow the page to its sites."))
     rmap = display.heatmap_display(ov, units, tr, "region")
+    alt_regions = ctext.heatmap_text(rmap, t("Region"), t("Area"), t("Score (0-100)"), tr)
     chart("regions", key[:2] + key[4:], lambda: charts.heatmap_chart(rmap, t("Region"), t("Area"), t("Score (0-100)"),
                                                                    "region_pick"),
-          key="ov_region_map", on_select=_pick_region, selection_mode="region_pick")
+          key="ov_region_map", on_select=_pick_region, selection_mode="region_pick",
+          alt=alt_regions.summary)
+    text_alternative(alt_regions, "ov_regions")
 st.subheader(t("Maturity by site"))
 smap = display.heatmap_display(ov, units, tr, "site", region_id)
 if site_id is not None:
     smap = smap[smap["unit_id"] == site_id]
-chart("sites", key, lambda: charts.heatmap_chart(smap, t("Site"), t("Area"), t("Score (0-100)")))
+alt_sites = ctext.heatmap_text(smap, t("Site"), t("Area"), t("Score (0-100)"), tr)
+chart("sites", key, lambda: charts.heatmap_chart(smap, t("Site"), t("Area"), t("Score (0-100)")),
+      alt=alt_sites.summary)
+text_alternative(alt_sites, "ov_sites")
 st.caption(t("Grey cells: {hidden}.", hidden=display.hidden_label(tr, k)))
 
 st.subheader(t("How managers and trainers each see the organisation"))
@@ -135,7 +152,10 @@ if region_id is not None and site_id is None:
 if gaps["hidden"].all():
     st.info(display.hidden_label(tr, k))
 else:
-    chart("gaps", key, lambda: charts.gap_chart(gaps, t("Element"), t("Managers minus trainers (points)"), t("Gap")))
+    alt_gaps = ctext.gap_text(gaps, t("Element"), t("Managers minus trainers (points)"), t("Gap"), tr)
+    chart("gaps", key, lambda: charts.gap_chart(gaps, t("Element"), t("Managers minus trainers (points)"), t("Gap")),
+          alt=alt_gaps.summary)
+    text_alternative(alt_gaps, "ov_gaps")
 gap_notes(gaps, k)
 
 scope_title = site_names.get(site_id) or regions.get(region_id) or t("Organisation")

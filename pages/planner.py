@@ -10,6 +10,8 @@ from dataclasses import replace
 import streamlit as st
 
 from charts.planner import gantt, gantt_frame
+from charts.text import gantt_text
+from ui.chart_text import text_alternative
 from i18n import RelaisError
 from planning import inputs, overrides, store, workflow
 from planning.editing import move_learner
@@ -56,7 +58,11 @@ def show_plan(instance, plan, names, key: str):  # noqa: ANN001, ANN201
         labels = {"date": t("Date"), "relay": t("Relay"), "area": t("Area"),
                   "cohort": t("Cohort"), "modality": t("Modality"), "members": t("Members")}
         st.subheader(t("Waves"))
-        st.altair_chart(gantt(gantt_frame(rows), labels), width="stretch", key=f"{key}_gantt")
+        frame = gantt_frame(rows)
+        alt_gantt = gantt_text(frame, labels, tr)
+        st.altair_chart(gantt(frame, labels), width="stretch", key=f"{key}_gantt",
+                        alt=alt_gantt.summary)
+        text_alternative(alt_gantt, f"{key}_gantt")
     tables = export.plan_tables(instance, plan, names, tr)
     st.caption(t("Learners are named because the plan is operational; no score or level of "
                  "a learner is shown. A relay's calendar lists their members' names: send it "

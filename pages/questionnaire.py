@@ -4,7 +4,7 @@ import streamlit as st
 
 from survey import answering
 from survey.result import personal_result
-from ui import context
+from ui import a11y, context
 from ui.answer_form import answer_text, draw_section, remaining_minutes, seed_state
 from ui.context import lang, t
 from ui.result_view import draw_result
@@ -57,6 +57,7 @@ st.progress(idx / len(q.sections), text=t("Section {n} of {total} · about {minu
                                          n=idx + 1, total=len(q.sections),
                                          minutes=round(remaining_minutes(q, idx))))
 st.header(section.title.get(lang()))
+a11y.focus_heading_when_changed(f"{rid}:{idx}", section.title.get(lang()))  # after Next/Previous
 if section.intro:
     st.caption(section.intro.get(lang()))
 flash = st.session_state.get("survey_flash")

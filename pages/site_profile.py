@@ -5,12 +5,14 @@ import datetime as dt
 import streamlit as st
 
 from charts import dashboards as charts
+from charts import text as ctext
 from dashboards import display, exports, plans
 from dashboards.focus import propose
 from dashboards.overview import headline, progress_view, site_profile, strengths_weaknesses
 from reports.pdf import Report
 from ui import context, data
 from ui.context import t
+from ui.chart_text import text_alternative
 from ui.dashboards import campaign_picker, downloads, focus_list, gap_notes
 from ui.navigation import roles_for
 from ui.text import plain
@@ -72,8 +74,10 @@ profile = display.profile_display(ov, tr, site_id, region_id)
 if profile["mean"].isna().all():
     st.info(display.hidden_label(tr, k))
 else:
+    alt_profile = ctext.profile_text(profile, t("Area"), tr)
     st.altair_chart(charts.profile_chart(profile, t("Area"), t("Score (0-100)"), t("Compared with")),
-                    width="stretch")
+                    width="stretch", alt=alt_profile.summary)
+    text_alternative(alt_profile, "sp_profile")
 strong, weak = strengths_weaknesses(site_profile(ov, site_id, region_id))
 c1, c2 = st.columns(2)
 with c1:
@@ -95,8 +99,10 @@ if gaps["hidden"].all():
     st.info(t("At this site: {hidden}. Managers' and trainers' views are compared for the "
               "organisation on the overview.", hidden=display.hidden_label(tr, k)))
 else:
+    alt_gaps = ctext.gap_text(gaps, t("Element"), t("Managers minus trainers (points)"), t("Gap"), tr)
     st.altair_chart(charts.gap_chart(gaps, t("Element"), t("Managers minus trainers (points)"), t("Gap")),
-                    width="stretch")
+                    width="stretch", alt=alt_gaps.summary)
+    text_alternative(alt_gaps, "sp_gaps")
     gap_notes(gaps, k)
 
 st.subheader(t("Progress since the previous campaign"))
@@ -106,7 +112,10 @@ if prog is None:
 elif prog["mean"].isna().all():
     st.info(display.hidden_label(tr, k))
 else:
-    st.altair_chart(charts.progress_chart(prog, t("Area"), t("Score (0-100)"), t("Campaign")), width="stretch")
+    alt_prog = ctext.progress_text(prog, t("Area"), t("Campaign"), tr)
+    st.altair_chart(charts.progress_chart(prog, t("Area"), t("Score (0-100)"), t("Campaign")), width="stretch",
+                    alt=alt_prog.summary)
+    text_alternative(alt_prog, "sp_progress")
 
 st.subheader(t("Suggested focus areas"))
 prof_frame = site_profile(ov, site_id, region_id).rename(columns={"site": "mean", "site_hidden": "hidden"})

@@ -78,8 +78,8 @@ def draw_section(prefix: str, section: Section, errors: dict, stored: dict,
         # the stored answer as the widget's default (unless a callback just set its state)
         start = None if item.id in forced else widget_value(item, stored.get(item.id))
         forced.discard(item.id)
-        label = f"**{n}.** {plain(item.text.get(lg))}" + ("" if item.required else
-                                                   f" ({t('optional')})")
+        label = f"**{n}.** {plain(item.text.get(lg))}" + (
+            f" ({t('required')})" if item.required else f" ({t('optional')})")
         common = {"key": key, "disabled": disabled}
         if item.type == "scale":
             options = list(range(len(item.options))) + ([NA_LABEL] if item.allow_na else [])
@@ -104,7 +104,9 @@ def draw_section(prefix: str, section: Section, errors: dict, stored: dict,
             st.radio(label, [True, False], format_func=names.get,
                      index=_index([True, False], start), horizontal=True, **common)
         if item.id in errors:
-            st.error(errors[item.id].render(lg), icon=":material/error:")
+            # role="alert", right under its question, and naming it (RGAA 11.10)
+            st.error(t("Question {n}: {problem}", n=n, problem=errors[item.id].render(lg)),
+                     icon=":material/error:")
         elif notices and item.id in notices:
             st.info(notices[item.id].render(lg), icon=":material/sync:")
 

@@ -6,7 +6,9 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from charts.text import result_text
 from reports.personal_chart import result_chart
+from ui.chart_text import text_alternative
 from survey.result import PersonalResult
 from ui.context import lang, t, translator
 
@@ -17,7 +19,9 @@ def draw_result(result: PersonalResult, pdf: bytes | Callable[[], bytes] | None,
     if result.overall_level:
         st.metric(t("Overall level"), f"{result.overall_level} · {result.overall_level_name}",
                   help=t("Score {score} out of 100", score=fmt.number(result.overall_score, 0)))
-    st.altair_chart(result_chart(result, lang()), width="stretch")
+    alt = result_text(result.areas, fmt)
+    st.altair_chart(result_chart(result, lang()), width="stretch", alt=alt.summary)
+    text_alternative(alt, f"{key}_chart")
     left, right = st.columns(2)
     for col, title, group in ((left, t("My strengths"), result.strengths),
                               (right, t("My priorities"), result.priorities)):

@@ -1,5 +1,7 @@
 """The link pages: no link, a bad link, the notice, a section, the result; admin follow-up."""
 
+import re
+
 import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
@@ -40,7 +42,8 @@ def fresh_trainer_link(url: str, campaign_id: int = 2) -> tuple[str, int]:
 
 
 def test_visitors_see_home_sign_in_and_the_link_pages_only():
-    assert [p.url_path for p in pages_for(None)] == ["home", "sign_in", "questionnaire", "my_result"]
+    assert [p.url_path for p in pages_for(None)] == ["home", "sign_in", "questionnaire", "my_result",
+                                                   "accessibility_statement"]
 
 
 @pytest.mark.parametrize("script", ["pages/questionnaire.py", "pages/my_result.py"])
@@ -63,7 +66,8 @@ def test_notice_then_first_section_then_required_messages(demo_url):
     assert "Section 1 sur" in at.get("progress")[0].proto.text
     at.button(key="next").click().run()
     assert at.error[0].value.startswith("Des réponses manquent")
-    assert sum(e.value == "Veuillez répondre à cette question." for e in at.error) >= 3
+    assert sum(bool(re.fullmatch(r"Question \d+ : Veuillez répondre à cette question\.", e.value))
+               for e in at.error) >= 3  # each message names its question
     assert "Ne s'applique pas à mon poste" in at.radio[0].options
 
 

@@ -1,0 +1,1 @@
+"""Accessibility: what the latest axe-core audit found (read by the statement page)."""

@@ -1,0 +1,15 @@
+"""Draw a chart's text alternative under it: its sentence, then its table in a collapsed box."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from charts.text import TextAlternative
+from ui.context import t
+
+
+def text_alternative(alt: TextAlternative, key: str) -> None:
+    """The summary as text a screen reader reaches, and the figures as a real HTML table."""
+    st.caption(alt.summary)
+    with st.expander(t("The chart's figures as a table"), key=f"{key}_figures"):
+        st.table(alt.table, hide_index=True, alt=alt.summary)
