@@ -13,14 +13,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from scoring.aggregate import LEVEL_COUNT_COLS, organisation_aggregates, trainer_aggregates
+from disclosure.campaign import offer_paired, release_of, released_gaps, released_progress
+from disclosure.figures import released_tree
+from disclosure.release import Release
+from scoring.aggregate import LEVEL_COUNT_COLS
 from scoring.anonymity import DEFAULT_K
 from scoring.data import CampaignData
-from scoring.gaps import perception_gaps
 from scoring.levels import LEVEL_CODES, level_of
 from scoring.progress import tree_progress
 from scoring.schema import ORG_ELEMENTS, OVERALL, TRAINER_AREAS
-from dashboards.slices import modality_aggregates
 
 MODALITIES = ("face_to_face", "hybrid", "remote_sync", "remote_async")
 
@@ -75,17 +76,30 @@ def stored_progress(prev: CampaignData, cur: CampaignData, k: int) -> pd.DataFra
 
 
 def build_overview(cur: CampaignData, prev: CampaignData | None = None, k: int = DEFAULT_K,
-                   modality: str | None = None, lang: str = "fr") -> Overview:
-    """Every guarded frame the overview and site pages need, for one campaign."""
+                   modality: str | None = None, lang: str = "fr",
+                   releases: tuple[Release, Release | None] | None = None) -> Overview:
+    """Every frame the overview and site pages need, for one campaign, over released populations.
+
+    ``releases`` are the decisions of :mod:`disclosure.store` (this campaign's,
+    the previous one's); without them both campaigns are decided afresh as
+    closed campaigns with no history - what their first read would release.
+    Paired progress decided here is added to the releases' new rows, for the
+    caller to record.
+    """
     if modality is not None and modality not in MODALITIES:
         raise ValueError(f"unknown modality {modality!r}")
-    trainers = (modality_aggregates(cur, modality, k) if modality
-                else trainer_aggregates(cur.scores, cur.respondents, k, campaign_id=cur.campaign_id))
-    managers = organisation_aggregates(cur.scores, cur.respondents, k, campaign_id=cur.campaign_id)
-    gaps = perception_gaps(cur.answers, pd.concat([cur.organisation_items, cur.trainer_items[
-        cur.trainer_items["element"].notna() & ~cur.trainer_items["item_id"].isin(
-            cur.organisation_items["item_id"])]], ignore_index=True), cur.respondents, k=k)
-    progress = stored_progress(prev, cur, k) if prev is not None else None
+    if releases is None:
+        releases = (release_of(cur, [], True, k), release_of(prev, [], True, k) if prev is not None else None)
+    rel, prev_rel = releases
+    k = rel.k
+    areas = (*TRAINER_AREAS, OVERALL)
+    trainers = released_tree(rel, cur.respondents, cur.scores, "trainer", areas, modality)
+    managers = released_tree(rel, cur.respondents, cur.scores, "manager", (*ORG_ELEMENTS, OVERALL))
+    gaps = released_gaps(cur, rel)
+    progress = None
+    if prev is not None and prev.trainer_questionnaire.checksum() == cur.trainer_questionnaire.checksum():
+        offer_paired(prev, cur, prev_rel, rel)
+        progress = released_progress(prev, cur, prev_rel, rel, areas)
     return Overview(cur.campaign_id, prev.campaign_id if prev else None, k, modality,
                     _ints(trainers), _ints(managers), gaps, _ints(progress) if progress is not None else None,
                     _names(cur.trainer_questionnaire, lang), _names(cur.organisation_questionnaire, lang))
