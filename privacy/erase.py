@@ -17,7 +17,8 @@ from i18n import RelaisError
 from storage import audit
 from storage.db import read_session, write_session
 from storage.models import (
-    ActionPlan, Account, Answer, AuditLog, Campaign, CohortPlan, Consent, Invitation, Person,
+    ActionPlan, Account, Answer, AuditLog, Campaign, CohortPlan, Consent, DisclosureRelease, Invitation,
+    Person,
     Response, ResponseScore, Setting, Site, utcnow,
 )
 
@@ -127,7 +128,8 @@ def erase_person(engine: Engine, person_id: int, actor: Person | None = None,
         s.exec(delete(Account).where(Account.person_id == person_id))
         for model, column in ((ActionPlan, ActionPlan.created_by),
                               (CohortPlan, CohortPlan.created_by),
-                              (Setting, Setting.updated_by)):
+                              (Setting, Setting.updated_by),
+                              (DisclosureRelease, DisclosureRelease.viewer_id)):
             s.exec(update(model).where(column == person_id).values({column.key: None}))
         # The audit log keeps the events, not who they were about.
         s.exec(update(AuditLog).where(AuditLog.actor_id == person_id)
