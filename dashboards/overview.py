@@ -20,7 +20,6 @@ from scoring.aggregate import LEVEL_COUNT_COLS
 from scoring.anonymity import DEFAULT_K
 from scoring.data import CampaignData
 from scoring.levels import LEVEL_CODES, level_of
-from scoring.progress import tree_progress
 from scoring.schema import ORG_ELEMENTS, OVERALL, TRAINER_AREAS
 
 MODALITIES = ("face_to_face", "hybrid", "remote_sync", "remote_async")
@@ -44,35 +43,6 @@ class Overview:
 
 def _names(questionnaire, lang: str) -> dict[str, str]:  # noqa: ANN001
     return {a.id: a.name.get(lang) for a in questionnaire.areas}
-
-
-def stored_progress(prev: CampaignData, cur: CampaignData, k: int) -> pd.DataFrame | None:
-    """Guarded trainers' progress from stored area scores, when both campaigns used one version.
-
-    Same questionnaire version means every item is common, so stored area
-    scores are the paired scores on common items.  Otherwise None (the caller
-    says progress cannot be shown rather than compare different questionnaires).
-    """
-    if prev.trainer_questionnaire.checksum() != cur.trainer_questionnaire.checksum():
-        return None
-    frames = []
-    for when, data in (("score_from", prev), ("score_to", cur)):
-        people = data.respondents.loc[data.respondents["role"] == "trainer",
-                                      ["response_id", "person_id", "region_id", "site_id", "campaign_id"]]
-        people = people[people["person_id"].notna()]
-        scored = data.scores.merge(people, on="response_id")
-        frames.append(scored.assign(when=when))
-    both = pd.concat(frames, ignore_index=True)
-    wide = both.pivot_table(index=["person_id", "area"], columns="when", values="score",
-                            aggfunc="first", dropna=False)
-    wide = wide.reindex(columns=["score_from", "score_to"]).reset_index()
-    wide.columns.name = None
-    unit = both.sort_values("when").groupby("person_id")[["region_id", "site_id"]].last()
-    persons = wide.merge(unit, left_on="person_id", right_index=True)
-    persons = persons[persons[["score_from", "score_to"]].notna().any(axis=1)]
-    persons["delta"] = persons["score_to"] - persons["score_from"]
-    respondents = pd.concat([prev.respondents, cur.respondents], ignore_index=True)
-    return tree_progress(persons, respondents, prev.campaign_id, "trainer", k)
 
 
 def build_overview(cur: CampaignData, prev: CampaignData | None = None, k: int = DEFAULT_K,
