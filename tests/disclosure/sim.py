@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from dashboards.overview import MODALITIES, build_overview
+from disclosure.figures import released_tree
 from disclosure.campaign import offer_paired, paired_key, prev_paired_key, release_of
 from disclosure.release import Row, node_key, slice_key
 from scoring.aggregate import trainer_aggregates
@@ -99,14 +100,17 @@ class World:
     def read(self, ledger: Ledger) -> None:
         """Every figure of both campaigns' overviews, every modality, into the ledger."""
         d1, d2, r1, r2 = self.releases()
-        for modality in (None, *MODALITIES):
-            ov2 = build_overview(d2, d1, self.k, modality, releases=(r2, r1))
-            ov1 = build_overview(d1, None, self.k, modality, releases=(r1, None))
-            for data, rel, ov in ((d2, r2, ov2), (d1, r1, ov1)):
-                key_of = (lambda n: n) if modality is None else (lambda n, m=modality: slice_key(n, m))
-                _tree(ledger, data, ov.trainers, lambda node: rel.population("trainer", key_of(node)))
-            if ov2.progress is not None:
-                _progress(ledger, d1, d2, r1, r2, ov2.progress)
+        ov2 = build_overview(d2, d1, self.k, None, releases=(r2, r1))
+        ov1 = build_overview(d1, None, self.k, None, releases=(r1, None))
+        for data, rel, ov in ((d2, r2, ov2), (d1, r1, ov1)):
+            _tree(ledger, data, ov.trainers, lambda node, r=rel: r.population("trainer", node))
+            # the modality filter's frame, as build_overview(modality=m) makes it (the rest of
+            # the overview does not depend on the filter)
+            for m in MODALITIES:
+                frame = released_tree(rel, data.respondents, data.scores, "trainer", AREAS, m)
+                _tree(ledger, data, frame, lambda node, r=rel, m=m: r.population("trainer", slice_key(node, m)))
+        if ov2.progress is not None:
+            _progress(ledger, d1, d2, r1, r2, ov2.progress)
 
     # --- the code before the layer ------------------------------------------------------------
     def read_legacy(self, ledger: Ledger) -> None:
@@ -135,15 +139,24 @@ def _everyone(data: CampaignData, node: str, modality: str | None) -> np.ndarray
     return r["response_id"].to_numpy()
 
 
-def _present(data: CampaignData, area: str, population: np.ndarray) -> list[int]:
-    s = data.scores
-    return sorted(s.loc[(s["area"] == area) & s["score"].notna() & s["response_id"].isin(population),
-                        "response_id"].astype(int))
+def _lookup(data: CampaignData) -> dict:
+    """(response_id, area) -> score, for the responses with a score (cached on the frame)."""
+    cache = data.scores.attrs.get("_lookup")
+    if cache is None:
+        valid = data.scores[data.scores["score"].notna()]
+        cache = dict(zip(zip(valid["response_id"].astype(int), valid["area"].astype(str)), valid["score"]))
+        data.scores.attrs["_lookup"] = cache
+    return cache
+
+
+def _present(data: CampaignData, area: str, population) -> list[int]:  # noqa: ANN001
+    scores = _lookup(data)
+    return sorted(int(r) for r in set(np.asarray(population).tolist()) if (int(r), area) in scores)
 
 
 def _mean(data: CampaignData, area: str, ids: list[int]) -> float:
-    s = data.scores
-    return float(s.loc[(s["area"] == area) & s["response_id"].isin(ids), "score"].mean())
+    scores = _lookup(data)
+    return float(np.mean([scores[(i, area)] for i in ids])) if ids else float("nan")
 
 
 def _unknowns(campaign: int, ids: list[int]) -> set:
@@ -159,9 +172,12 @@ def _tree(ledger: Ledger, data: CampaignData, frame: pd.DataFrame, population_of
         assert math.isclose(row["mean"], _mean(data, row["area"], ids), abs_tol=1e-9)
         ledger.add(f"score:{row['area']}", _unknowns(data.campaign_id, ids))
         if row["area"] == OVERALL:
-            levels = data.scores[(data.scores["area"] == OVERALL) & data.scores["response_id"].isin(ids)]
-            for code in sorted(levels["level"].dropna().astype(str).unique()):
+            # the level counts are sums of 0/1 unknowns over the same population
+            scores = _lookup(data)
+            levels = level_of(pd.Series([scores[(i, OVERALL)] for i in ids], dtype=float)).astype(str)
+            for code in ("A1", "A2", "B1", "B2", "C1", "C2"):
                 if not pd.isna(row.get(f"n_{code}", np.nan)):
+                    assert row[f"n_{code}"] == int((levels == code).sum())
                     ledger.add(f"level:{code}", _unknowns(data.campaign_id, ids))
 
 
