@@ -121,7 +121,10 @@ class World:
             frames += [(m, modality_aggregates(data, m, self.k)) for m in MODALITIES]
             for modality, frame in frames:
                 _tree(ledger, data, frame, lambda node, d=data, m=modality: _everyone(d, node, m))
-        prog = stored_progress(d1, d2, self.k)
+        try:
+            prog = stored_progress(d1, d2, self.k)
+        except ValueError:  # the old progress crashed when every paired person was erased
+            prog = None
         if prog is not None:
             _legacy_progress(ledger, d1, d2, prog)
 
