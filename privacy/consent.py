@@ -23,6 +23,9 @@ def set_consent(engine: Engine, person_id: int, granted: bool, kind: str = NAMED
         if not granted:
             audit.record(s, person, "consent_withdrawn", f"person:{person_id}", {"kind": kind},
                          where)
+            from planning.store import flag_withdrawal  # plans naming them need review
+
+            flag_withdrawal(s, person_id)
 
 
 def withdraw_consent(engine: Engine, person_id: int, kind: str = NAMED_TO_LEAD,
@@ -43,6 +46,20 @@ def consenting(engine: Engine, person_ids: list[int] | None = None,
         if person_ids is not None:
             q = q.where(Consent.person_id.in_(person_ids))
         return set(s.exec(q).all())
+
+
+def withdrawn_among(engine: Engine, person_ids: list[int], kind: str = NAMED_TO_LEAD) -> set[int]:
+    """Ids whose latest consent of kind is a withdrawal, or who were erased."""
+    if not person_ids:
+        return set()
+    with read_session(engine) as s:
+        latest = (select(Consent.person_id, func.max(Consent.id).label("last"))
+                  .where(Consent.kind == kind, Consent.person_id.in_(person_ids))
+                  .group_by(Consent.person_id).subquery())
+        withdrew = set(s.exec(select(Consent.person_id).join(latest, Consent.id == latest.c.last)
+                              .where(~Consent.granted)).all())
+        erased = set(s.exec(select(Person.id).where(Person.id.in_(person_ids), Person.erased)).all())
+    return withdrew | erased
 
 
 def has_consented(engine: Engine, person_id: int, kind: str = NAMED_TO_LEAD) -> bool:

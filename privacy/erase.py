@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from i18n import RelaisError
+from planning.store import forget_person
 from storage import audit
 from storage.db import read_session, write_session
 from storage.models import (
@@ -133,6 +134,7 @@ def erase_person(engine: Engine, person_id: int, actor: Person | None = None,
                               (Setting, Setting.updated_by),
                               (DisclosureRelease, DisclosureRelease.viewer_id)):
             s.exec(update(model).where(column == person_id).values({column.key: None}))
+        plans_changed = forget_person(s, person_id)
         # The audit log keeps the events, not who they were about.
         s.exec(update(AuditLog).where(AuditLog.actor_id == person_id)
                .values(actor_id=None, actor_label=ERASED_LABEL))
@@ -144,7 +146,7 @@ def erase_person(engine: Engine, person_id: int, actor: Person | None = None,
         person.role, person.site_id = "", None
         person.active, person.erased, person.updated_at = False, True, now
         counts = {"responses_kept_anonymous": len(submitted), "drafts_deleted": len(drafts),
-                  "answers_deleted": n_answers}
+                  "answers_deleted": n_answers, "plans_changed": plans_changed}
         audit.record(s, actor, "person_erased", ERASED_LABEL, counts, where)
         return counts
 
