@@ -246,7 +246,7 @@ else:
 st.subheader(t("Trainers: practice against their site's strategy"))
 site_scope = data.sites[data.sites["site_id"].isin(site_ids)]
 # every placed site, so the all-regions squares are built from the same region squares
-cells = trainer_map.density(data.trainers, data.sites[data.sites["site_id"].isin(placed["site_id"])],
+cells = trainer_map.density(data.density_trainers(), data.sites[data.sites["site_id"].isin(placed["site_id"])],
                             k=k, region=region)
 points = None
 if is_lead:
