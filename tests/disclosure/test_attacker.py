@@ -20,7 +20,10 @@ first run of this file:
 * slices: ``score:assessment (2, 20006)`` - the one teacher of hybrid only;
 
 and running the random property below against ``read_legacy``
-(``RELAIS_ATTACK_LEGACY=1``) fails on its first examples.  Attack 5 (the
+(``RELAIS_ATTACK_LEGACY=1 RELAIS_ATTACK_EXAMPLES=8``) failed: its first
+failing example (k=3, a two-site organisation, reads between submissions)
+had 52 leaks, the first ``score:assessment ((1, 10002), (1, 10021))``, a
+group of two people's first-campaign scores.  Attack 5 (the
 champions map density) is a count grid, checked in ``test_density.py``.
 """
 
