@@ -39,10 +39,12 @@ class Family:
         # responses without a value in this universe (e.g. no score in an area) are outside
         # every population: a figure over P is in truth a figure over P & present
         self.present = np.ones(size, dtype=bool) if present is None else np.asarray(present, bool)
-        self._sizes = [int(np.count_nonzero(self.present))]  # responses per cell id (present only)
+        self._sizes = np.array([np.count_nonzero(self.present)], dtype=np.int64)  # per cell id
 
     def _members(self, population: np.ndarray) -> np.ndarray:
-        idx = np.unique(np.asarray(population, dtype=np.int64))
+        idx = np.asarray(population, dtype=np.int64)
+        if len(idx) > 1 and not (idx[1:] > idx[:-1]).all():
+            idx = np.unique(idx)
         return idx[self.present[idx]]
 
     def allows(self, population: np.ndarray) -> bool:
@@ -51,29 +53,44 @@ class Family:
         if not len(idx):
             return True
         cells, inside = np.unique(self.cell[idx], return_counts=True)
-        for c, n_in in zip(cells.tolist(), inside.tolist()):
-            if n_in < self.k:
-                return False
-            if c != UNRELEASED:
-                n_out = self.size_of(c) - n_in
-                if 0 < n_out < self.k:
-                    return False
-        return True
+        if (inside < self.k).any():
+            return False
+        outside = self._sizes[cells] - inside
+        outside[cells == UNRELEASED] = 0
+        return not ((outside > 0) & (outside < self.k)).any()
+
+    def load(self, signature: np.ndarray) -> None:
+        """Set the cells from each response's membership signature (0: in no population).
+
+        Replaying a long history population by population costs one pass per
+        population and universe; a signature (a sum of one random 64-bit key
+        per population a response is in) gives the same cells in one pass.
+        """
+        sig = np.where(self.present, np.asarray(signature, dtype=np.uint64), np.uint64(0))
+        uniq, inverse = np.unique(sig, return_inverse=True)
+        ids = inverse.astype(np.int64) + (0 if uniq[0] == 0 else 1)
+        self.cell = np.where(sig == 0, UNRELEASED, ids)
+        self._sizes = np.bincount(self.cell[self.present], minlength=int(self.cell.max(initial=0)) + 1)
+        self._sizes = self._sizes.astype(np.int64)
 
     def size_of(self, cell: int) -> int:
-        return self._sizes[cell]
+        return int(self._sizes[cell])
 
     def add(self, population: np.ndarray) -> None:
         """Record a released population (call only after :meth:`allows`, or to replay history)."""
         idx = self._members(population)
         if not len(idx):
             return
-        for c in np.unique(self.cell[idx]).tolist():
-            part = idx[self.cell[idx] == c]
-            if c == UNRELEASED or len(part) < self._sizes[c]:
-                self.cell[part] = len(self._sizes)
-                self._sizes[c] -= len(part)
-                self._sizes.append(len(part))
+        cells, inverse, inside = np.unique(self.cell[idx], return_inverse=True, return_counts=True)
+        split = (cells == UNRELEASED) | (inside < self._sizes[cells])
+        if not split.any():
+            return
+        new = np.arange(len(self._sizes), len(self._sizes) + int(split.sum()))
+        mapping = cells.copy()
+        mapping[split] = new
+        self.cell[idx] = mapping[inverse]
+        self._sizes[cells[split]] -= inside[split]
+        self._sizes = np.concatenate([self._sizes, inside[split]])
 
     def cells(self) -> list[np.ndarray]:
         """The released cells, each as an array of responses (for tests and explanations)."""

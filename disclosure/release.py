@@ -169,10 +169,7 @@ def decide(
     ids = np.sort(respondents["response_id"].astype(np.int64).to_numpy())
     families, universes = _families(respondents, presence, ids, k)
     rel = Release(campaign_id, k, ids, families, universes)
-    for row in history:
-        if row.role in families:
-            rel.record(row.role, row.figure, np.asarray(row.population, dtype=np.int64), row.reason,
-                       new=False)
+    _replay(rel, history)
     for role in ROLES:
         people = respondents[respondents["role"] == role]
         pool = closed or role == "manager"
@@ -182,23 +179,50 @@ def decide(
     return rel
 
 
-def _ids(frame: pd.DataFrame) -> np.ndarray:
-    return frame["response_id"].astype(np.int64).to_numpy()
+def _replay(rel: Release, history: Sequence[Row]) -> None:
+    """Rebuild the families from every recorded row (see Family.load) and the current populations."""
+    keys = np.random.default_rng(20261126)
+    for role, families in rel.families.items():
+        base = np.zeros(len(rel.response_ids), dtype=np.uint64)
+        paired = np.zeros(len(rel.response_ids), dtype=np.uint64)
+        for row in history:
+            if row.role != role:
+                continue
+            pop = np.asarray(row.population, dtype=np.int64)
+            rel.current[(role, row.figure)] = np.unique(pop)
+            # paired progress rows were checked in the area universes only (their figures are area means)
+            target = paired if row.figure.startswith("paired:") else base
+            np.add.at(target, rel.index(np.unique(pop)), keys.integers(1, 2**63, dtype=np.uint64))
+        for fam, universe in zip(families, rel.universes[role]):
+            fam.load(base + paired if universe.startswith("area:") else base)
+
+
+def _groups(keys: np.ndarray, ids: np.ndarray) -> dict[int, np.ndarray]:
+    """Response ids per key value, keys sorted (one argsort instead of a pandas groupby)."""
+    if not len(keys):
+        return {}
+    order = np.argsort(keys, kind="stable")
+    bounds = np.flatnonzero(np.diff(keys[order])) + 1
+    return {int(keys[order][start]): np.sort(ids[order][start:stop])
+            for start, stop in zip(np.r_[0, bounds], np.r_[bounds, len(keys)])}
 
 
 def _offer_tree(rel: Release, role: str, people: pd.DataFrame, pool: bool) -> None:
     people = people[people["site_id"].notna()]
-    for sid, group in sorted(people.groupby("site_id"), key=lambda g: int(g[0])):
-        rel.offer(role, site_key(sid), [(_ids(group), "site")])
-    regions = {}
-    for rid, group in sorted(people.groupby("region_id"), key=lambda g: int(g[0])):
-        children = [rel.population(role, site_key(s)) for s in sorted(group["site_id"].unique())]
+    ids = people["response_id"].to_numpy(dtype=np.int64)
+    sites = people["site_id"].to_numpy(dtype=np.int64)
+    regions = people["region_id"].to_numpy(dtype=np.int64)
+    for sid, members in _groups(sites, ids).items():
+        rel.offer(role, site_key(sid), [(members, "site")])
+    site_region = dict(zip(sites.tolist(), regions.tolist()))
+    released = {}
+    for rid, members in _groups(regions, ids).items():
+        children = [rel.population(role, site_key(s)) for s in sorted(set(site_region)) if site_region[s] == rid]
         union = np.unique(np.concatenate(children)) if children else np.empty(0, np.int64)
-        rel.offer(role, region_key(rid), ([(_ids(group), "pooled")] if pool else [])
-                  + [(union, "children")])
-        regions[rid] = rel.population(role, region_key(rid))
-    union = np.unique(np.concatenate(list(regions.values()))) if regions else np.empty(0, np.int64)
-    rel.offer(role, "org", ([(_ids(people), "pooled")] if pool else []) + [(union, "children")])
+        rel.offer(role, region_key(rid), ([(members, "pooled")] if pool else []) + [(union, "children")])
+        released[rid] = rel.population(role, region_key(rid))
+    union = np.unique(np.concatenate(list(released.values()))) if released else np.empty(0, np.int64)
+    rel.offer(role, "org", ([(np.sort(ids), "pooled")] if pool else []) + [(union, "children")])
 
 
 def tree_keys(people: pd.DataFrame) -> list[str]:
@@ -208,19 +232,14 @@ def tree_keys(people: pd.DataFrame) -> list[str]:
             + [region_key(r) for r in sorted(people["region_id"].unique())] + ["org"])
 
 
-def _region_of(people: pd.DataFrame, node: str) -> str | None:
-    """The region key above a site key (None for a region or the organisation)."""
-    if not node.startswith("site:"):
-        return None
-    sid = int(node.split(":")[1])
-    return region_key(people.loc[people["site_id"] == sid, "region_id"].iloc[0])
-
-
 def _offer_slices(rel: Release, role: str, people: pd.DataFrame) -> None:
     teaches = {m: set(people.loc[people["modalities"].map(lambda v, m=m: m in (v or ())),
                                  "response_id"].astype(int)) for m in MODALITIES}
+    placed = people[people["site_id"].notna()].drop_duplicates("site_id")
+    parent_of = {site_key(s): region_key(r) for s, r in zip(placed["site_id"], placed["region_id"])}
+    parent_of.update({region_key(r): "org" for r in placed["region_id"]})
     for modality in MODALITIES:
-        members = np.fromiter(teaches[modality], dtype=np.int64)
+        members = np.sort(np.fromiter(teaches[modality], dtype=np.int64))
         children: dict[str, list[np.ndarray]] = {}
         for node in tree_keys(people):
             pop = rel.population(role, node)
@@ -228,7 +247,8 @@ def _offer_slices(rel: Release, role: str, people: pd.DataFrame) -> None:
             # a region's or the organisation's slice falls back on its released sub-slices
             parts = children.get(node, [])
             union = np.unique(np.concatenate(parts)) if parts else np.empty(0, np.int64)
-            rel.offer(role, key, [(pop[np.isin(pop, members)], "slice"), (union, "children")])
-            parent = "org" if node.startswith("region:") else _region_of(people, node)
+            rel.offer(role, key, [(pop[np.isin(pop, members, assume_unique=True)], "slice"),
+                                  (union, "children")])
+            parent = parent_of.get(node)
             if parent is not None:
                 children.setdefault(parent, []).append(rel.population(role, key))
