@@ -69,8 +69,9 @@ def released_tree(
         columns=["_node", "area", "n", "mean", *LEVEL_COUNT_COLS])
     stats["area"] = stats["area"].astype(object)
     stats["_node"] = stats["_node"].astype(np.int64)
-    present = scores.merge(people[["response_id"]], on="response_id")
-    present = [a for a in areas if a in set(present.loc[present["score"].notna(), "area"].astype(str))]
+    scored = scores[scores["score"].notna() & scores["response_id"].isin(people["response_id"])]
+    have = set(scored["area"].astype(str).unique())
+    present = [a for a in areas if a in have]
     grid = nodes.assign(_node=np.arange(len(nodes))).merge(pd.DataFrame({"area": pd.Series(present, dtype=object)}), how="cross")
     frame = grid.merge(stats, on=["_node", "area"], how="left")
     for col in _TREE:
