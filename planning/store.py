@@ -327,11 +327,12 @@ def review_of(engine: Engine, plan_id: int) -> dict:
 
 def for_export(engine: Engine, plan_id: int | None, instance: Instance,
                plan: Plan) -> tuple[Instance, Plan]:
-    """The instance and plan an export may show: without people who withdrew their consent."""
+    """The instance and plan an export may show: without people who withdrew their consent
+    since the plan was saved (flagged by :func:`flag_withdrawal`) or were erased since."""
     gone = set(review_of(engine, plan_id).get("withdrawn", [])) if plan_id is not None else set()
-    if instance.relays or instance.learners:
-        from privacy.consent import withdrawn_among  # consent is read now, not only as flagged
+    everyone = [r.person_id for r in instance.relays] + [lr.person_id for lr in instance.learners]
+    if everyone:
+        from privacy.consent import erased_among
 
-        everyone = [r.person_id for r in instance.relays] + [lr.person_id for lr in instance.learners]
-        gone |= withdrawn_among(engine, everyone)
+        gone |= erased_among(engine, everyone)
     return _without(instance, plan, gone) if gone else (instance, plan)

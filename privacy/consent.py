@@ -48,18 +48,12 @@ def consenting(engine: Engine, person_ids: list[int] | None = None,
         return set(s.exec(q).all())
 
 
-def withdrawn_among(engine: Engine, person_ids: list[int], kind: str = NAMED_TO_LEAD) -> set[int]:
-    """Ids whose latest consent of kind is a withdrawal, or who were erased."""
+def erased_among(engine: Engine, person_ids: list[int]) -> set[int]:
+    """Ids of these people who were erased."""
     if not person_ids:
         return set()
     with read_session(engine) as s:
-        latest = (select(Consent.person_id, func.max(Consent.id).label("last"))
-                  .where(Consent.kind == kind, Consent.person_id.in_(person_ids))
-                  .group_by(Consent.person_id).subquery())
-        withdrew = set(s.exec(select(Consent.person_id).join(latest, Consent.id == latest.c.last)
-                              .where(~Consent.granted)).all())
-        erased = set(s.exec(select(Person.id).where(Person.id.in_(person_ids), Person.erased)).all())
-    return withdrew | erased
+        return set(s.exec(select(Person.id).where(Person.id.in_(person_ids), Person.erased)).all())
 
 
 def has_consented(engine: Engine, person_id: int, kind: str = NAMED_TO_LEAD) -> bool:
