@@ -24,15 +24,16 @@ from dashboards.overview import MODALITIES, build_overview
 from disclosure.figures import released_tree
 from disclosure.campaign import offer_paired, paired_key, prev_paired_key, release_of
 from disclosure.release import Row, node_key, slice_key
-from scoring.aggregate import trainer_aggregates
+from scoring.aggregate import organisation_aggregates, trainer_aggregates
 from scoring.data import RESPONDENT_COLUMNS, CampaignData
 from scoring.levels import level_of
-from scoring.schema import OVERALL, TRAINER_AREAS
+from scoring.schema import ORG_ELEMENTS, OVERALL, TRAINER_AREAS
 from survey.loader import default_questionnaires
 from tests.disclosure.legacy import modality_aggregates, stored_progress
 from tests.disclosure.linalg import Ledger
 
 AREAS = (*TRAINER_AREAS, OVERALL)
+ELEMENTS = (*ORG_ELEMENTS, OVERALL)
 C1, C2 = 1, 2
 
 
@@ -43,6 +44,7 @@ class Person:
     region_id: int
     modalities: tuple[str, ...]
     scores: dict[int, dict[str, float]]  # campaign -> area -> score (a missing area: no score)
+    role: str = "trainer"  # or "manager" (scores per organisation element)
 
 
 @dataclass
@@ -69,7 +71,7 @@ class World:
         for pid in self.submitted[campaign]:
             p, rid = by_id[pid], self.response_id(campaign, pid)
             resp.append({"response_id": rid, "person_id": None if pid in self.erased else pid,
-                         "site_id": p.site_id, "region_id": p.region_id, "role": "trainer",
+                         "site_id": p.site_id, "region_id": p.region_id, "role": p.role,
                          "campaign_id": campaign, "relay_willing": False, "relay_hours": 0.0,
                          "relay_areas": (), "consent_named": False,
                          "modalities": () if pid in self.erased else p.modalities,
@@ -104,6 +106,7 @@ class World:
         ov1 = build_overview(d1, None, self.k, None, releases=(r1, None))
         for data, rel, ov in ((d2, r2, ov2), (d1, r1, ov1)):
             _tree(ledger, data, ov.trainers, lambda node, r=rel: r.population("trainer", node))
+            _tree(ledger, data, ov.managers, lambda node, r=rel: r.population("manager", node), "manager")
             # the modality filter's frame, as build_overview(modality=m) makes it (the rest of
             # the overview does not depend on the filter)
             for m in MODALITIES:
@@ -121,6 +124,8 @@ class World:
             frames += [(m, modality_aggregates(data, m, self.k)) for m in MODALITIES]
             for modality, frame in frames:
                 _tree(ledger, data, frame, lambda node, d=data, m=modality: _everyone(d, node, m))
+            managers = organisation_aggregates(data.scores, data.respondents, self.k, data.campaign_id)
+            _tree(ledger, data, managers, lambda node, d=data: _everyone(d, node, None, "manager"), "manager")
         try:
             prog = stored_progress(d1, d2, self.k)
         except ValueError:  # the old progress crashed when every paired person was erased
@@ -129,9 +134,9 @@ class World:
             _legacy_progress(ledger, d1, d2, prog)
 
 
-def _everyone(data: CampaignData, node: str, modality: str | None) -> np.ndarray:
+def _everyone(data: CampaignData, node: str, modality: str | None, role: str = "trainer") -> np.ndarray:
     """Before the layer, a node's figure was over every submitted response under it."""
-    r = data.respondents[data.respondents["role"] == "trainer"]
+    r = data.respondents[data.respondents["role"] == role]
     kind, _, ident = node.partition(":")
     if kind == "site":
         r = r[r["site_id"] == int(ident)]
@@ -166,14 +171,17 @@ def _unknowns(campaign: int, ids: list[int]) -> set:
     return {(campaign, i) for i in ids}
 
 
-def _tree(ledger: Ledger, data: CampaignData, frame: pd.DataFrame, population_of) -> None:  # noqa: ANN001
+def _tree(ledger: Ledger, data: CampaignData, frame: pd.DataFrame, population_of,  # noqa: ANN001
+          role: str = "trainer") -> None:
+    """Every visible row of a tree frame as equations (managers' unknowns are their own universe)."""
+    prefix = "" if role == "trainer" else f"{role}:"
     for _, row in frame[~frame["hidden"].astype(bool)].iterrows():
         node = node_key(row["region_id"], row["site_id"])
         ids = _present(data, row["area"], population_of(node))
         # the figure must be what it claims: n and mean over exactly that population
         assert row["n"] == len(ids), (node, row["area"], row["n"], len(ids))
         assert math.isclose(row["mean"], _mean(data, row["area"], ids), abs_tol=1e-9)
-        ledger.add(f"score:{row['area']}", _unknowns(data.campaign_id, ids))
+        ledger.add(f"{prefix}score:{row['area']}", _unknowns(data.campaign_id, ids))
         if row["area"] == OVERALL:
             # the level counts are sums of 0/1 unknowns over the same population
             scores = _lookup(data)
@@ -181,7 +189,7 @@ def _tree(ledger: Ledger, data: CampaignData, frame: pd.DataFrame, population_of
             for code in ("A1", "A2", "B1", "B2", "C1", "C2"):
                 if not pd.isna(row.get(f"n_{code}", np.nan)):
                     assert row[f"n_{code}"] == int((levels == code).sum())
-                    ledger.add(f"level:{code}", _unknowns(data.campaign_id, ids))
+                    ledger.add(f"{prefix}level:{code}", _unknowns(data.campaign_id, ids))
 
 
 def _progress(ledger: Ledger, d1, d2, r1, r2, prog: pd.DataFrame) -> None:  # noqa: ANN001
@@ -205,8 +213,8 @@ def _progress(ledger: Ledger, d1, d2, r1, r2, prog: pd.DataFrame) -> None:  # no
 
 def _legacy_progress(ledger: Ledger, d1, d2, prog: pd.DataFrame) -> None:  # noqa: ANN001
     """Old progress: linked people only, from-side by their unit in the first campaign."""
-    r1 = d1.respondents[d1.respondents["person_id"].notna()]
-    r2 = d2.respondents[d2.respondents["person_id"].notna()]
+    r1 = d1.respondents[d1.respondents["person_id"].notna() & (d1.respondents["role"] == "trainer")]
+    r2 = d2.respondents[d2.respondents["person_id"].notna() & (d2.respondents["role"] == "trainer")]
     both = r2.merge(r1, on="person_id", suffixes=("", "_1"))
     for _, row in prog.iterrows():
         node, area = node_key(row["region_id"], row["site_id"]), row["area"]

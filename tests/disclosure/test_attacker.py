@@ -1,7 +1,7 @@
 """The attacker: random organisations, random submission orders, reads, erasures, two campaigns.
 
-Every figure a director reads (the overview of both campaigns with and
-without each modality filter - the frames the overview and site pages and
+Every figure a director reads (the overview of both campaigns - trainers'
+and managers' trees - with and without each modality filter - the frames the overview and site pages and
 their XLSX/CSV/PDF exports are drawn from - and the joint progress table)
 becomes an exact linear equation over per-response unknowns (see
 ``tests/disclosure/linalg.py``); the test fails when any individual's value,
@@ -38,7 +38,7 @@ from hypothesis import strategies as st
 
 from tests.disclosure.linalg import Ledger
 from tests.disclosure.scenarios import ATTACKS, layer, legacy, scores
-from tests.disclosure.sim import AREAS, C1, C2, Person, World
+from tests.disclosure.sim import AREAS, C1, C2, ELEMENTS, Person, World
 
 MODS = ("hybrid", "remote_sync", "face_to_face")
 
@@ -71,6 +71,10 @@ def worlds(draw):  # noqa: ANN001, ANN201
             if rng.random() < 0.1:  # an area left without a score (too many "not applicable")
                 sc[C2].pop(rng.choice(AREAS[:-1]))
             people.append(Person(pid, site, region, mods, sc))
+            pid += 1
+        for _ in range(draw(st.integers(0, 4))):  # site managers, scored per organisation element
+            people.append(Person(pid, site, region, (), {c: {e: float(rng.randint(0, 100)) for e in ELEMENTS}
+                                                         for c in (C1, C2)}, "manager"))
             pid += 1
     ids = [p.pid for p in people]
     in_c1 = [i for i in ids if draw(st.booleans()) or len(ids) < 4]
