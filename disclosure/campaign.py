@@ -61,7 +61,7 @@ def released_gaps(data: CampaignData, rel: Release) -> pd.DataFrame:
 
     def inside(keys: list[str]) -> pd.DataFrame:
         ids = [rel.population(role, key) for role in ("manager", "trainer") for key in keys]
-        return resp[resp["response_id"].astype(np.int64).isin(np.concatenate(ids))]
+        return resp[resp["response_id"].astype(np.int64).isin(np.concatenate([np.empty(0, np.int64), *ids]))]
 
     sites = [key for key in tree_keys(resp) if key.startswith("site:")]
     shared = shared_item_ids(data.answers, resp)

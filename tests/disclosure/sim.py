@@ -22,10 +22,11 @@ import pandas as pd
 
 from dashboards.overview import MODALITIES, build_overview
 from disclosure.figures import released_tree
-from disclosure.campaign import offer_paired, paired_key, prev_paired_key, release_of
+from disclosure.campaign import gap_items, offer_paired, paired_key, prev_paired_key, release_of
 from disclosure.release import Row, node_key, slice_key
 from scoring.aggregate import organisation_aggregates, trainer_aggregates
 from scoring.data import RESPONDENT_COLUMNS, CampaignData
+from scoring.gaps import _person_scores, perception_gaps
 from scoring.levels import level_of
 from scoring.schema import ORG_ELEMENTS, OVERALL, TRAINER_AREAS
 from survey.loader import default_questionnaires
@@ -45,6 +46,7 @@ class Person:
     modalities: tuple[str, ...]
     scores: dict[int, dict[str, float]]  # campaign -> area -> score (a missing area: no score)
     role: str = "trainer"  # or "manager" (scores per organisation element)
+    shared: dict[int, dict[str, float]] = field(default_factory=dict)  # campaign -> item -> 0-4 (NaN: N/A)
 
 
 @dataclass
@@ -82,8 +84,12 @@ class World:
         frame = pd.DataFrame(scores, columns=["response_id", "area", "score"])
         frame["score"] = frame["score"].astype(float)
         frame["level"] = level_of(frame["score"])
-        answers = pd.DataFrame({"response_id": pd.Series(dtype=np.int64), "item_id": pd.Series(dtype=object),
-                                "value": pd.Series(dtype=float)})
+        answers = pd.DataFrame([(self.response_id(campaign, pid), item, value)
+                                for pid in self.submitted[campaign]
+                                for item, value in by_id[pid].shared.get(campaign, {}).items()],
+                               columns=["response_id", "item_id", "value"])
+        answers["value"] = answers["value"].astype(float)
+        answers["response_id"] = answers["response_id"].astype(np.int64)
         return CampaignData(campaign, frame, respondents, answers, pair.trainer.items_frame(),
                             pair.organisation.items_frame(), pair.trainer, pair.organisation)
 
@@ -107,6 +113,7 @@ class World:
         for data, rel, ov in ((d2, r2, ov2), (d1, r1, ov1)):
             _tree(ledger, data, ov.trainers, lambda node, r=rel: r.population("trainer", node))
             _tree(ledger, data, ov.managers, lambda node, r=rel: r.population("manager", node), "manager")
+            _gaps(ledger, data, ov.gaps, lambda role, node, r=rel: r.population(role, node))
             # the modality filter's frame, as build_overview(modality=m) makes it (the rest of
             # the overview does not depend on the filter)
             for m in MODALITIES:
@@ -124,6 +131,8 @@ class World:
             frames += [(m, modality_aggregates(data, m, self.k)) for m in MODALITIES]
             for modality, frame in frames:
                 _tree(ledger, data, frame, lambda node, d=data, m=modality: _everyone(d, node, m))
+            _gaps(ledger, data, perception_gaps(data.answers, gap_items(data), data.respondents, k=self.k),
+                  lambda role, node, d=data: _everyone(d, node, None, role))
             managers = organisation_aggregates(data.scores, data.respondents, self.k, data.campaign_id)
             _tree(ledger, data, managers, lambda node, d=data: _everyone(d, node, None, "manager"), "manager")
         try:
@@ -190,6 +199,25 @@ def _tree(ledger: Ledger, data: CampaignData, frame: pd.DataFrame, population_of
                 if not pd.isna(row.get(f"n_{code}", np.nan)):
                     assert row[f"n_{code}"] == int((levels == code).sum())
                     ledger.add(f"{prefix}level:{code}", _unknowns(data.campaign_id, ids))
+
+
+def _gaps(ledger: Ledger, data: CampaignData, gaps: pd.DataFrame, population_of) -> None:  # noqa: ANN001
+    """Visible perception gaps: each side a mean (and a variance) over its released people who answered."""
+    if gaps.empty:
+        return
+    items = gap_items(data)
+    per = _person_scores(data.answers, items, data.respondents, sorted(data.answers["item_id"].unique()))
+    values = {(int(r), k, str(key)): v for r, k, key, v in
+              zip(per["response_id"], per["kind"], per["key"], per["score"])}
+    for _, row in gaps[~gaps["hidden"].astype(bool)].iterrows():
+        node = "org" if row["scope"] == "org" else f"site:{int(row['site_id'])}"
+        for role in ("manager", "trainer"):
+            pop = population_of(role, node)
+            ids = sorted(int(r) for r in pop if (int(r), row["kind"], str(row["key"])) in values)
+            assert row[f"n_{role}s"] == len(ids), (node, role, row["key"])
+            mean = float(np.mean([values[(i, row["kind"], str(row["key"]))] for i in ids]))
+            assert math.isclose(row[f"mean_{role}s"], mean, abs_tol=1e-9)
+            ledger.add(f"{role}:gap:{row['kind']}:{row['key']}", _unknowns(data.campaign_id, ids))
 
 
 def _progress(ledger: Ledger, d1, d2, r1, r2, prog: pd.DataFrame) -> None:  # noqa: ANN001

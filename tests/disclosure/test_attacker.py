@@ -1,7 +1,8 @@
 """The attacker: random organisations, random submission orders, reads, erasures, two campaigns.
 
 Every figure a director reads (the overview of both campaigns - trainers'
-and managers' trees - with and without each modality filter - the frames the overview and site pages and
+and managers' trees, the perception gaps per statement and element - with
+and without each modality filter - the frames the overview and site pages and
 their XLSX/CSV/PDF exports are drawn from - and the joint progress table)
 becomes an exact linear equation over per-response unknowns (see
 ``tests/disclosure/linalg.py``); the test fails when any individual's value,
@@ -55,6 +56,15 @@ def test_the_layer_stops_each_attack(attack):
     assert ledger.leaks() == []
 
 
+SHARED = ("O-LEA-1", "O-LEA-2", "O-DEV-1", "O-INF-2")
+
+
+def _shared(rng: random.Random) -> dict[int, dict[str, float]]:
+    """Answers to statements asked of managers and trainers alike (perception gaps); N/A sometimes."""
+    return {c: {i: float("nan") if rng.random() < 0.15 else float(rng.randint(0, 4)) for i in SHARED}
+            for c in (C1, C2)}
+
+
 @st.composite
 def worlds(draw):  # noqa: ANN001, ANN201
     """A random organisation and a random story of two campaigns (actions replayed by run())."""
@@ -70,11 +80,11 @@ def worlds(draw):  # noqa: ANN001, ANN201
             sc = {C1: scores(rng), C2: scores(rng)}
             if rng.random() < 0.1:  # an area left without a score (too many "not applicable")
                 sc[C2].pop(rng.choice(AREAS[:-1]))
-            people.append(Person(pid, site, region, mods, sc))
+            people.append(Person(pid, site, region, mods, sc, "trainer", _shared(rng)))
             pid += 1
         for _ in range(draw(st.integers(0, 4))):  # site managers, scored per organisation element
             people.append(Person(pid, site, region, (), {c: {e: float(rng.randint(0, 100)) for e in ELEMENTS}
-                                                         for c in (C1, C2)}, "manager"))
+                                                         for c in (C1, C2)}, "manager", _shared(rng)))
             pid += 1
     ids = [p.pid for p in people]
     in_c1 = [i for i in ids if draw(st.booleans()) or len(ids) < 4]
