@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 
 from disclosure.figures import released_tree
-from disclosure.release import Release, Row, decide, node_key, tree_keys
+from disclosure.release import Release, Row, decide, gap_key, tree_keys
 from scoring.data import CampaignData
-from scoring.gaps import _person_scores, perception_gaps, shared_item_ids
+from scoring.gaps import _person_scores, gaps_of, shared_item_ids
 
 AREA = "area:"
 
@@ -55,22 +55,32 @@ def release_of(data: CampaignData, history: list[Row], closed: bool, k: int) -> 
 
 
 def released_gaps(data: CampaignData, rel: Release) -> pd.DataFrame:
-    """perception_gaps over released populations: the organisation's, and each site's."""
+    """Perception gaps, each statement and element over its own released population.
+
+    At the organisation and at each site, a side's figure on a statement is
+    over the people of :func:`disclosure.release.gap_key`'s release (the
+    node's released people who answered it, as last accepted).
+    """
     items = gap_items(data)
     resp = data.respondents
-
-    def inside(keys: list[str]) -> pd.DataFrame:
-        ids = [rel.population(role, key) for role in ("manager", "trainer") for key in keys]
-        return resp[resp["response_id"].astype(np.int64).isin(np.concatenate([np.empty(0, np.int64), *ids]))]
-
-    sites = [key for key in tree_keys(resp) if key.startswith("site:")]
     shared = shared_item_ids(data.answers, resp)
-    org = perception_gaps(data.answers, items, inside(["org"]), shared, k=rel.k)
-    # sites are disjoint, so one pass over every site's released people gives each site's rows
-    per_site = perception_gaps(data.answers, items, inside(sites), shared, k=rel.k)
-    # a site whose managers were not released has no manager side: its gap is hidden
-    return pd.concat([org[org["scope"] == "org"], per_site[per_site["scope"] == "site"]],
-                     ignore_index=True)
+    people = _person_scores(data.answers, items, resp, shared)
+    if people.empty:
+        return gaps_of(people, rel.k)
+    universe = "gap:" + people["kind"] + ":" + people["key"].astype(str)
+    site = people["site_id"].map(lambda v: None if pd.isna(v) else f"site:{int(v)}")
+    parts = []
+    for scope, node in (("org", pd.Series("org", index=people.index)), ("site", site)):
+        allowed = set()
+        for role in ("manager", "trainer"):
+            for (u, n) in set(zip(universe[people["role"] == role], node[people["role"] == role])):
+                if n is not None:
+                    allowed |= {(role, u, n, int(r)) for r in rel.population(role, gap_key(u, n))}
+        keep = [(r, u, n, int(i)) in allowed for r, u, n, i in
+                zip(people["role"], universe, node, people["response_id"])]
+        frame = gaps_of(people[keep], rel.k)
+        parts.append(frame[frame["scope"] == scope])
+    return pd.concat(parts, ignore_index=True)
 
 
 def _person_pairs(prev: CampaignData, cur: CampaignData) -> pd.DataFrame:

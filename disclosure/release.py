@@ -41,6 +41,7 @@ from disclosure.cells import Family
 from scoring.anonymity import check_k
 
 MODALITIES = ("face_to_face", "hybrid", "remote_sync", "remote_async")
+AREA, GAP = "area:", "gap:"
 ROLES = ("trainer", "manager")
 
 
@@ -123,8 +124,15 @@ class Release:
         if new:
             self.new_rows.append(Row(self.campaign_id, role, key, tuple(int(x) for x in pop), reason))
 
-    def offer(self, role: str, key: str, candidates: Sequence[tuple[np.ndarray, str]]) -> None:
-        """Release the first candidate the rule accepts; otherwise keep what was released."""
+    def scored(self, role: str) -> list[str]:
+        """The role's area universes: a node's scores and levels (its population's release)."""
+        return [u for u in self.universes[role] if u.startswith(AREA)]
+
+    def offer(self, role: str, key: str, candidates: Sequence[tuple[np.ndarray, str]],
+              universes: Sequence[str] | None = None) -> None:
+        """Release the first candidate the rule accepts in the universes (default: the areas);
+        otherwise keep what was released."""
+        names = self.scored(role) if universes is None else universes
         last = self.population(role, key)
         for pop, reason in candidates:
             pop = np.unique(np.asarray(pop, dtype=np.int64))
@@ -132,8 +140,9 @@ class Release:
                 continue
             if len(pop) == len(last) and np.array_equal(pop, last):
                 return  # nothing new to show
-            if self.allows(role, pop):
-                self.record(role, key, pop, reason)
+            only = {u: pop for u in names}
+            if self.allows(role, pop, only):
+                self.record(role, key, pop, reason, only)
                 return
 
 
@@ -176,25 +185,45 @@ def decide(
         _offer_tree(rel, role, people, pool)
         if role == "trainer":
             _offer_slices(rel, role, people)
+        _offer_gaps(rel, role, people)
     return rel
+
+
+def gap_key(universe: str, node: str) -> str:
+    """The figure key of one perception-gap statement or element at a node."""
+    return f"{universe}|{node}"
+
+
+def _offer_gaps(rel: Release, role: str, people: pd.DataFrame) -> None:
+    """Each gap statement and element, at the organisation and each site, in its own universe.
+
+    Its candidate is the node's released population (whoever of it answered);
+    a statement many answered "not applicable" stays on its last release
+    without holding back the node's scores.
+    """
+    nodes = ["org", *[k for k in tree_keys(people) if k.startswith("site:")]]
+    for universe in (u for u in rel.universes[role] if u.startswith(GAP)):
+        for node in nodes:
+            rel.offer(role, gap_key(universe, node), [(rel.population(role, node), "gap")], [universe])
 
 
 def _replay(rel: Release, history: Sequence[Row]) -> None:
     """Rebuild the families from every recorded row (see Family.load) and the current populations."""
     keys = np.random.default_rng(20261126)
     for role, families in rel.families.items():
-        base = np.zeros(len(rel.response_ids), dtype=np.uint64)
-        paired = np.zeros(len(rel.response_ids), dtype=np.uint64)
+        zero = np.zeros(len(rel.response_ids), dtype=np.uint64)
+        base, own = zero.copy(), {}
         for row in history:
             if row.role != role:
                 continue
             pop = np.asarray(row.population, dtype=np.int64)
             rel.current[(role, row.figure)] = np.unique(pop)
-            # paired progress rows were checked in the area universes only (their figures are area means)
-            target = paired if row.figure.startswith("paired:") else base
-            np.add.at(target, rel.index(np.unique(pop)), keys.integers(1, 2**63, dtype=np.uint64))
+            # a node, slice or paired row was checked in the area universes; a gap row in its own
+            key = keys.integers(1, 2**63, dtype=np.uint64)
+            target = own.setdefault(row.figure.split("|")[0], zero.copy()) if row.figure.startswith(GAP) else base
+            np.add.at(target, rel.index(np.unique(pop)), key)
         for fam, universe in zip(families, rel.universes[role]):
-            fam.load(base + paired if universe.startswith("area:") else base)
+            fam.load(base if universe.startswith(AREA) else own.get(universe, zero))
 
 
 def _groups(keys: np.ndarray, ids: np.ndarray) -> dict[int, np.ndarray]:

@@ -23,7 +23,7 @@ import pandas as pd
 from dashboards.overview import MODALITIES, build_overview
 from disclosure.figures import released_tree
 from disclosure.campaign import gap_items, offer_paired, paired_key, prev_paired_key, release_of
-from disclosure.release import Row, node_key, slice_key
+from disclosure.release import Row, gap_key, node_key, slice_key
 from scoring.aggregate import organisation_aggregates, trainer_aggregates
 from scoring.data import RESPONDENT_COLUMNS, CampaignData
 from scoring.gaps import _person_scores, perception_gaps
@@ -113,7 +113,7 @@ class World:
         for data, rel, ov in ((d2, r2, ov2), (d1, r1, ov1)):
             _tree(ledger, data, ov.trainers, lambda node, r=rel: r.population("trainer", node))
             _tree(ledger, data, ov.managers, lambda node, r=rel: r.population("manager", node), "manager")
-            _gaps(ledger, data, ov.gaps, lambda role, node, r=rel: r.population(role, node))
+            _gaps(ledger, data, ov.gaps, lambda role, node, u, r=rel: r.population(role, gap_key(u, node)))
             # the modality filter's frame, as build_overview(modality=m) makes it (the rest of
             # the overview does not depend on the filter)
             for m in MODALITIES:
@@ -132,7 +132,7 @@ class World:
             for modality, frame in frames:
                 _tree(ledger, data, frame, lambda node, d=data, m=modality: _everyone(d, node, m))
             _gaps(ledger, data, perception_gaps(data.answers, gap_items(data), data.respondents, k=self.k),
-                  lambda role, node, d=data: _everyone(d, node, None, role))
+                  lambda role, node, u, d=data: _everyone(d, node, None, role))
             managers = organisation_aggregates(data.scores, data.respondents, self.k, data.campaign_id)
             _tree(ledger, data, managers, lambda node, d=data: _everyone(d, node, None, "manager"), "manager")
         try:
@@ -212,7 +212,7 @@ def _gaps(ledger: Ledger, data: CampaignData, gaps: pd.DataFrame, population_of)
     for _, row in gaps[~gaps["hidden"].astype(bool)].iterrows():
         node = "org" if row["scope"] == "org" else f"site:{int(row['site_id'])}"
         for role in ("manager", "trainer"):
-            pop = population_of(role, node)
+            pop = population_of(role, node, f"gap:{row['kind']}:{row['key']}")
             ids = sorted(int(r) for r in pop if (int(r), row["kind"], str(row["key"])) in values)
             assert row[f"n_{role}s"] == len(ids), (node, role, row["key"])
             mean = float(np.mean([values[(i, row["kind"], str(row["key"]))] for i in ids]))
