@@ -80,3 +80,21 @@ def test_density_views_side_by_side(old, leaks):
     assert bool(found) == leaks, found
     if not old:  # the fix still shows the squares that are safe
         assert views["South"]["n"].notna().any() and views[None]["n"].notna().any()
+
+
+def test_density_on_the_demo_through_the_champions_data(demo_url):
+    """The demo read as the champions page reads it: no hidden square of any view is derivable."""
+    from champions.data import load
+    from storage.db import make_engine
+
+    engine = make_engine(demo_url)
+    try:
+        data = load(engine, 2, k=K)
+    finally:
+        engine.dispose()
+    trainers = data.density_trainers()
+    sites = data.sites[~data.sites["hidden"]]
+    views = {region: density(trainers, sites, K, region)
+             for region in (None, *sorted(sites["region"].unique()))}
+    assert any(v["n"].notna().any() for v in views.values())
+    assert _derivable_hidden(trainers[["person_id", "site_id", "overall"]], sites, views) == []
