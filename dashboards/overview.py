@@ -1,6 +1,7 @@
 """The director's overview: guarded frames for one campaign, and views of them by scope.
 
-:func:`build_overview` computes everything once per campaign (and modality);
+:func:`build_overview` computes everything once per campaign (and modality),
+over the populations the disclosure layer released (see disclosure/);
 the view functions only select rows, so narrowing to a region or a site never
 creates a figure the guard did not see.  Hidden figures stay NaN with
 ``hidden=True``; the edge writes "fewer than k responses", never 0.
