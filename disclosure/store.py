@@ -12,7 +12,7 @@ were each checked without the other.
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 
 from disclosure.campaign import offer_paired, release_of
@@ -20,7 +20,7 @@ from disclosure.release import Release, Row
 from scoring.anonymity import DEFAULT_K
 from scoring.data import CampaignData
 from storage.db import read_session, write_session
-from storage.models import Campaign, DisclosureRelease
+from storage.models import Campaign, DisclosureRelease, utcnow
 
 
 def history(session, campaign_id: int) -> list[Row]:  # noqa: ANN001
@@ -34,10 +34,13 @@ def history(session, campaign_id: int) -> list[Row]:  # noqa: ANN001
 
 
 def _save(session, rows: list[Row], viewer_id: int | None) -> None:  # noqa: ANN001
-    for row in rows:
-        session.add(DisclosureRelease(campaign_id=row.campaign_id, role=row.role, figure=row.figure,
-                                      n=len(row.population), population=list(row.population),
-                                      reason=row.reason, viewer_id=viewer_id))
+    """Insert the new rows in one statement (a first read after an upgrade writes thousands)."""
+    if rows:
+        now = utcnow()
+        session.execute(insert(DisclosureRelease), [
+            {"campaign_id": row.campaign_id, "role": row.role, "figure": row.figure,
+             "n": len(row.population), "population": list(row.population), "reason": row.reason,
+             "released_at": now, "viewer_id": viewer_id} for row in rows])
 
 
 def releases(engine: Engine, cur: CampaignData, prev: CampaignData | None = None, k: int = DEFAULT_K,
