@@ -67,18 +67,21 @@ def released_gaps(data: CampaignData, rel: Release) -> pd.DataFrame:
     people = _person_scores(data.answers, items, resp, shared)
     if people.empty:
         return gaps_of(people, rel.k)
-    universe = "gap:" + people["kind"] + ":" + people["key"].astype(str)
-    site = people["site_id"].map(lambda v: None if pd.isna(v) else f"site:{int(v)}")
+    people = people.assign(_u="gap:" + people["kind"].astype(str) + ":" + people["key"].astype(str),
+                           _site=people["site_id"].map(lambda v: None if pd.isna(v) else f"site:{int(v)}"))
+    keys, roles, pops = [], [], []
+    for (role, key), pop in rel.current.items():
+        if key.startswith("gap:"):
+            keys.append(key), roles.append(role), pops.append(pop)
+    sizes = [len(p) for p in pops]
+    allowed = pd.DataFrame({
+        "role": np.repeat(roles, sizes).astype(object), "_key": np.repeat(keys, sizes).astype(object),
+        "response_id": np.concatenate([np.empty(0, np.int64), *pops])})
     parts = []
-    for scope, node in (("org", pd.Series("org", index=people.index)), ("site", site)):
-        allowed = set()
-        for role in ("manager", "trainer"):
-            for (u, n) in set(zip(universe[people["role"] == role], node[people["role"] == role])):
-                if n is not None:
-                    allowed |= {(role, u, n, int(r)) for r in rel.population(role, gap_key(u, n))}
-        keep = [(r, u, n, int(i)) in allowed for r, u, n, i in
-                zip(people["role"], universe, node, people["response_id"])]
-        frame = gaps_of(people[keep], rel.k)
+    for scope, node in (("org", pd.Series("org", index=people.index)), ("site", people["_site"])):
+        wanted = people.assign(_key=people["_u"] + "|" + node.fillna("-").astype(str))
+        kept = wanted.merge(allowed, on=["role", "_key", "response_id"], how="inner")
+        frame = gaps_of(kept.drop(columns=["_u", "_site", "_key"]), rel.k)
         parts.append(frame[frame["scope"] == scope])
     return pd.concat(parts, ignore_index=True)
 
