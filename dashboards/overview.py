@@ -53,14 +53,18 @@ def build_overview(cur: CampaignData, prev: CampaignData | None = None, k: int =
 
     ``releases`` are the decisions of :mod:`disclosure.store` (this campaign's,
     the previous one's); without them both campaigns are decided afresh as
-    closed campaigns with no history - what their first read would release.
-    Paired progress decided here is added to the releases' new rows, for the
-    caller to record.
+    closed campaigns with no history - what their first read would release
+    (paired progress included; :func:`disclosure.store.releases` decides it
+    when it is given).
     """
     if modality is not None and modality not in MODALITIES:
         raise ValueError(f"unknown modality {modality!r}")
+    same_questionnaire = (prev is not None and prev.trainer_questionnaire.checksum()
+                          == cur.trainer_questionnaire.checksum())
     if releases is None:
         releases = (release_of(cur, [], True, k), release_of(prev, [], True, k) if prev is not None else None)
+        if same_questionnaire:
+            offer_paired(prev, cur, releases[1], releases[0])
     rel, prev_rel = releases
     k = rel.k
     areas = (*TRAINER_AREAS, OVERALL)
@@ -68,8 +72,7 @@ def build_overview(cur: CampaignData, prev: CampaignData | None = None, k: int =
     managers = released_tree(rel, cur.respondents, cur.scores, "manager", (*ORG_ELEMENTS, OVERALL))
     gaps = released_gaps(cur, rel)
     progress = None
-    if prev is not None and prev.trainer_questionnaire.checksum() == cur.trainer_questionnaire.checksum():
-        offer_paired(prev, cur, prev_rel, rel)
+    if same_questionnaire:
         progress = released_progress(prev, cur, prev_rel, rel, areas)
     return Overview(cur.campaign_id, prev.campaign_id if prev else None, k, modality,
                     _ints(trainers), _ints(managers), gaps, _ints(progress) if progress is not None else None,

@@ -11,8 +11,11 @@ were each checked without the other.
 
 from __future__ import annotations
 
+import hashlib
+
+import numpy as np
 import pandas as pd
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Engine
 
 from disclosure.campaign import offer_paired, release_of
@@ -28,7 +31,8 @@ def history(session, campaign_id: int) -> list[Row]:  # noqa: ANN001
     rows = session.execute(
         select(DisclosureRelease.role, DisclosureRelease.figure, DisclosureRelease.population,
                DisclosureRelease.reason)
-        .where(DisclosureRelease.campaign_id == campaign_id).order_by(DisclosureRelease.id)).all()
+        .where(DisclosureRelease.campaign_id == campaign_id, DisclosureRelease.figure != DECIDED)
+        .order_by(DisclosureRelease.id)).all()
     return [Row(campaign_id, role, figure, tuple(int(x) for x in pop), reason)
             for role, figure, pop, reason in rows]
 
@@ -43,13 +47,64 @@ def _save(session, rows: list[Row], viewer_id: int | None) -> None:  # noqa: ANN
              "released_at": now, "viewer_id": viewer_id} for row in rows])
 
 
+DECIDED = "decided"  # marker row: the data fingerprint the last decision was made on (in reason)
+
+
+def fingerprint(cur: CampaignData, prev: CampaignData | None, status: dict, k: int) -> str:
+    """A short hash of everything a decision depends on: responses, their people, sites and
+    modalities, which scores and answers exist, both campaigns' status, k."""
+    digest = hashlib.sha256(f"{k}|{sorted(status.items())}".encode())
+    for data in (cur, prev):
+        if data is None:
+            continue
+        r = data.respondents
+        frame = pd.DataFrame({"r": r["response_id"], "p": r["person_id"].astype("Float64"),
+                              "s": r["site_id"].astype("Float64"), "m": r["modalities"].astype(str)})
+        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+        scored = data.scores[data.scores["score"].notna()]
+        digest.update(pd.util.hash_pandas_object(scored[["response_id"]].assign(
+            a=scored["area"].astype(str)), index=False).to_numpy().tobytes())
+        answered = data.answers[data.answers["value"].notna()]
+        digest.update(pd.util.hash_pandas_object(answered[["response_id"]].assign(
+            i=answered["item_id"].astype(str)), index=False).to_numpy().tobytes())
+    return digest.hexdigest()[:20]
+
+
+def _shown(data: CampaignData, rows: list[Row], k: int) -> Release:
+    """What each figure shows, read from the history alone (no decision: nothing changed)."""
+    ids = np.sort(data.respondents["response_id"].astype(np.int64).to_numpy())
+    rel = Release(data.campaign_id, k, ids, {}, {})
+    for row in rows:
+        rel.current[(row.role, row.figure)] = np.unique(np.asarray(row.population, dtype=np.int64))
+    return rel
+
+
+def _decided(session, campaign_ids: list[int], mark: str) -> bool:  # noqa: ANN001
+    """True when a decision was made on this fingerprint and no release was recorded since."""
+    marker = session.execute(select(func.max(DisclosureRelease.id)).where(
+        DisclosureRelease.campaign_id == campaign_ids[0], DisclosureRelease.figure == DECIDED,
+        DisclosureRelease.reason == mark)).scalar()
+    later = session.execute(select(func.max(DisclosureRelease.id)).where(
+        DisclosureRelease.campaign_id.in_(campaign_ids), DisclosureRelease.figure != DECIDED)).scalar()
+    return marker is not None and (later is None or later < marker)
+
+
 def releases(engine: Engine, cur: CampaignData, prev: CampaignData | None = None, k: int = DEFAULT_K,
              viewer_id: int | None = None) -> tuple[Release, Release | None]:
-    """The releases of a campaign (and of the one it is compared with), new ones recorded."""
+    """The releases of a campaign (and of the one it is compared with), new ones recorded.
+
+    When nothing a decision depends on changed since the last one (same
+    fingerprint), the figures show what the history says, without deciding
+    again: a cold page pays for reading the history, not for the check.
+    """
     ids = [cur.campaign_id] + ([prev.campaign_id] if prev is not None else [])
     with write_session(engine) as s:
         status = dict(s.execute(select(Campaign.id, Campaign.status).where(Campaign.id.in_(ids))
                                 .order_by(Campaign.id).with_for_update()).all())
+        mark = fingerprint(cur, prev, status, k)
+        if _decided(s, ids, mark):
+            return (_shown(cur, history(s, cur.campaign_id), k),
+                    _shown(prev, history(s, prev.campaign_id), k) if prev is not None else None)
         rel = release_of(cur, history(s, cur.campaign_id), status.get(cur.campaign_id) == "closed", k)
         prev_rel = None
         if prev is not None:
@@ -61,6 +116,7 @@ def releases(engine: Engine, cur: CampaignData, prev: CampaignData | None = None
             if r is not None:
                 _save(s, r.new_rows, viewer_id)
                 r.new_rows.clear()
+        _save(s, [Row(cur.campaign_id, "", DECIDED, (), mark)], viewer_id)
     return rel, prev_rel
 
 
@@ -71,5 +127,6 @@ def release_log(engine: Engine, campaign_id: int) -> pd.DataFrame:
             select(DisclosureRelease.id, DisclosureRelease.role, DisclosureRelease.figure,
                    DisclosureRelease.n, DisclosureRelease.reason, DisclosureRelease.released_at,
                    DisclosureRelease.viewer_id)
-            .where(DisclosureRelease.campaign_id == campaign_id).order_by(DisclosureRelease.id)).all()
+            .where(DisclosureRelease.campaign_id == campaign_id, DisclosureRelease.figure != DECIDED)
+            .order_by(DisclosureRelease.id)).all()
     return pd.DataFrame(rows, columns=["id", "role", "figure", "n", "reason", "released_at", "viewer_id"])

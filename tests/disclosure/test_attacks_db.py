@@ -174,3 +174,17 @@ def test_attack_4_overlapping_slices_never_differ_by_fewer_than_k(engine):
     assert shown, "the site must still be shown"
     counts = sorted(shown.values())
     assert all(b - a == 0 or b - a >= K for a in counts for b in counts if b >= a), shown
+
+
+def test_a_read_with_nothing_new_shows_the_history_without_deciding(engine):
+    org = Org(engine, {1: 7, 2: 6})
+    for pid in org.people[1] + org.people[2]:
+        org.submit(1, pid)
+    first = org.read()
+    cur, prev = (load_campaign(engine, c) for c in reversed(org.campaigns))
+    rel, _ = releases(engine, cur, prev, K)
+    assert not rel.families  # the fast path: nothing changed, nothing decided
+    again = build_overview(cur, prev, K, releases=(rel, _))
+    assert again.trainers.equals(first.trainers)
+    log = release_log(engine, org.campaigns[1])
+    assert "decided" not in set(log["figure"])
