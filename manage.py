@@ -128,6 +128,38 @@ def cmd_rescore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_figures(args: argparse.Namespace) -> int:
+    """Print a campaign's overview tables as CSV, through the disclosure layer like the pages."""
+    from dashboards.exports import overview_tables
+    from dashboards.overview import build_overview
+    from dashboards.participation import participation
+    from dashboards.units import campaigns, previous_campaign, units
+    from disclosure.store import releases
+    from reports.csv import tables_to_csv
+    from scoring.data import load_campaign
+
+    engine = get_engine()
+    table = campaigns(engine)
+    if args.campaign not in set(table["campaign_id"]):
+        raise RelaisError("There is no campaign {campaign}.", campaign=args.campaign)
+    prev_id = previous_campaign(table, args.campaign)
+    cur = load_campaign(engine, args.campaign)
+    prev = load_campaign(engine, prev_id) if prev_id is not None else None
+    ov = build_overview(cur, prev, lang=args.lang, releases=releases(engine, cur, prev))
+    tables = overview_tables(ov, units(engine), participation(engine, args.campaign), Translator(args.lang))
+    sys.stdout.write(tables_to_csv(tables).decode("utf-8-sig"))
+    return 0
+
+
+def cmd_release_log(args: argparse.Namespace) -> int:
+    """Print what the disclosure layer released for a campaign: figure, people, when, on whose read."""
+    from disclosure.store import release_log
+
+    log = release_log(get_engine(), args.campaign)
+    sys.stdout.write(log.to_csv(sep=";", index=False))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING)
     parser = argparse.ArgumentParser(prog="manage.py", description="Relais administration")
@@ -164,6 +196,15 @@ def main(argv: list[str] | None = None) -> int:
     rescore = sub.add_parser("rescore", help="recompute stored scores after a weight change")
     rescore.add_argument("--version", type=int, help="questionnaire version id (default: all)")
     rescore.set_defaults(func=cmd_rescore)
+    figures = sub.add_parser("figures", help="print a campaign's overview tables (CSV), as a "
+                             "director sees them")
+    figures.add_argument("campaign", type=int)
+    figures.add_argument("--lang", choices=["fr", "en"], default="fr")
+    figures.set_defaults(func=cmd_figures)
+    log = sub.add_parser("release-log", help="print which populations each figure of a campaign "
+                         "showed, and when")
+    log.add_argument("campaign", type=int)
+    log.set_defaults(func=cmd_release_log)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -8,13 +8,15 @@ Counts and indices are NaN where hidden.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from champions.rules import trainers_frame
+from disclosure.release import tree_keys
+from disclosure.store import releases
 from scoring.anonymity import DEFAULT_K
 from scoring.data import load_campaign
 from scoring.indices import bottom_up_sites, bottom_up_trainers, top_down_sites
@@ -31,6 +33,11 @@ class ChampionsData:
     trainers: pd.DataFrame  # champions.rules.trainers_frame
     area_names: dict[str, dict[str, str]]  # area id -> {lang: name}
     k: int
+    released: frozenset[int] = frozenset()  # trainer responses in their site's released population
+
+    def density_trainers(self) -> pd.DataFrame:
+        """Trainers the density may count: those in their site's released population."""
+        return self.trainers[self.trainers["response_id"].isin(self.released)]
 
 
 def _int_ids(values: pd.Series) -> pd.Series:
@@ -67,14 +74,24 @@ def site_positions(data, sites: pd.DataFrame, k: int = DEFAULT_K) -> pd.DataFram
 
 
 def load(engine: Engine, campaign_id: int, k: int = DEFAULT_K) -> ChampionsData:
-    """Read and guard one campaign for the champions map."""
+    """Read and guard one campaign for the champions map, over its sites' released populations.
+
+    Site positions and the density count only the responses the disclosure
+    layer released for each site (the same populations as the overview), so
+    reading the map before and after one more submission shows nothing new.
+    """
     data = load_campaign(engine, campaign_id)
-    sites = site_positions(data, site_table(engine), k=k)
+    rel, _ = releases(engine, data, None, k)
+    site_keys = [key for key in tree_keys(data.respondents) if key.startswith("site:")]
+    ids = {int(r) for role in ("trainer", "manager") for key in site_keys
+           for r in rel.population(role, key)}
+    shown = replace(data, respondents=data.respondents[data.respondents["response_id"].isin(ids)])
+    sites = site_positions(shown, site_table(engine), k=k)
     trainers = trainers_frame(data.scores, data.respondents)
     trainers["site_id"] = _int_ids(trainers["site_id"])
     names = {a.id: {lg: a.name.get(lg) for lg in ("fr", "en")}
              for a in data.trainer_questionnaire.areas}
-    return ChampionsData(campaign_id, sites, trainers, names, k)
+    return ChampionsData(campaign_id, sites, trainers, names, k, frozenset(ids))
 
 
 def campaigns(engine: Engine) -> list[tuple[int, str]]:

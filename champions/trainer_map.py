@@ -1,10 +1,15 @@
 """Trainers' practice against their site's strategy: a guarded density, and named points.
 
 Density: each trainer of a visible site is placed at (their site's top-down
-index, their overall practice score), both cut into ``BIN``-point bands; a
-cell shows its count only when the guard lets it (>= k, and within each
+index, their overall practice score), both cut into ``BIN``-point bands.
+Cells are counted and guarded *per region* (>= k, and within each region's
 top-down band the hidden remainder is 0 or >= k, so no small cell is derived
-by subtraction from the band's total).
+by subtraction from the band's total).  A region filter shows that region's
+cells; the all-regions view shows a cell only when no region hides its part
+of it, as the sum of the regions' cells - so every all-regions figure is a
+sum of figures the region views show anyway, and subtracting one view from
+another gives back nothing that a view hides (attack 5 of issue 16 read the
+all-regions and per-region grids of the same trainers side by side).
 
 Points: only trainers who consent now to be named to the lead; for the lead
 only (the page decides who sees them).
@@ -33,13 +38,25 @@ def placed(trainers: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:
     return out.assign(x=out["top_down"].astype(float), y=out["overall"].astype(float))
 
 
-def density(trainers: pd.DataFrame, sites: pd.DataFrame, k: int = DEFAULT_K) -> pd.DataFrame:
-    """Guarded cells: x_band, y_band, x_end, y_end, n (NaN where hidden), hidden."""
-    p = placed(trainers, sites)
-    cells = (pd.DataFrame({"x_band": _band(p["x"]), "y_band": _band(p["y"])})
-             .groupby(["x_band", "y_band"]).size().rename("n").reset_index())
-    guarded = apply_guard(cells, n_col="n", parent_cols=["x_band"], k=k)
-    return guarded.assign(x_end=guarded["x_band"] + BIN, y_end=guarded["y_band"] + BIN)
+def density(trainers: pd.DataFrame, sites: pd.DataFrame, k: int = DEFAULT_K,
+            region: str | None = None) -> pd.DataFrame:
+    """Guarded cells of one region, or of all: x_band, y_band, x_end, y_end, n (NaN where hidden), hidden.
+
+    ``sites`` are every site the map places (all regions, whatever the
+    filter), so the all-regions cells are built from the same region cells.
+    """
+    p = placed(trainers, sites).merge(sites[["site_id", "region"]], on="site_id")
+    cells = (pd.DataFrame({"region": p["region"].to_numpy(), "x_band": _band(p["x"]), "y_band": _band(p["y"])})
+             .groupby(["region", "x_band", "y_band"]).size().rename("n").reset_index())
+    cells = apply_guard(cells, n_col="n", parent_cols=["region", "x_band"], k=k)
+    if region is not None:
+        out = cells[cells["region"] == region].drop(columns="region")
+    else:
+        out = cells.groupby(["x_band", "y_band"], as_index=False).agg(
+            n=("n", lambda v: v.sum(min_count=1)), hidden=("hidden", "any"))
+        out["n"] = out["n"].astype(float).where(~out["hidden"])
+    out = out.reset_index(drop=True)
+    return out.assign(x_end=out["x_band"] + BIN, y_end=out["y_band"] + BIN)
 
 
 def named_points(trainers: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:

@@ -1,6 +1,7 @@
 """The director's overview: guarded frames for one campaign, and views of them by scope.
 
-:func:`build_overview` computes everything once per campaign (and modality);
+:func:`build_overview` computes everything once per campaign (and modality),
+over the populations the disclosure layer released (see disclosure/);
 the view functions only select rows, so narrowing to a region or a site never
 creates a figure the guard did not see.  Hidden figures stay NaN with
 ``hidden=True``; the edge writes "fewer than k responses", never 0.
@@ -13,14 +14,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from scoring.aggregate import LEVEL_COUNT_COLS, organisation_aggregates, trainer_aggregates
+from disclosure.campaign import offer_paired, release_of, released_gaps, released_progress
+from disclosure.figures import released_tree
+from disclosure.release import Release
+from scoring.aggregate import LEVEL_COUNT_COLS
 from scoring.anonymity import DEFAULT_K
 from scoring.data import CampaignData
-from scoring.gaps import perception_gaps
 from scoring.levels import LEVEL_CODES, level_of
-from scoring.progress import tree_progress
 from scoring.schema import ORG_ELEMENTS, OVERALL, TRAINER_AREAS
-from dashboards.slices import modality_aggregates
 
 MODALITIES = ("face_to_face", "hybrid", "remote_sync", "remote_async")
 
@@ -45,47 +46,34 @@ def _names(questionnaire, lang: str) -> dict[str, str]:  # noqa: ANN001
     return {a.id: a.name.get(lang) for a in questionnaire.areas}
 
 
-def stored_progress(prev: CampaignData, cur: CampaignData, k: int) -> pd.DataFrame | None:
-    """Guarded trainers' progress from stored area scores, when both campaigns used one version.
-
-    Same questionnaire version means every item is common, so stored area
-    scores are the paired scores on common items.  Otherwise None (the caller
-    says progress cannot be shown rather than compare different questionnaires).
-    """
-    if prev.trainer_questionnaire.checksum() != cur.trainer_questionnaire.checksum():
-        return None
-    frames = []
-    for when, data in (("score_from", prev), ("score_to", cur)):
-        people = data.respondents.loc[data.respondents["role"] == "trainer",
-                                      ["response_id", "person_id", "region_id", "site_id", "campaign_id"]]
-        people = people[people["person_id"].notna()]
-        scored = data.scores.merge(people, on="response_id")
-        frames.append(scored.assign(when=when))
-    both = pd.concat(frames, ignore_index=True)
-    wide = both.pivot_table(index=["person_id", "area"], columns="when", values="score",
-                            aggfunc="first", dropna=False)
-    wide = wide.reindex(columns=["score_from", "score_to"]).reset_index()
-    wide.columns.name = None
-    unit = both.sort_values("when").groupby("person_id")[["region_id", "site_id"]].last()
-    persons = wide.merge(unit, left_on="person_id", right_index=True)
-    persons = persons[persons[["score_from", "score_to"]].notna().any(axis=1)]
-    persons["delta"] = persons["score_to"] - persons["score_from"]
-    respondents = pd.concat([prev.respondents, cur.respondents], ignore_index=True)
-    return tree_progress(persons, respondents, prev.campaign_id, "trainer", k)
-
-
 def build_overview(cur: CampaignData, prev: CampaignData | None = None, k: int = DEFAULT_K,
-                   modality: str | None = None, lang: str = "fr") -> Overview:
-    """Every guarded frame the overview and site pages need, for one campaign."""
+                   modality: str | None = None, lang: str = "fr",
+                   releases: tuple[Release, Release | None] | None = None) -> Overview:
+    """Every frame the overview and site pages need, for one campaign, over released populations.
+
+    ``releases`` are the decisions of :mod:`disclosure.store` (this campaign's,
+    the previous one's); without them both campaigns are decided afresh as
+    closed campaigns with no history - what their first read would release
+    (paired progress included; :func:`disclosure.store.releases` decides it
+    when it is given).
+    """
     if modality is not None and modality not in MODALITIES:
         raise ValueError(f"unknown modality {modality!r}")
-    trainers = (modality_aggregates(cur, modality, k) if modality
-                else trainer_aggregates(cur.scores, cur.respondents, k, campaign_id=cur.campaign_id))
-    managers = organisation_aggregates(cur.scores, cur.respondents, k, campaign_id=cur.campaign_id)
-    gaps = perception_gaps(cur.answers, pd.concat([cur.organisation_items, cur.trainer_items[
-        cur.trainer_items["element"].notna() & ~cur.trainer_items["item_id"].isin(
-            cur.organisation_items["item_id"])]], ignore_index=True), cur.respondents, k=k)
-    progress = stored_progress(prev, cur, k) if prev is not None else None
+    same_questionnaire = (prev is not None and prev.trainer_questionnaire.checksum()
+                          == cur.trainer_questionnaire.checksum())
+    if releases is None:
+        releases = (release_of(cur, [], True, k), release_of(prev, [], True, k) if prev is not None else None)
+        if same_questionnaire:
+            offer_paired(prev, cur, releases[1], releases[0])
+    rel, prev_rel = releases
+    k = rel.k
+    areas = (*TRAINER_AREAS, OVERALL)
+    trainers = released_tree(rel, cur.respondents, cur.scores, "trainer", areas, modality)
+    managers = released_tree(rel, cur.respondents, cur.scores, "manager", (*ORG_ELEMENTS, OVERALL))
+    gaps = released_gaps(cur, rel)
+    progress = None
+    if same_questionnaire:
+        progress = released_progress(prev, cur, prev_rel, rel, areas)
     return Overview(cur.campaign_id, prev.campaign_id if prev else None, k, modality,
                     _ints(trainers), _ints(managers), gaps, _ints(progress) if progress is not None else None,
                     _names(cur.trainer_questionnaire, lang), _names(cur.organisation_questionnaire, lang))

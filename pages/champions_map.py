@@ -253,7 +253,9 @@ else:
 # --- trainer map -------------------------------------------------------------------------
 st.subheader(t("Trainers: practice against their site's strategy"))
 site_scope = data.sites[data.sites["site_id"].isin(site_ids)]
-cells = trainer_map.density(data.trainers, site_scope, k=k)
+# every placed site, so the all-regions squares are built from the same region squares
+cells = trainer_map.density(data.density_trainers(), data.sites[data.sites["site_id"].isin(placed["site_id"])],
+                            k=k, region=region)
 points = None
 if is_lead:
     points = trainer_map.named_points(data.trainers, site_scope)

@@ -73,9 +73,17 @@ def show_plan(instance, plan, names, key: str):  # noqa: ANN001, ANN201
     return tables
 
 
-def downloads(instance, plan, names, tables, key: str) -> None:  # noqa: ANN001
-    """XLSX, CSV and one ICS per relay."""
+def downloads(instance, plan, names, tables, key: str, plan_id: int | None = None) -> None:  # noqa: ANN001
+    """XLSX, CSV and one ICS per relay; people who withdrew their consent are left out."""
     st.subheader(t("Exports"))
+    review = store.review_of(engine, plan_id) if plan_id is not None else {}
+    if review.get("withdrawn") or review.get("erased"):
+        st.warning(t("People named in this plan withdrew their consent or were erased since it was "
+                     "made: review the plan. The exports leave them out."))
+    kept = store.for_export(engine, plan_id, instance, plan)
+    if kept != (instance, plan):
+        instance, plan = kept
+        tables = export.plan_tables(instance, plan, names, tr)
     c1, c2, c3 = st.columns(3)
     if not allowed("cohorts_xlsx"):
         return
@@ -110,7 +118,7 @@ if viewer.role != "lead":
     sp = store.load(engine, pid)
     names = inputs.directory(engine, sp.instance)
     tables = show_plan(sp.instance, sp.plan, names, "pub")
-    downloads(sp.instance, sp.plan, names, tables, "pub")
+    downloads(sp.instance, sp.plan, names, tables, "pub", pid)
     st.stop()
 
 # --- lead: settings --------------------------------------------------------
@@ -381,7 +389,7 @@ if S.get("pl_notice"):
     kind, text = S["pl_notice"]
     (st.success if kind == "success" else st.error)(text)
 
-downloads(inst, plan, names, tables, "cur")
+downloads(inst, plan, names, tables, "cur", S.get("pl_draft"))
 
 # --- what-if ----------------------------------------------------------------
 st.subheader(t("Compare with a variant"))

@@ -236,3 +236,103 @@ def publish(engine: Engine, plan_id: int, actor_id: int | None = None,
         row.updated_at = row.published_at
         _audit(s, actor_id, "cohort_plan.publish", plan_id,
                {"cohorts": len(stored.plan.cohorts)})
+
+
+# --- people leaving a plan: erasure and consent withdrawal -----------------------------------
+
+REVIEW_KEY = "review"  # params[REVIEW_KEY]: {"withdrawn": [person ids], "erased": count}
+
+
+def _without(instance: Instance, plan: Plan, gone: set[int]) -> tuple[Instance, Plan]:
+    """The instance and plan with these people removed: as relays (with the cohorts they lead),
+    learners (with their needs and weak items), members and left-out needs."""
+    inst = Instance(tuple(r for r in instance.relays if r.person_id not in gone),
+                    tuple(lr for lr in instance.learners if lr.person_id not in gone),
+                    instance.waves, instance.params)
+    cohorts = [Cohort(**{**asdict(c), "members": tuple(m for m in c.members if m not in gone)})
+               for c in plan.cohorts if c.relay_id not in gone]
+    cohorts = [c for c in cohorts if c.members]
+    kept = Plan(cohorts=cohorts, left_out=[lo for lo in plan.left_out if lo.person_id not in gone],
+                stats=dict(plan.stats), objective=plan.objective, bound=plan.bound, gap=plan.gap,
+                status=plan.status, method=plan.method, message=plan.message,
+                message_params=dict(plan.message_params))
+    return inst, kept
+
+
+def _names_person(row: CohortPlan, person_id: int) -> bool:
+    """True when a stored plan names the person anywhere (instance, base, cohorts, edits)."""
+    sp = _stored(row)
+    people = {r.person_id for r in sp.base_instance.relays} | {lr.person_id for lr in sp.base_instance.learners}
+    people |= {r.person_id for r in sp.instance.relays} | {lr.person_id for lr in sp.instance.learners}
+    people |= {c.relay_id for c in sp.plan.cohorts} | {m for c in sp.plan.cohorts for m in c.members}
+    people |= {lo.person_id for lo in sp.plan.left_out}
+    people |= set(sp.overrides.relays) | set(sp.overrides.learners) if sp.overrides else set()
+    return person_id in people
+
+
+def forget_person(session, person_id: int) -> int:  # noqa: ANN001
+    """Remove an erased person from every stored plan, draft or published; return how many changed.
+
+    The plan is marked for review (a published plan changed under the lead's
+    feet), without naming who left.
+    """
+    changed = 0
+    for row in session.exec(select(CohortPlan)).scalars().all():
+        if not _names_person(row, person_id):
+            continue
+        sp = _stored(row)
+        inst, plan = _without(sp.instance, sp.plan, {person_id})
+        base = _without(sp.base, sp.plan, {person_id})[0] if sp.base is not None else None
+        edits = ov.Overrides({p: e for p, e in sp.overrides.relays.items() if p != person_id},
+                             {p: e for p, e in sp.overrides.learners.items() if p != person_id})
+        params, body = _row_json(plan, inst, sp.campaign_id, edits, base)
+        review = dict(row.params.get(REVIEW_KEY) or {})
+        review["withdrawn"] = [p for p in review.get("withdrawn", []) if p != person_id]
+        review["erased"] = int(review.get("erased", 0)) + 1
+        params[REVIEW_KEY] = review
+        row.params, row.plan, row.updated_at = params, body, utcnow()
+        session.add(row)
+        changed += 1
+    return changed
+
+
+def flag_withdrawal(session, person_id: int) -> int:  # noqa: ANN001
+    """Mark every stored plan naming a person who withdrew consent as needing review."""
+    changed = 0
+    for row in session.exec(select(CohortPlan)).scalars().all():
+        if not _names_person(row, person_id):
+            continue
+        params = dict(row.params)
+        review = dict(params.get(REVIEW_KEY) or {})
+        review["withdrawn"] = sorted(set(review.get("withdrawn", [])) | {person_id})
+        params[REVIEW_KEY] = review
+        row.params = params
+        session.add(row)
+        changed += 1
+    return changed
+
+
+def withdrawn(sp_or_row) -> set[int]:  # noqa: ANN001
+    """People of a stored plan who withdrew consent since it was made."""
+    params = sp_or_row.params if isinstance(sp_or_row, CohortPlan) else sp_or_row
+    return set((params.get(REVIEW_KEY) or {}).get("withdrawn", []))
+
+
+def review_of(engine: Engine, plan_id: int) -> dict:
+    """{'withdrawn': [ids], 'erased': n} of a stored plan ({} when nothing to review)."""
+    with read_session(engine) as s:
+        row = s.get(CohortPlan, plan_id)
+        return dict((row.params.get(REVIEW_KEY) or {}) if row is not None else {})
+
+
+def for_export(engine: Engine, plan_id: int | None, instance: Instance,
+               plan: Plan) -> tuple[Instance, Plan]:
+    """The instance and plan an export may show: without people who withdrew their consent
+    since the plan was saved (flagged by :func:`flag_withdrawal`) or were erased since."""
+    gone = set(review_of(engine, plan_id).get("withdrawn", [])) if plan_id is not None else set()
+    everyone = [r.person_id for r in instance.relays] + [lr.person_id for lr in instance.learners]
+    if everyone:
+        from privacy.consent import erased_among
+
+        gone |= erased_among(engine, everyone)
+    return _without(instance, plan, gone) if gone else (instance, plan)

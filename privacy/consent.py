@@ -23,6 +23,9 @@ def set_consent(engine: Engine, person_id: int, granted: bool, kind: str = NAMED
         if not granted:
             audit.record(s, person, "consent_withdrawn", f"person:{person_id}", {"kind": kind},
                          where)
+            from planning.store import flag_withdrawal  # plans naming them need review
+
+            flag_withdrawal(s, person_id)
 
 
 def withdraw_consent(engine: Engine, person_id: int, kind: str = NAMED_TO_LEAD,
@@ -43,6 +46,14 @@ def consenting(engine: Engine, person_ids: list[int] | None = None,
         if person_ids is not None:
             q = q.where(Consent.person_id.in_(person_ids))
         return set(s.exec(q).all())
+
+
+def erased_among(engine: Engine, person_ids: list[int]) -> set[int]:
+    """Ids of these people who were erased."""
+    if not person_ids:
+        return set()
+    with read_session(engine) as s:
+        return set(s.exec(select(Person.id).where(Person.id.in_(person_ids), Person.erased)).all())
 
 
 def has_consented(engine: Engine, person_id: int, kind: str = NAMED_TO_LEAD) -> bool:

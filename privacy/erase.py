@@ -1,8 +1,10 @@
 """Export everything held about a person; erase a person; anonymise expired raw answers.
 
 Erasure keeps each submitted response's stored area scores (ResponseScore), role
-and site, unlinked from the person, so aggregates keep the same respondent
-counts and still pass the anonymity guard; the raw answers and the profile go.
+and site, unlinked from the person, so every figure (site profile, progress,
+slices) keeps counting the same responses and nothing moves by one person
+(see disclosure/); the raw answers, the profile, the invitations and the
+person row's role and site go, so the response cannot be linked back.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from i18n import RelaisError
+from planning.store import forget_person
 from storage import audit
 from storage.db import read_session, write_session
 from storage.models import (
-    ActionPlan, Account, Answer, AuditLog, Campaign, CohortPlan, Consent, Invitation, Person,
-    Response, ResponseScore, Setting, SignInSession, Site, utcnow,
+    ActionPlan, Account, Answer, AuditLog, Campaign, CohortPlan, Consent, DisclosureRelease,
+    Invitation, Person, Response, ResponseScore, Setting, SignInSession, Site, utcnow,
 )
 
 RETENTION_KEY = "retention"
@@ -121,15 +124,17 @@ def erase_person(engine: Engine, person_id: int, actor: Person | None = None,
             s.exec(delete(Response).where(Response.id.in_(drafts)))
         _unlink_responses(s, submitted)
         now = utcnow()
-        s.exec(update(Invitation).where(Invitation.person_id == person_id,
-                                        Invitation.revoked_at.is_(None)).values(revoked_at=now))
+        # no invitation may still tie the person to a campaign (and so to a response)
+        s.exec(delete(Invitation).where(Invitation.person_id == person_id))
         s.exec(delete(Consent).where(Consent.person_id == person_id))
         s.exec(delete(Account).where(Account.person_id == person_id))
         s.exec(delete(SignInSession).where(SignInSession.person_id == person_id))
         for model, column in ((ActionPlan, ActionPlan.created_by),
                               (CohortPlan, CohortPlan.created_by),
-                              (Setting, Setting.updated_by)):
+                              (Setting, Setting.updated_by),
+                              (DisclosureRelease, DisclosureRelease.viewer_id)):
             s.exec(update(model).where(column == person_id).values({column.key: None}))
+        plans_changed = forget_person(s, person_id)
         # The audit log keeps the events, not who they were about.
         s.exec(update(AuditLog).where(AuditLog.actor_id == person_id)
                .values(actor_id=None, actor_label=ERASED_LABEL))
@@ -137,9 +142,11 @@ def erase_person(engine: Engine, person_id: int, actor: Person | None = None,
                .values(target=ERASED_LABEL))
         person.first_name = person.last_name = ""
         person.email = person.external_id = None
+        # no role or site either: with them, an unlinked response could be matched back
+        person.role, person.site_id = "", None
         person.active, person.erased, person.updated_at = False, True, now
         counts = {"responses_kept_anonymous": len(submitted), "drafts_deleted": len(drafts),
-                  "answers_deleted": n_answers}
+                  "answers_deleted": n_answers, "plans_changed": plans_changed}
         audit.record(s, actor, "person_erased", ERASED_LABEL, counts, where)
         return counts
 

@@ -97,7 +97,11 @@ def perception_gaps(
     require_columns(respondents, ("response_id", "role", "site_id"), "respondents")
     if shared is None:
         shared = shared_item_ids(answers, respondents)
-    people = _person_scores(answers, items, respondents, shared)
+    return gaps_of(_person_scores(answers, items, respondents, shared), k, confidence)
+
+
+def gaps_of(people: pd.DataFrame, k: int = DEFAULT_K, confidence: float = 0.95) -> pd.DataFrame:
+    """Guarded gaps from per-person rows shaped like _person_scores' (see perception_gaps)."""
     keys = ["scope", "site_id", "kind", "key"]
     sides = [
         _side(people[people["role"] == role], k)[[*keys, "n", "mean", "var", "hidden"]]

@@ -271,4 +271,22 @@ class CohortPlan(SQLModel, table=True):
     published_at: Optional[dt.datetime] = None
 
 
+class DisclosureRelease(SQLModel, table=True):
+    """A population released for one figure of a campaign (see disclosure/): what is shown from now on.
+
+    Rows are only ever added: the latest row per (campaign, role, figure) is what
+    the figure shows, and every row ever written constrains what may be released next.
+    """
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    role: str = Field(max_length=20)
+    figure: str = Field(max_length=160)  # org | region:3 | site:12 | site:12|modality:hybrid | paired:...
+    n: int = 0
+    population: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))  # response ids
+    reason: str = Field(default="", max_length=20)
+    released_at: dt.datetime = Field(default_factory=utcnow)
+    viewer_id: Optional[int] = Field(default=None, foreign_key="person.id")  # whose read triggered it
+
+
 Index("ix_response_campaign_status", Response.campaign_id, Response.status)

@@ -388,8 +388,15 @@ def submit(engine: Engine, response_id: int) -> SubmitOutcome:
                      and not it.id.startswith("custom_")}
         r.status, r.submitted_at, r.updated_at = "submitted", now, now
         if isinstance(answers.get(CONSENT_ITEM), bool) and r.person_id is not None:
+            before = s.exec(select(Consent.granted).where(Consent.person_id == r.person_id,
+                                                          Consent.kind == CONSENT_KIND)
+                            .order_by(Consent.id.desc())).first()
             s.add(Consent(person_id=r.person_id, kind=CONSENT_KIND,
                           granted=answers[CONSENT_ITEM], campaign_id=r.campaign_id, at=now))
+            if before and not answers[CONSENT_ITEM]:  # a withdrawal: plans naming them need review
+                from planning.store import flag_withdrawal
+
+                flag_withdrawal(s, r.person_id)
         s.flush()
         score_and_store(s, r.questionnaire_version_id, [r.id])
         return SubmitOutcome(r.id, now, True)

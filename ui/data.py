@@ -12,6 +12,7 @@ import streamlit as st
 from sqlalchemy import func, select
 
 from dashboards import overview as ov_mod
+from disclosure.store import releases
 from dashboards.participation import participation
 from dashboards.units import campaigns, previous_campaign, units
 from scoring.anonymity import DEFAULT_K
@@ -58,7 +59,15 @@ def _overview(campaign_id: int, previous_id: int | None, modality: str | None, l
               version: tuple, prev_version: tuple | None) -> ov_mod.Overview:
     cur = _campaign(campaign_id, version)
     prev = _campaign(previous_id, prev_version) if previous_id is not None else None
-    return ov_mod.build_overview(cur, prev, k=k, modality=modality, lang=lang)
+    # the releases are decided (and recorded) once per data version: a new submission
+    # changes the version, and only then may a figure move to a new released population
+    rels = releases(context.engine(), cur, prev, k, viewer_id=_viewer_id())
+    return ov_mod.build_overview(cur, prev, k=k, modality=modality, lang=lang, releases=rels)
+
+
+def _viewer_id() -> int | None:
+    viewer = st.session_state.get("viewer")
+    return getattr(viewer, "person_id", None)
 
 
 def overview(campaign_id: int, modality: str | None = None, k: int = DEFAULT_K,

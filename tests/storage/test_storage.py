@@ -14,7 +14,7 @@ from storage.models import (
 
 TABLES = {"region", "site", "person", "account", "campaign", "questionnaireversion",
           "invitation", "response", "answer", "responsescore", "consent", "auditlog",
-          "actionplan", "planaction", "setting", "cohortplan", "alembic_version"}
+          "actionplan", "planaction", "setting", "cohortplan", "disclosurerelease", "alembic_version"}
 
 
 def seed(session):

@@ -1,4 +1,6 @@
-"""Aggregates of the trainers who teach in one modality, guarded against the whole tree.
+"""The code before the disclosure layer (kept for the attacker test's evidence): slices and progress.
+
+Aggregates of the trainers who teach in one modality, guarded against the whole tree.
 
 Trainers of a modality are an overlapping slice of every site, region and the
 organisation.  Their tree is guarded as a tree (rules 1-3 of
@@ -14,6 +16,7 @@ import pandas as pd
 from scoring.aggregate import LEVEL_COUNT_COLS, trainer_aggregates
 from scoring.anonymity import DEFAULT_K, check_k
 from scoring.data import CampaignData
+from scoring.progress import tree_progress
 
 _KEYS = ["scope", "region_id", "site_id", "area"]
 
@@ -67,3 +70,32 @@ def modality_aggregates(data: CampaignData, modality: str, k: int = DEFAULT_K) -
     out["hidden"] = hidden
     return out.reset_index(drop=True)
 
+
+
+def stored_progress(prev: CampaignData, cur: CampaignData, k: int) -> pd.DataFrame | None:
+    """Guarded trainers' progress from stored area scores, when both campaigns used one version.
+
+    Same questionnaire version means every item is common, so stored area
+    scores are the paired scores on common items.  Otherwise None (the caller
+    says progress cannot be shown rather than compare different questionnaires).
+    """
+    if prev.trainer_questionnaire.checksum() != cur.trainer_questionnaire.checksum():
+        return None
+    frames = []
+    for when, data in (("score_from", prev), ("score_to", cur)):
+        people = data.respondents.loc[data.respondents["role"] == "trainer",
+                                      ["response_id", "person_id", "region_id", "site_id", "campaign_id"]]
+        people = people[people["person_id"].notna()]
+        scored = data.scores.merge(people, on="response_id")
+        frames.append(scored.assign(when=when))
+    both = pd.concat(frames, ignore_index=True)
+    wide = both.pivot_table(index=["person_id", "area"], columns="when", values="score",
+                            aggfunc="first", dropna=False)
+    wide = wide.reindex(columns=["score_from", "score_to"]).reset_index()
+    wide.columns.name = None
+    unit = both.sort_values("when").groupby("person_id")[["region_id", "site_id"]].last()
+    persons = wide.merge(unit, left_on="person_id", right_index=True)
+    persons = persons[persons[["score_from", "score_to"]].notna().any(axis=1)]
+    persons["delta"] = persons["score_to"] - persons["score_from"]
+    respondents = pd.concat([prev.respondents, cur.respondents], ignore_index=True)
+    return tree_progress(persons, respondents, prev.campaign_id, "trainer", k)

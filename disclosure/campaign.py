@@ -1,0 +1,150 @@
+"""A campaign's figures through the release rule: universes, gaps and progress.
+
+Universes of a campaign (see :mod:`disclosure.cells`): each scored area
+(``area:<id>``; the levels are counted on ``area:overall``), and each
+statement and element of the perception gaps (``gap:item:<id>``,
+``gap:element:<id>``), because a respondent who answered "not applicable"
+is outside that sum.
+
+Progress is one joint table per node: the previous campaign's released
+figure (before), this campaign's released figure (after), and the same
+people before and after (paired), released only when their responses form
+an acceptable population in *both* campaigns' families - a paired mean that
+differs from an after-mean by one newcomer is never shown.  The paired
+populations are stored by response, so erasing a person later (which
+unlinks their responses) never changes a paired figure already shown.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from disclosure.figures import released_tree
+from disclosure.release import Release, Row, decide, gap_key, tree_keys
+from scoring.data import CampaignData
+from scoring.gaps import _person_scores, gaps_of, shared_item_ids
+
+AREA = "area:"
+
+
+def gap_items(data: CampaignData) -> pd.DataFrame:
+    """The items the perception gaps compare: organisation items and trainers' element items."""
+    extra = data.trainer_items[data.trainer_items["element"].notna()
+                               & ~data.trainer_items["item_id"].isin(data.organisation_items["item_id"])]
+    return pd.concat([data.organisation_items, extra], ignore_index=True)
+
+
+def presence(data: CampaignData) -> pd.DataFrame:
+    """response_id, universe: which response has a value in which universe."""
+    scored = data.scores[data.scores["score"].notna()]
+    parts = [pd.DataFrame({"response_id": scored["response_id"].astype(np.int64),
+                           "universe": AREA + scored["area"].astype(str)})]
+    items = gap_items(data)
+    shared = items.loc[items["shared"].astype(bool), "item_id"].astype(str).tolist()
+    if shared and len(data.answers):
+        people = _person_scores(data.answers, items, data.respondents, shared)
+        parts.append(pd.DataFrame({"response_id": people["response_id"].astype(np.int64),
+                                   "universe": "gap:" + people["kind"] + ":" + people["key"].astype(str)}))
+    return pd.concat(parts, ignore_index=True).drop_duplicates()
+
+
+def release_of(data: CampaignData, history: list[Row], closed: bool, k: int) -> Release:
+    """The release decision of one campaign (see :func:`disclosure.release.decide`)."""
+    return decide(data.campaign_id, data.respondents, presence(data), history, closed, k)
+
+
+def released_gaps(data: CampaignData, rel: Release) -> pd.DataFrame:
+    """Perception gaps, each statement and element over its own released population.
+
+    At the organisation and at each site, a side's figure on a statement is
+    over the people of :func:`disclosure.release.gap_key`'s release (the
+    node's released people who answered it, as last accepted).
+    """
+    items = gap_items(data)
+    resp = data.respondents
+    shared = shared_item_ids(data.answers, resp)
+    people = _person_scores(data.answers, items, resp, shared)
+    if people.empty:
+        return gaps_of(people, rel.k)
+    people = people.assign(_u="gap:" + people["kind"].astype(str) + ":" + people["key"].astype(str),
+                           _site=people["site_id"].map(lambda v: None if pd.isna(v) else f"site:{int(v)}"))
+    keys, roles, pops = [], [], []
+    for (role, key), pop in rel.current.items():
+        if key.startswith("gap:"):
+            keys.append(key), roles.append(role), pops.append(pop)
+    sizes = [len(p) for p in pops]
+    allowed = pd.DataFrame({
+        "role": np.repeat(roles, sizes).astype(object), "_key": np.repeat(keys, sizes).astype(object),
+        "response_id": np.concatenate([np.empty(0, np.int64), *pops])})
+    parts = []
+    for scope, node in (("org", pd.Series("org", index=people.index)), ("site", people["_site"])):
+        wanted = people.assign(_key=people["_u"] + "|" + node.fillna("-").astype(str))
+        kept = wanted.merge(allowed, on=["role", "_key", "response_id"], how="inner")
+        frame = gaps_of(kept.drop(columns=["_u", "_site", "_key"]), rel.k)
+        parts.append(frame[frame["scope"] == scope])
+    return pd.concat(parts, ignore_index=True)
+
+
+def _person_pairs(prev: CampaignData, cur: CampaignData) -> pd.DataFrame:
+    """response_to, response_from of trainers who answered both campaigns (linked people only)."""
+    cols = ["response_id", "person_id"]
+    a = prev.respondents.loc[(prev.respondents["role"] == "trainer") & prev.respondents["person_id"].notna(), cols]
+    b = cur.respondents.loc[(cur.respondents["role"] == "trainer") & cur.respondents["person_id"].notna(), cols]
+    pairs = b.merge(a, on="person_id", suffixes=("_to", "_from"))
+    return pairs[["response_id_to", "response_id_from"]].astype(np.int64)
+
+
+def paired_key(node: str) -> str:
+    return f"paired:{node}"
+
+
+def prev_paired_key(campaign_id: int, node: str) -> str:
+    return f"paired:{campaign_id}:{node}"
+
+
+def offer_paired(prev: CampaignData, cur: CampaignData, prev_rel: Release, cur_rel: Release) -> None:
+    """Release, per node, the paired populations that both campaigns' rules accept (module docstring)."""
+    pairs = _person_pairs(prev, cur)
+    prev_all = prev_rel.population("trainer", "org")
+    pairs = pairs[pairs["response_id_from"].isin(prev_all)]
+    areas = {u: None for u in cur_rel.universes["trainer"] if u.startswith(AREA)}
+    for node in tree_keys(cur.respondents[cur.respondents["role"] == "trainer"]):
+        key = paired_key(node)
+        mine = pairs[pairs["response_id_to"].isin(cur_rel.population("trainer", node))]
+        y = np.sort(mine["response_id_to"].to_numpy())
+        if not len(y) or np.array_equal(y, cur_rel.population("trainer", key)):
+            continue
+        x = mine["response_id_from"].to_numpy()
+        # only the area universes: the paired figures are area means, and each family
+        # leaves out by itself the responses without a score in its area
+        per_y, per_x = {u: y for u in areas}, {u: x for u in areas}
+        if cur_rel.allows("trainer", y, per_y) and prev_rel.allows("trainer", x, per_x):
+            cur_rel.record("trainer", key, y, "paired", per_y)
+            prev_rel.record("trainer", prev_paired_key(cur.campaign_id, node), x, "paired", per_x)
+
+
+def released_progress(prev: CampaignData, cur: CampaignData, prev_rel: Release,
+                      cur_rel: Release, areas: tuple[str, ...]) -> pd.DataFrame:
+    """Joint progress table per node and area (columns of scoring.progress.tree_progress)."""
+    before = released_tree(prev_rel, prev.respondents, prev.scores, "trainer", areas)
+    after = released_tree(cur_rel, cur.respondents, cur.scores, "trainer", areas)
+    keys = ["scope", "region_id", "site_id", "area"]
+    out = after[[*keys, "n", "mean", "hidden"]].rename(
+        columns={"n": "n_to", "mean": "mean_to", "hidden": "hidden_to"})
+    out = out.merge(before[[*keys, "n", "mean", "hidden"]].rename(
+        columns={"n": "n_from", "mean": "mean_from", "hidden": "hidden_from"}), on=keys, how="left")
+    out["hidden_from"] = out["hidden_from"].astype("boolean").fillna(True).astype(bool)
+    to = released_tree(cur_rel, cur.respondents, cur.scores, "trainer", areas, key_of=paired_key)
+    fr = released_tree(prev_rel, prev.respondents, prev.scores, "trainer", areas,
+                       key_of=lambda n: prev_paired_key(cur.campaign_id, n), nodes_of=cur.respondents)
+    both = to[[*keys, "n", "mean", "hidden"]].merge(
+        fr[[*keys, "mean", "hidden"]], on=keys, how="left", suffixes=("", "_fr"))
+    hidden = both["hidden"] | both["hidden_fr"].astype("boolean").fillna(True).astype(bool)
+    both["n_paired"] = both["n"].where(~hidden)
+    both["mean_delta"] = (both["mean"] - both["mean_fr"]).where(~hidden)
+    out = out.merge(both[[*keys, "n_paired", "mean_delta"]], on=keys, how="left")
+    out["hidden_paired"] = out["n_paired"].isna()
+    cols = ["scope", "region_id", "site_id", "area", "n_paired", "mean_delta", "n_from", "mean_from",
+            "n_to", "mean_to", "hidden_paired", "hidden_from", "hidden_to"]
+    return out[cols].sort_values(["area", "region_id", "site_id"], na_position="first", ignore_index=True)

@@ -1,0 +1,283 @@
+"""Which responses each figure of a campaign is computed from: the release decision.
+
+A *figure key* names a population: ``org``, ``region:3``, ``site:12``, a
+modality slice ``site:12|modality:hybrid``, or the paired people of a
+progress table ``paired:site:12`` (per role).  For every key, the release
+keeps the population last released; a new population replaces it only when
+:class:`disclosure.cells.Family` accepts it in every universe of the role
+(each area's scores, and with them the levels).  Keys are decided in one
+fixed order - sites, then regions, then the organisation, then the slices -
+over the whole organisation at once, so a cell hidden in one view is hidden
+in every view, whatever the viewer's filter.
+
+Candidates, per key and role:
+
+* a site: every submitted response of the site;
+* a region or the organisation: every submitted response under it when
+  leftovers may be pooled (the campaign is closed, or the role is
+  ``manager``, whose sites rarely reach k), else the union of its children's
+  released populations (pooling small sites' people early into a region's
+  cell would freeze their site for the rest of the campaign);
+* a slice: the node's released population that teaches the modality.
+
+A rejected candidate leaves the last released population in place (or the
+figure hidden when there is none).  So during an open campaign a site's
+scores move in steps of at least k new people, while participation counts,
+which are not about anyone's answers, stay live.
+
+Decisions are pure: :func:`decide` takes the history and returns the new
+rows to record; :mod:`disclosure.store` reads and writes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from disclosure.cells import Family
+from scoring.anonymity import check_k
+
+MODALITIES = ("face_to_face", "hybrid", "remote_sync", "remote_async")
+AREA, GAP = "area:", "gap:"
+ROLES = ("trainer", "manager")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One recorded release: this population is what the figure key shows from now on."""
+
+    campaign_id: int
+    role: str
+    figure: str
+    population: tuple[int, ...]  # response ids, sorted
+    reason: str = ""
+
+
+def site_key(site_id: object) -> str:
+    return f"site:{int(site_id)}"
+
+
+def region_key(region_id: object) -> str:
+    return f"region:{int(region_id)}"
+
+
+def node_key(region_id: object | None, site_id: object | None) -> str:
+    """The figure key of the organisation, a region or a site."""
+    if site_id is not None and not pd.isna(site_id):
+        return site_key(site_id)
+    if region_id is not None and not pd.isna(region_id):
+        return region_key(region_id)
+    return "org"
+
+
+def slice_key(node: str, modality: str) -> str:
+    return f"{node}|modality:{modality}"
+
+
+@dataclass
+class Release:
+    """Released populations of one campaign, and the families that decided them."""
+
+    campaign_id: int
+    k: int
+    response_ids: np.ndarray  # every submitted response of the campaign, sorted
+    families: dict[str, list[Family]]  # role -> one family per universe (area)
+    universes: dict[str, list[str]]  # role -> area of each family
+    current: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # (role, key) -> ids
+    new_rows: list[Row] = field(default_factory=list)
+
+    def index(self, ids: Iterable[int]) -> np.ndarray:
+        """Positions of response ids in this campaign (ids not in it are dropped)."""
+        ids = np.asarray(ids if isinstance(ids, np.ndarray) else list(ids), dtype=np.int64).ravel()
+        if not len(self.response_ids) or not len(ids):
+            return np.empty(0, dtype=np.int64)
+        pos = np.clip(np.searchsorted(self.response_ids, ids), 0, len(self.response_ids) - 1)
+        return pos[self.response_ids[pos] == ids]
+
+    def population(self, role: str, key: str) -> np.ndarray:
+        """Response ids a figure is computed from (empty: the figure is hidden)."""
+        return self.current.get((role, key), np.empty(0, dtype=np.int64))
+
+    def _pairs(self, role: str, idx: np.ndarray, per_universe: dict[str, np.ndarray] | None):
+        """(family, positions) for every universe a figure touches (all, or those named)."""
+        for fam, u in zip(self.families[role], self.universes[role]):
+            if per_universe is None:
+                yield fam, idx
+            elif u in per_universe:
+                yield fam, self.index(per_universe[u])
+
+    def allows(self, role: str, population: np.ndarray,
+               per_universe: dict[str, np.ndarray] | None = None) -> bool:
+        """True when a sum over population (or per universe, over per_universe[u]) may be released."""
+        return all(fam.allows(pos) for fam, pos in self._pairs(role, self.index(population), per_universe))
+
+    def record(self, role: str, key: str, population: np.ndarray, reason: str,
+               per_universe: dict[str, np.ndarray] | None = None, new: bool = True) -> None:
+        """Make population the one key shows, and add it to the role's families."""
+        for fam, pos in self._pairs(role, self.index(population), per_universe):
+            fam.add(pos)
+        pop = np.unique(np.asarray(population, dtype=np.int64))
+        self.current[(role, key)] = pop
+        if new:
+            self.new_rows.append(Row(self.campaign_id, role, key, tuple(int(x) for x in pop), reason))
+
+    def scored(self, role: str) -> list[str]:
+        """The role's area universes: a node's scores and levels (its population's release)."""
+        return [u for u in self.universes[role] if u.startswith(AREA)]
+
+    def offer(self, role: str, key: str, candidates: Sequence[tuple[np.ndarray, str]],
+              universes: Sequence[str] | None = None) -> None:
+        """Release the first candidate the rule accepts in the universes (default: the areas);
+        otherwise keep what was released."""
+        names = self.scored(role) if universes is None else universes
+        last = self.population(role, key)
+        for pop, reason in candidates:
+            pop = np.unique(np.asarray(pop, dtype=np.int64))
+            if not len(pop):
+                continue
+            if len(pop) == len(last) and np.array_equal(pop, last):
+                return  # nothing new to show
+            only = {u: pop for u in names}
+            if self.allows(role, pop, only):
+                self.record(role, key, pop, reason, only)
+                return
+
+
+def _families(respondents: pd.DataFrame, presence: pd.DataFrame, ids: np.ndarray,
+              k: int) -> tuple[dict[str, list[Family]], dict[str, list[str]]]:
+    """One family per role and universe; a response without a value in a universe is absent from it."""
+    families: dict[str, list[Family]] = {}
+    universes: dict[str, list[str]] = {}
+    roles = respondents[["response_id", "role"]]
+    joined = presence.merge(roles, on="response_id")
+    for role in ROLES:
+        mine = joined[joined["role"] == role]
+        fams, names = [], []
+        for universe, group in sorted(mine.groupby("universe"), key=lambda g: str(g[0])):
+            fams.append(Family(len(ids), k, np.isin(ids, group["response_id"].astype(np.int64).to_numpy())))
+            names.append(str(universe))
+        families[role], universes[role] = fams, names
+    return families, universes
+
+
+def decide(
+    campaign_id: int, respondents: pd.DataFrame, presence: pd.DataFrame, history: Sequence[Row],
+    closed: bool, k: int,
+) -> Release:
+    """Replay the history of releases, then offer every figure key a new population (module docstring).
+
+    ``respondents`` holds the submitted responses (response_id, role,
+    site_id, region_id, modalities); ``presence`` which response has a value
+    in which universe (response_id, universe: an area, a shared item, ...);
+    ``history`` every row recorded for this campaign, oldest first.
+    """
+    k = check_k(k)
+    ids = np.sort(respondents["response_id"].astype(np.int64).to_numpy())
+    families, universes = _families(respondents, presence, ids, k)
+    rel = Release(campaign_id, k, ids, families, universes)
+    _replay(rel, history)
+    for role in ROLES:
+        people = respondents[respondents["role"] == role]
+        pool = closed or role == "manager"
+        _offer_tree(rel, role, people, pool)
+        if role == "trainer":
+            _offer_slices(rel, role, people)
+        _offer_gaps(rel, role, people)
+    return rel
+
+
+def gap_key(universe: str, node: str) -> str:
+    """The figure key of one perception-gap statement or element at a node."""
+    return f"{universe}|{node}"
+
+
+def _offer_gaps(rel: Release, role: str, people: pd.DataFrame) -> None:
+    """Each gap statement and element, at the organisation and each site, in its own universe.
+
+    Its candidate is the node's released population (whoever of it answered);
+    a statement many answered "not applicable" stays on its last release
+    without holding back the node's scores.
+    """
+    nodes = ["org", *[k for k in tree_keys(people) if k.startswith("site:")]]
+    for universe in (u for u in rel.universes[role] if u.startswith(GAP)):
+        for node in nodes:
+            rel.offer(role, gap_key(universe, node), [(rel.population(role, node), "gap")], [universe])
+
+
+def _replay(rel: Release, history: Sequence[Row]) -> None:
+    """Rebuild the families from every recorded row (see Family.load) and the current populations."""
+    keys = np.random.default_rng(20261126)
+    for role, families in rel.families.items():
+        zero = np.zeros(len(rel.response_ids), dtype=np.uint64)
+        base, own = zero.copy(), {}
+        for row in history:
+            if row.role != role:
+                continue
+            pop = np.asarray(row.population, dtype=np.int64)
+            rel.current[(role, row.figure)] = np.unique(pop)
+            # a node, slice or paired row was checked in the area universes; a gap row in its own
+            key = keys.integers(1, 2**63, dtype=np.uint64)
+            target = own.setdefault(row.figure.split("|")[0], zero.copy()) if row.figure.startswith(GAP) else base
+            np.add.at(target, rel.index(np.unique(pop)), key)
+        for fam, universe in zip(families, rel.universes[role]):
+            fam.load(base if universe.startswith(AREA) else own.get(universe, zero))
+
+
+def _groups(keys: np.ndarray, ids: np.ndarray) -> dict[int, np.ndarray]:
+    """Response ids per key value, keys sorted (one argsort instead of a pandas groupby)."""
+    if not len(keys):
+        return {}
+    order = np.argsort(keys, kind="stable")
+    bounds = np.flatnonzero(np.diff(keys[order])) + 1
+    return {int(keys[order][start]): np.sort(ids[order][start:stop])
+            for start, stop in zip(np.r_[0, bounds], np.r_[bounds, len(keys)])}
+
+
+def _offer_tree(rel: Release, role: str, people: pd.DataFrame, pool: bool) -> None:
+    people = people[people["site_id"].notna()]
+    ids = people["response_id"].to_numpy(dtype=np.int64)
+    sites = people["site_id"].to_numpy(dtype=np.int64)
+    regions = people["region_id"].to_numpy(dtype=np.int64)
+    for sid, members in _groups(sites, ids).items():
+        rel.offer(role, site_key(sid), [(members, "site")])
+    site_region = dict(zip(sites.tolist(), regions.tolist()))
+    released = {}
+    for rid, members in _groups(regions, ids).items():
+        children = [rel.population(role, site_key(s)) for s in sorted(set(site_region)) if site_region[s] == rid]
+        union = np.unique(np.concatenate(children)) if children else np.empty(0, np.int64)
+        rel.offer(role, region_key(rid), ([(members, "pooled")] if pool else []) + [(union, "children")])
+        released[rid] = rel.population(role, region_key(rid))
+    union = np.unique(np.concatenate(list(released.values()))) if released else np.empty(0, np.int64)
+    rel.offer(role, "org", ([(np.sort(ids), "pooled")] if pool else []) + [(union, "children")])
+
+
+def tree_keys(people: pd.DataFrame) -> list[str]:
+    """Figure keys of the tree in decision order: sites, regions, organisation."""
+    people = people[people["site_id"].notna()]
+    return ([site_key(s) for s in sorted(people["site_id"].unique())]
+            + [region_key(r) for r in sorted(people["region_id"].unique())] + ["org"])
+
+
+def _offer_slices(rel: Release, role: str, people: pd.DataFrame) -> None:
+    teaches = {m: set(people.loc[people["modalities"].map(lambda v, m=m: m in (v or ())),
+                                 "response_id"].astype(int)) for m in MODALITIES}
+    placed = people[people["site_id"].notna()].drop_duplicates("site_id")
+    parent_of = {site_key(s): region_key(r) for s, r in zip(placed["site_id"], placed["region_id"])}
+    parent_of.update({region_key(r): "org" for r in placed["region_id"]})
+    for modality in MODALITIES:
+        members = np.sort(np.fromiter(teaches[modality], dtype=np.int64))
+        children: dict[str, list[np.ndarray]] = {}
+        for node in tree_keys(people):
+            pop = rel.population(role, node)
+            key = slice_key(node, modality)
+            # a region's or the organisation's slice falls back on its released sub-slices
+            parts = children.get(node, [])
+            union = np.unique(np.concatenate(parts)) if parts else np.empty(0, np.int64)
+            rel.offer(role, key, [(pop[np.isin(pop, members, assume_unique=True)], "slice"),
+                                  (union, "children")])
+            parent = parent_of.get(node)
+            if parent is not None:
+                children.setdefault(parent, []).append(rel.population(role, key))
