@@ -89,13 +89,16 @@ class SectionSaver:
             self._apply(answering.save_changes(self.eng, self.rid, changes))
         return invalid
 
-    def _check(self) -> dict[str, RelaisError]:
-        """Messages for this section, on what is stored once pending answers are saved."""
+    def _complete(self) -> bool:
+        """Save the section, then check it on what is stored; say what is missing if not."""
         invalid = self._flush()
         stored = answering.load_state(self.eng, self.rid)
         found = {**answering.validate_section(self.section, stored.answers), **invalid}
         st.session_state[self.errors_key] = found
-        return found
+        if found:
+            st.session_state[FLASH] = ("error", t("Some answers are missing or not valid: "
+                                                  "see the messages below."))
+        return not found
 
     def _guard(self, action) -> None:  # noqa: ANN001
         try:
@@ -109,9 +112,7 @@ class SectionSaver:
 
     def next(self) -> None:
         def go() -> None:
-            if self._check():
-                st.session_state[FLASH] = ("error", t("Some answers are missing or not "
-                                                      "valid: see the messages below."))
+            if not self._complete():
                 return
             answering.set_position(self.eng, self.rid, self.index + 1)
             st.session_state.pop(FLASH, None)
@@ -135,9 +136,7 @@ class SectionSaver:
 
     def submit(self) -> None:
         def go() -> None:
-            if self._check():
-                st.session_state[FLASH] = ("error", t("Some answers are missing or not "
-                                                      "valid: see the messages below."))
+            if not self._complete():
                 return
             try:
                 answering.submit(self.eng, self.rid)
