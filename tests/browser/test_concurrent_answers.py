@@ -268,7 +268,8 @@ def test_eight_trainers_answer_at_once_and_every_answer_is_kept(demo_url, tmp_pa
     outcomes = {who.person_id: who.outcome for who in trainers}
     print("answers given again because the browser dropped a click:",
           {who.person_id: who.retries for who in trainers})
-    assert all(o == "submitted" for o in outcomes.values()), outcomes
+    assert all(o == "submitted" for o in outcomes.values()), "\n".join(
+        f"{pid}: {o}" for pid, o in outcomes.items() if o != "submitted")
 
     eng = make_engine(url)
     problems = []
