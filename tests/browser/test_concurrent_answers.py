@@ -8,14 +8,14 @@ numbers and lists, press Next, and finally submit. The test then reads the
 database item by item and compares it with what each page showed when the
 trainer moved on: every trainer must be submitted with every answer they gave.
 
-Evidence on earlier code (first versions of this test):
-- the code before the fix (a save wrote the whole section from whatever the
-  session held, deleting what it did not see): 1 run, 3 of 8 trainers sent
-  back by "Il manque des réponses", 1 more stuck;
-- per-answer saves with revisions but one rerun per click: 4 runs, each with
-  1 to 7 trainers whose clicks were shown and then dropped by the redraws
-  (no stored answer was erased any more, but answers given never arrived);
-- one form per section (this code): passes, the browser drops no click.
+Evidence: this test run against the code before issue #22 (commit b4cec56, a
+save wrote the whole section from whatever the session held and deleted what
+it did not see) failed 3 runs of 3; in the last two, all 8 trainers were sent
+back by "Il manque des réponses dans cette section". An intermediate version
+(per-answer saves with revisions, one rerun per click) erased nothing any more
+but lost clicks that the page had shown, in 4 runs of 4; with one form per
+section it passed 4 runs of 5 locally (the failing run's cause was not
+recorded; the assertion now lists every trainer not submitted and why).
 """
 
 from __future__ import annotations
@@ -268,7 +268,8 @@ def test_eight_trainers_answer_at_once_and_every_answer_is_kept(demo_url, tmp_pa
     outcomes = {who.person_id: who.outcome for who in trainers}
     print("answers given again because the browser dropped a click:",
           {who.person_id: who.retries for who in trainers})
-    assert all(o == "submitted" for o in outcomes.values()), outcomes
+    assert all(o == "submitted" for o in outcomes.values()), "\n".join(
+        f"{pid}: {o}" for pid, o in outcomes.items() if o != "submitted")
 
     eng = make_engine(url)
     problems = []
