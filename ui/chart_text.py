@@ -6,10 +6,11 @@ import streamlit as st
 
 from charts.text import TextAlternative
 from ui.context import t
+from ui.text import plain
 
 
 def text_alternative(alt: TextAlternative, key: str) -> None:
     """The summary as text a screen reader reaches, and the figures as a real HTML table."""
-    st.caption(alt.summary)
+    st.caption(plain(alt.summary))  # the sentence quotes typed names: shown as text
     with st.expander(t("The chart's figures as a table"), key=f"{key}_figures"):
         st.table(alt.table, hide_index=True, alt=alt.summary)

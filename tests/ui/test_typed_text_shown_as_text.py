@@ -151,10 +151,20 @@ def test_custom_question_and_its_choices_show_as_text(demo_url, restore_demo):
         eng.dispose()
 
 
-def test_roster_preview_shows_a_typed_new_site_as_text(demo_url):
-    """A roster file is typed by someone else: its new site's name is previewed as text."""
-    use_database(demo_url)
-    at = run_page("pages/admin_roster.py", demo_viewer(demo_url, "admin"))
+def test_roster_preview_shows_a_typed_new_site_as_text(demo_url, tmp_path):
+    """A roster file is typed by someone else: its new site's name is previewed as text.
+
+    On a copy of the demo that is no longer marked as the demo (a roster import into
+    the demo organisation is refused before any preview)."""
+    import sqlite3
+
+    url = f"sqlite:///{tmp_path / 'real.db'}"
+    with sqlite3.connect(demo_url.removeprefix("sqlite:///")) as a, \
+            sqlite3.connect(tmp_path / "real.db") as b:
+        a.backup(b)
+        b.execute("DELETE FROM databaseorigin")
+    use_database(url)
+    at = run_page("pages/admin_roster.py", demo_viewer(url, "admin"))
     at.checkbox(key="roster_create_sites").check().run()
     data = f"Prénom;Nom;Courriel;Rôle;Site;Région\nAna;Diaz;ana.evil@ex.fr;formateur;{EVIL};R\n"
     at.file_uploader[0].set_value(("roster.csv", data.encode(), "text/csv")).run()
