@@ -92,7 +92,7 @@ def draw_section(prefix: str, section: Section, errors: dict, stored: dict,
             st.radio(label, list(choices), format_func=choices.get,
                      index=_index(list(choices), start), **common)
         elif item.type == "multi":
-            choices = {c.id: plain(c.text.get(lg)) for c in item.choices}
+            choices = {c.id: c.text.get(lg) for c in item.choices}  # shown as plain text
             st.multiselect(label, list(choices), format_func=choices.get, select_all=False,
                            default=start or None,
                            placeholder=t("Choose one or more answers"), **common)

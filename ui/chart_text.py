@@ -13,4 +13,6 @@ def text_alternative(alt: TextAlternative, key: str) -> None:
     """The summary as text a screen reader reaches, and the figures as a real HTML table."""
     st.caption(plain(alt.summary))  # the sentence quotes typed names: shown as text
     with st.expander(t("The chart's figures as a table"), key=f"{key}_figures"):
-        st.table(alt.table, hide_index=True, alt=alt.summary)
+        # st.table renders Markdown in its cells, and they quote typed names: shown as text
+        table = alt.table.map(lambda v: plain(v) if isinstance(v, str) else v)
+        st.table(table, hide_index=True, alt=alt.summary)

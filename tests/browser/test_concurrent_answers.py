@@ -248,7 +248,7 @@ def _displayed(item, value) -> str:  # noqa: ANN001
 
 
 def _label_text(number: int, item) -> str:  # noqa: ANN001
-    optional = "" if item.required else " (facultatif)"
+    optional = " (obligatoire)" if item.required else " (facultatif)"
     return f"{number}. {item.text.get('fr')}{optional}"
 
 
