@@ -1,4 +1,4 @@
-"""Answering from a personal link (?t=...): one section per screen, saved as you go."""
+"""Answering from a personal link (?t=...): one section per screen, one form, saved at each step."""
 
 import streamlit as st
 
