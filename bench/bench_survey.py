@@ -1,4 +1,4 @@
-"""Survey figures: median time to save a section (SQLite, PostgreSQL) and to load the page.
+"""Survey figures: time to save a section (SQLite, PostgreSQL), 8 people saving at once, page load.
 
 Run: python bench/bench_survey.py  (PostgreSQL via RELAIS_TEST_PG_URL, skipped if unset)
 """
@@ -41,6 +41,41 @@ def save_median(url: str) -> float:
     return statistics.median(times) * 1000
 
 
+def concurrent_saves(url: str, people: int = 8) -> tuple[float, float, int]:
+    """People saving one answer at a time, all at once (a campaign's peak on one server).
+
+    Returns the median and worst save in ms, and how many saves failed.
+    """
+    import threading
+
+    from survey.answering import Change, load_state, save_changes
+
+    engine = make_engine(url)
+    upgrade(engine)
+    data = seed(engine, people)
+    times, failures = [], []
+
+    def answer(token: str) -> None:
+        rid = start_or_resume(engine, resolve(engine, token)).response_id
+        for sec in questionnaire_for(engine, rid).sections:
+            for item_id, value in section_answers(sec).items():
+                start = time.perf_counter()
+                try:
+                    base = load_state(engine, rid).revisions.get(item_id)
+                    save_changes(engine, rid, [Change(item_id, value, base)])
+                except Exception:  # noqa: BLE001 - counted: a failed save is the figure
+                    failures.append(item_id)
+                times.append(time.perf_counter() - start)
+
+    threads = [threading.Thread(target=answer, args=(tok,)) for tok in data.tokens]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    engine.dispose()
+    return statistics.median(times) * 1000, max(times) * 1000, len(failures)
+
+
 def page_load_median(folder: Path) -> float:
     from streamlit.testing.v1 import AppTest
 
@@ -73,6 +108,10 @@ def main() -> None:
             print(f"survey.save_section.postgresql: {save_median(fresh_pg_url()):.1f} ms")
         else:
             print("survey.save_section.postgresql: skipped (no RELAIS_TEST_PG_URL)")
+        p50, worst, failed = concurrent_saves(f"sqlite:///{tmp}/c.db")
+        print(f"survey.concurrent_saves.8_people.sqlite.median: {p50:.1f} ms")
+        print(f"survey.concurrent_saves.8_people.sqlite.max: {worst:.0f} ms")
+        print(f"survey.concurrent_saves.8_people.sqlite.failed: {failed} saves")
         print(f"survey.page_load: {page_load_median(Path(tmp)):.2f} s")
 
 
