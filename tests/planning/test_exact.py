@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import time
 from dataclasses import replace
 
 import pytest
