@@ -187,8 +187,6 @@ def is_visible(item: Item, answers: Mapping[str, AnswerValue]) -> bool:
     return item.show_if is None or answers.get(item.show_if) is True
 
 
-_visible = is_visible
-
 
 def _missing(value: AnswerValue) -> bool:
     return value is None or value == [] or value == ""
@@ -198,7 +196,7 @@ def validate_section(section: Section, answers: Mapping[str, AnswerValue]) -> di
     """Item id -> message for each required, visible question without a valid answer."""
     errors: dict[str, RelaisError] = {}
     for item in section.items:
-        if not _visible(item, answers):
+        if not is_visible(item, answers):
             continue
         value = answers.get(item.id)
         if _missing(value):
@@ -300,17 +298,13 @@ def save_changes(engine: Engine, response_id: int, changes: list[Change],
             if encoded[ch.item_id] is None:
                 removed.append(ch.item_id)
                 result.revisions[ch.item_id] = None
-                if items[ch.item_id].type == "boolean":
-                    # questions shown only after "yes" go with the "yes"
-                    result.cleared += [it.id for it in items.values()
-                                       if it.show_if == ch.item_id]
             else:
                 rows.append({"response_id": response_id, "item_id": ch.item_id,
                              "saved_at": now, "revision": seq, **encoded[ch.item_id]})
                 result.revisions[ch.item_id] = seq
-                if ch.value is not True and items[ch.item_id].type == "boolean":
-                    result.cleared += [it.id for it in items.values()
-                                       if it.show_if == ch.item_id]
+            if items[ch.item_id].type == "boolean" and ch.value is not True:
+                # questions shown only after "yes" go with the "yes"
+                result.cleared += [it.id for it in items.values() if it.show_if == ch.item_id]
         removed += [i for i in result.cleared if i not in result.revisions]
         for i in result.cleared:
             result.revisions.setdefault(i, None)
@@ -355,7 +349,7 @@ def save_section(engine: Engine, response_id: int, section_id: str,
     if section is None:
         raise RelaisError(N_("Unknown section {section}."), section=section_id)
     changes = [Change(it.id, answers[it.id], revisions.get(it.id)) for it in section.items
-               if not _missing(answers.get(it.id)) and _visible(it, answers)]
+               if not _missing(answers.get(it.id)) and is_visible(it, answers)]
     save_changes(engine, response_id, changes, current_section)
 
 

@@ -59,11 +59,6 @@ def current(prefix: str, item: Item) -> object:
     return NA if value == NA_LABEL else value
 
 
-def collect(prefix: str, section: Section) -> dict:
-    """The section's answers as its widgets hold them."""
-    return {item.id: current(prefix, item) for item in section.items}
-
-
 def draw_section(prefix: str, section: Section, errors: dict, stored: dict,
                  disabled: bool = False, notices: dict | None = None) -> None:
     """One widget per item, with its message right under it (inside the section's form).
