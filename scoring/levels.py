@@ -4,16 +4,16 @@ The DigCompEdu Check-In scores 22 items 0-4, so 0-88 points, and cuts its six
 levels at 20, 34, 50, 66 and 80 points.  Relais keeps the same proportions on
 its 0-100 scale: a cut-off ``c`` on 0-88 becomes ``100 * c / 88``:
 
-====  ===========  ==========  =================
-code  msgid        French      band on 0-100
-====  ===========  ==========  =================
-A1    Newcomer     Nouveau venu   [0, 22.73)
-A2    Explorer     Explorateur    [22.73, 38.64)
-B1    Integrator   Intégrateur    [38.64, 56.82)
-B2    Expert       Expert         [56.82, 75.00)
-C1    Leader       Leader         [75.00, 90.91)
-C2    Pioneer      Pionnier       [90.91, 100]
-====  ===========  ==========  =================
+====  ===========  ====================  =================
+code  msgid        French                band on 0-100
+====  ===========  ====================  =================
+A1    Newcomer     Nouvel·le arrivant·e  [0, 22.73)
+A2    Explorer     Explorateur·rice      [22.73, 38.64)
+B1    Integrator   Intégrateur·rice      [38.64, 56.82)
+B2    Expert       Expert·e              [56.82, 75.00)
+C1    Leader       Leader                [75.00, 90.91)
+C2    Pioneer      Pionnier·ère          [90.91, 100]
+====  ===========  ====================  =================
 
 A score exactly on a cut-off belongs to the higher band.  Scores are means of
 floats, so "exactly" is taken to within ``TIE_TOLERANCE`` (1e-9 points): a

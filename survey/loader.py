@@ -22,6 +22,9 @@ from survey.schema import ITEM_TYPES, QUESTIONNAIRE_KEYS, SECTION_KINDS, Questio
 QUESTIONNAIRE_DIR = Path(__file__).resolve().parent.parent / "data" / "questionnaires"
 TRAINER_FILE = QUESTIONNAIRE_DIR / "trainer.yaml"
 ORGANISATION_FILE = QUESTIONNAIRE_DIR / "organisation.yaml"
+# Version 2 (issue 20): the version new campaigns use; v1 stays for the campaigns it scored.
+TRAINER_V2_FILE = QUESTIONNAIRE_DIR / "trainer_v2.yaml"
+ORGANISATION_V2_FILE = QUESTIONNAIRE_DIR / "organisation_v2.yaml"
 ANCHORS_KEY = "anchors"  # holds YAML anchors only; dropped before validation
 
 _ITEM_START = re.compile(r"^\s*-\s+id:\s*['\"]?([A-Za-z][A-Za-z0-9_-]*)")
@@ -87,6 +90,12 @@ def load_pair(trainer_path: str | Path, org_path: str | Path) -> QuestionnairePa
 def default_questionnaires() -> QuestionnairePair:
     """The two questionnaires shipped in data/questionnaires (loaded once)."""
     return load_pair(TRAINER_FILE, ORGANISATION_FILE)
+
+
+@lru_cache(maxsize=1)
+def current_questionnaires() -> QuestionnairePair:
+    """The questionnaires a new campaign should use: version 2 (see docs/questionnaire_v2.md)."""
+    return load_pair(TRAINER_V2_FILE, ORGANISATION_V2_FILE)
 
 
 def _shared_mismatch(mine: Any, theirs: Any, other: str) -> RelaisError | None:

@@ -17,7 +17,8 @@ from collections import Counter
 from typing import Annotated, Iterable, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_serializer,
+                      model_validator)
 from pydantic_core import PydanticCustomError
 
 from i18n import N_, normalise_lang
@@ -53,7 +54,27 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class LocalizedText(_Model):
+# Fields added for questionnaire v2 are left out of a dump while unset, so the
+# stored definition and checksum of a v1 questionnaire stay exactly what they were.
+_V2_FIELDS = frozenset({"next_step", "ref", "same_as_previous", "models"})
+
+
+class _V2Model(_Model):
+    @model_serializer(mode="wrap")
+    def _drop_unset_v2(self, handler):  # noqa: ANN001, ANN202
+        data = handler(self)
+        if isinstance(data, dict):
+            for key in _V2_FIELDS & data.keys():
+                if data[key] is None and key not in type(self)._v1_fields():
+                    del data[key]
+        return data
+
+    @classmethod
+    def _v1_fields(cls) -> frozenset[str]:
+        return frozenset()
+
+
+class LocalizedText(_V2Model):
     """A text in every supported language."""
 
     fr: str
@@ -72,7 +93,12 @@ class LocalizedText(_Model):
 
 
 class Option(LocalizedText):
-    """One answer of a scale item; its score is its index in the item's options."""
+    """One answer of a scale item; its score is its index in the item's options.
+
+    ``next_step`` (v2): what to try next for a trainer who chose this option.
+    """
+
+    next_step: LocalizedText | None = None
 
 
 class Choice(_Model):
@@ -82,8 +108,18 @@ class Choice(_Model):
     text: LocalizedText
 
 
-class Item(_Model):
-    """One question or statement."""
+class Item(_V2Model):
+    """One question or statement.
+
+    v2 adds ``ref`` (the DigCompEdu competence or DigCompOrg element it rests on,
+    e.g. "DigCompEdu 3.4") and ``same_as_previous`` (true when the question and
+    its options mean exactly what they meant in the previous version, so progress
+    across versions may compare it).
+    """
+
+    @classmethod
+    def _v1_fields(cls) -> frozenset[str]:
+        return frozenset({"next_step"})  # v1 already had an item-level next_step
 
     id: Id
     type: Literal["scale", "single", "multi", "integer", "boolean"]
@@ -101,6 +137,8 @@ class Item(_Model):
     next_step: LocalizedText | None = None
     shared: StrictBool = False
     show_if: Id | None = None
+    ref: str | None = None
+    same_as_previous: StrictBool | None = None
 
     @model_validator(mode="after")
     def _shape_fits_type(self) -> Item:
@@ -166,7 +204,24 @@ class Area(_Model):
     weight: Weight = 1.0
 
 
-class Questionnaire(_Model):
+class ModelRule(_Model):
+    """How one choice of the organisation's model changes the scoring of named items (v2).
+
+    ``dimension`` is "pedagogy" or "production", ``value`` one of its choices.
+    Items in ``not_applicable`` are left out for responses under this choice;
+    ``ceilings`` maps an item to the option index that already earns full marks
+    under this choice (options above it presume a model the organisation did not pick).
+    """
+
+    dimension: Literal["pedagogy", "production"]
+    value: Literal["enriched", "blended", "distance", "trainers", "team", "both"]
+    why: LocalizedText
+    not_applicable: tuple[Id, ...] = ()
+    ceilings: dict[Id, Annotated[int, Field(ge=1, le=SCALE_POINTS - 1)]] = Field(
+        default_factory=dict)
+
+
+class Questionnaire(_V2Model):
     """A whole questionnaire file, checked as a whole."""
 
     key: Literal["trainer", "organisation"]
@@ -175,6 +230,7 @@ class Questionnaire(_Model):
     intro: LocalizedText
     areas: tuple[Area, ...]
     sections: tuple[Section, ...] = Field(min_length=1)
+    models: tuple[ModelRule, ...] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Questionnaire:
@@ -204,9 +260,33 @@ class Questionnaire(_Model):
                 if it.show_if and it.show_if not in booleans:
                     raise problem(N_("show_if must name a yes/no item, not {target}"),
                                   target=it.show_if, item=it.id)
-                if self.key == "trainer" and section.kind == "practice" and not it.next_step:
+                if self.key == "trainer" and section.kind == "practice" and not it.next_step \
+                        and self.version < 2:
                     raise problem(N_("a practice item needs a next_step"), item=it.id)
+                if self.version >= 2:
+                    self._check_v2_item(section, it)
+        self._check_models()
         return self
+
+    def _check_v2_item(self, section: Section, it: Item) -> None:
+        """Version 2 rules: a framework reference per scored item, a next step per option."""
+        if it.type == "scale" and not (it.ref or "").startswith(("DigCompEdu", "DigCompOrg")):
+            raise problem(N_("a scored item needs a ref naming its DigCompEdu competence or "
+                             "DigCompOrg element"), item=it.id)
+        if self.key == "trainer" and section.kind == "practice":
+            for n, option in enumerate(it.options or (), start=1):
+                if option.next_step is None:
+                    raise problem(N_("option {n} has no next_step"), n=n, item=it.id)
+
+    def _check_models(self) -> None:
+        """Every item a model rule names exists and is scored; a ceiling leaves a choice."""
+        scored = {it.id for it in self.scale_items() if it.area}
+        for rule in self.models or ():
+            for item_id in (*rule.not_applicable, *rule.ceilings):
+                if item_id not in scored:
+                    raise problem(N_("the model {dimension}: {value} names the unknown or "
+                                     "unscored item {unknown}"), dimension=rule.dimension,
+                                  value=rule.value, unknown=item_id, item=item_id)
 
     def items(self) -> tuple[Item, ...]:
         """Every item, in questionnaire order."""

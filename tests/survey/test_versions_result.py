@@ -75,8 +75,8 @@ def test_personal_result_levels_strengths_priorities_and_pdf(engine):
     assert len(res.areas) == 6 and len(res.strengths) == 3 and len(res.priorities) == 3
     assert not {a.area for a in res.strengths} & {a.area for a in res.priorities}
     assert res.strengths[0].score >= res.priorities[0].score
-    assert res.overall_level_name in {"Nouveau venu", "Explorateur", "Intégrateur", "Expert",
-                                      "Leader", "Pionnier"}
+    assert res.overall_level_name in {"Nouvel·le arrivant·e", "Explorateur·rice", "Intégrateur·rice", "Expert·e",
+                                      "Leader", "Pionnier·ère"}
     assert all(a.next_step for a in res.priorities)
     from reports.personal_pdf import personal_pdf
 
