@@ -19,3 +19,8 @@ st.dataframe(
     column_config={"region": t("Region"), "site": t("Site"), "city": t("City"),
                    "trainers": t("Trainers"), "managers": t("Managers")},
 )
+
+from ui.org_model import model_section  # noqa: E402  (issue 20: the organisation's model)
+
+_viewer = context.viewer()
+model_section(_viewer.role if _viewer else "", _viewer.person_id if _viewer else None)

@@ -53,6 +53,13 @@ def personal_pdf(result: PersonalResult, lang: str, person: str, campaign: str) 
             if a.next_step:
                 pdf.multi_cell(0, 5, t("Next step: {step}", step=a.next_step),
                                new_x="LMARGIN", new_y="NEXT")
+    if result.model_notes:  # questionnaire v2 scored against the organisation's model
+        pdf.ln(2)
+        pdf.set_font("DejaVu", "B", 10)
+        pdf.multi_cell(0, 6, t("Your organisation's model"), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("DejaVu", "", 9)
+        for note in result.model_notes:
+            pdf.multi_cell(0, 5, note, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.set_font("DejaVu", "", 8)
     pdf.multi_cell(0, 4, t("This result is yours: nobody else sees it. Others see only "

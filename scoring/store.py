@@ -16,6 +16,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
+from scoring.org_model import apply_model
 from scoring.responses import score_responses
 from storage.db import write_session
 from storage.models import Answer, QuestionnaireVersion, Response, ResponseScore
@@ -67,6 +68,7 @@ def score_and_store(session: Session, qv_id: int, response_ids: Iterable[int]) -
     items = scored_items(q)
     conn = session.connection()
     answers = _answers(conn, ids, items["item_id"].tolist())
+    answers = apply_model(session, q, answers)  # v2: scored against the site's declared model
     long = score_responses(answers, items, q.area_weights())
     # a response without any scored answer still gets its (empty) rows
     missing = sorted(set(ids) - set(long["response_id"].unique()))

@@ -290,3 +290,20 @@ class DisclosureRelease(SQLModel, table=True):
 
 
 Index("ix_response_campaign_status", Response.campaign_id, Response.status)
+
+
+# --- org_model (issue 20) ---
+class OrgModel(SQLModel, table=True):
+    """The organisation's declared pedagogical model and who produces digital resources.
+
+    One row for the whole organisation (scope "org", site_id None) and optionally one per
+    site (scope "site:<id>") that overrides it; questionnaire v2 scores against it.
+    """
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    scope: str = Field(unique=True, max_length=40)  # org | site:<id>
+    site_id: Optional[int] = Field(default=None, foreign_key="site.id", index=True)
+    pedagogy: str = Field(max_length=20)  # enriched | blended | distance
+    production: str = Field(max_length=20)  # trainers | team | both
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+    updated_by: Optional[int] = Field(default=None, foreign_key="person.id")

@@ -22,6 +22,8 @@ def draw_result(result: PersonalResult, pdf: bytes | Callable[[], bytes] | None,
     alt = result_text(result.areas, fmt)
     st.altair_chart(result_chart(result, lang()), width="stretch", alt=alt.summary)
     text_alternative(alt, f"{key}_chart")
+    if result.model_notes:  # questionnaire v2 scored against the organisation's model
+        st.info("\n\n".join(result.model_notes), icon=":material/tune:")
     left, right = st.columns(2)
     for col, title, group in ((left, t("My strengths"), result.strengths),
                               (right, t("My priorities"), result.priorities)):
