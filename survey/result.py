@@ -103,7 +103,7 @@ def model_notes(q: Questionnaire, model: Model | None, rules: tuple, lang: str) 
     if model is None or not q.models:
         return ()
     t = Translator(lang)
-    head = t("Scored against your site's model: {pedagogy}; digital resources produced by "
+    head = t("Scored against your site's model: {pedagogy}; digital resources produced by: "
              "{production}.", pedagogy=t(PEDAGOGIES[model.pedagogy]),
              production=t(PRODUCTIONS[model.production]))
     if not rules:
