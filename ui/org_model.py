@@ -37,6 +37,24 @@ def _current_table(engine, sites: dict[int, str]) -> None:  # noqa: ANN001
         "production": t("Digital resources produced by")})
 
 
+def _save(engine, person_id: int | None) -> None:  # noqa: ANN001
+    """Form callback: declare the chosen model before the page redraws (so the table is fresh)."""
+    where = st.session_state["org_model_where"]
+    try:
+        n = declare_model(engine, None if where == _ORG else int(where),
+                          st.session_state["org_model_pedagogy"],
+                          st.session_state["org_model_production"], by=person_id)
+    except RelaisError as err:
+        st.session_state["org_model_msg"] = ("error", err)
+    else:
+        st.session_state["org_model_msg"] = ("success", n)
+
+
+def _clear(engine) -> None:  # noqa: ANN001
+    n = clear_site_model(engine, int(st.session_state["org_model_clear_site"]))
+    st.session_state["org_model_msg"] = ("success", n)
+
+
 def model_section(viewer_role: str, person_id: int | None) -> None:
     """The 'Our pedagogical model' section of the Organisation page."""
     engine = context.engine()
@@ -44,33 +62,26 @@ def model_section(viewer_role: str, person_id: int | None) -> None:
     st.caption(t("Questionnaire v2 scores trainers and managers against the model you declare: "
                  "items that presume another model are left out or capped, and each personal "
                  "result says so. Saving recomputes the stored results it affects at once."))
+    kind, value = st.session_state.pop("org_model_msg", (None, None))
+    if kind == "error":
+        context.show_error(value)
+    elif kind == "success":
+        st.success(t("Model saved; {n} stored results recomputed.", n=value))
     sites = _sites(engine)
     _current_table(engine, sites)
     if viewer_role != "admin":
         return
-    where_options = [_ORG, *sites]
     with st.form("org_model_form"):
-        where = st.selectbox(t("Applies to"), where_options, key="org_model_where",
-                             format_func=lambda v: t("Whole organisation") if v == _ORG
-                             else sites[v])
-        pedagogy = st.radio(t("Pedagogical model"), list(PEDAGOGIES), key="org_model_pedagogy",
-                            format_func=lambda v: t(PEDAGOGIES[v]), horizontal=True)
-        production = st.radio(t("Digital resources produced by"), list(PRODUCTIONS),
-                              key="org_model_production",
-                              format_func=lambda v: t(PRODUCTIONS[v]), horizontal=True)
-        save = st.form_submit_button(t("Save the model"))
-    if save:
-        try:
-            n = declare_model(engine, None if where == _ORG else int(where), pedagogy,
-                              production, by=person_id)
-        except RelaisError as err:
-            context.show_error(err)
-        else:
-            st.success(t("Model saved; {n} stored results recomputed.", n=n))
-    own = [s for s in declared_table(engine)["site_id"].dropna().astype(int)]
+        st.selectbox(t("Applies to"), [_ORG, *sites], key="org_model_where",
+                     format_func=lambda v: t("Whole organisation") if v == _ORG else sites[v])
+        st.radio(t("Pedagogical model"), list(PEDAGOGIES), key="org_model_pedagogy",
+                 format_func=lambda v: t(PEDAGOGIES[v]), horizontal=True)
+        st.radio(t("Digital resources produced by"), list(PRODUCTIONS), key="org_model_production",
+                 format_func=lambda v: t(PRODUCTIONS[v]), horizontal=True)
+        st.form_submit_button(t("Save the model"), on_click=_save, args=(engine, person_id))
+    own = [int(s) for s in declared_table(engine)["site_id"].dropna()]
     if own:
-        site = st.selectbox(t("Site following its own model"), own, key="org_model_clear_site",
-                            format_func=lambda v: sites.get(v, str(v)))
-        if st.button(t("Make this site follow the organisation's model"), key="org_model_clear"):
-            n = clear_site_model(engine, int(site))
-            st.success(t("Model saved; {n} stored results recomputed.", n=n))
+        st.selectbox(t("Site following its own model"), own, key="org_model_clear_site",
+                     format_func=lambda v: sites.get(v, str(v)))
+        st.button(t("Make this site follow the organisation's model"), key="org_model_clear",
+                  on_click=_clear, args=(engine,))
