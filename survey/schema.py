@@ -35,6 +35,11 @@ QUESTIONNAIRE_KEYS: tuple[str, ...] = ("trainer", "organisation")
 ITEM_TYPES: tuple[str, ...] = ("scale", "single", "multi", "integer", "boolean")
 SECTION_KINDS: tuple[str, ...] = ("practice", "organisation", "profile")
 SCALE_POINTS = 5
+# The organisation's model (questionnaire v2): its two dimensions and their choices.
+MODEL_CHOICES: dict[str, tuple[str, ...]] = {
+    "pedagogy": ("enriched", "blended", "distance"),
+    "production": ("trainers", "team", "both"),
+}
 SHARING_TAG = "sharing"
 FRAME_COLUMNS: tuple[str, ...] = (
     "item_id", "area", "element", "weight", "tags", "section_id", "shared",
@@ -219,6 +224,15 @@ class ModelRule(_Model):
     not_applicable: tuple[Id, ...] = ()
     ceilings: dict[Id, Annotated[int, Field(ge=1, le=SCALE_POINTS - 1)]] = Field(
         default_factory=dict)
+
+    @model_validator(mode="after")
+    def _value_of_dimension(self) -> ModelRule:
+        allowed = MODEL_CHOICES[self.dimension]
+        if self.value not in allowed:
+            raise problem(N_("{value} is not a choice of {dimension} (expected one of: "
+                             "{expected})"), value=self.value, dimension=self.dimension,
+                          expected=", ".join(allowed))
+        return self
 
 
 class Questionnaire(_V2Model):

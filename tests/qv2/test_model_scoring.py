@@ -135,3 +135,39 @@ def test_a_v1_result_keeps_its_item_level_next_step_and_no_model_note(engine):
     assert res.model_notes == ()
     steps = {it.next_step.fr for it in V1.area_items()}
     assert all(a.next_step in steps for a in res.areas if a.next_step)
+
+
+def test_the_pdf_carries_the_model_note_and_the_chosen_options_next_step(sqlite_engine):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from reports.personal_pdf import personal_pdf
+
+    w = build(sqlite_engine)
+    rid = submit(sqlite_engine, w.v2_campaign, w.v2_qv, V2, w.site_ids[0], ANSWERS)[0]
+    declare_model(sqlite_engine, None, "enriched", "team")
+    res = personal_result(sqlite_engine, rid, "fr")
+    text = " ".join(p.extract_text() for p in PdfReader(BytesIO(
+        personal_pdf(res, "fr", "Ana Lima", "2026"))).pages)
+    flat = " ".join(text.split())
+    assert "Le modèle de votre organisme" in flat
+    assert "Présentiel enrichi" in flat
+    step = next(a.next_step for a in res.priorities)
+    assert " ".join(step.split())[:40] in flat
+
+
+def test_managers_organisation_questionnaire_follows_the_model_too(engine):
+    from storage.models import Campaign
+    from tests.qv2.helpers import submit as submit_response
+
+    org_v2 = current_questionnaires().organisation
+    w = build(engine)
+    with read_session(engine) as s:
+        oqv = s.get(Campaign, w.v2_campaign).organisation_qv_id
+    values = {it.id: 1 for it in org_v2.area_items()} | {"O-INF-2": 4}
+    rid = submit_response(engine, w.v2_campaign, oqv, org_v2, w.site_ids[0], values)[0]
+    n_infra = sum(1 for it in org_v2.area_items() if it.area == "infrastructure")
+    assert stored(engine, rid)["infrastructure"] == pytest.approx(25 * (n_infra - 1 + 4) / n_infra)
+    declare_model(engine, None, "enriched", "trainers")
+    assert stored(engine, rid)["infrastructure"] == pytest.approx(25.0)  # O-INF-2 left out

@@ -123,3 +123,13 @@ def test_a_bad_v2_file_is_refused_naming_the_file_and_the_item(tmp_path, change,
     assert "trainer_v2.yaml" in french and item in french and words in french
     # the shipped file is untouched and still loads
     assert load_pair(TRAINER_V2_FILE, ORGANISATION_V2_FILE).trainer.checksum() == V2.trainer.checksum()
+
+
+def test_a_model_rule_with_a_choice_of_the_other_dimension_is_refused(tmp_path):
+    def change(d):
+        d["models"][0]["value"] = "team"  # a production choice under pedagogy
+    trainer, org = _broken(tmp_path, change)
+    with pytest.raises(QuestionnaireError) as caught:
+        load_pair(trainer, org)
+    french = caught.value.render("fr")
+    assert "trainer_v2.yaml" in french and "team" in french and "pedagogy" in french
