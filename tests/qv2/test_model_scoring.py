@@ -171,3 +171,20 @@ def test_managers_organisation_questionnaire_follows_the_model_too(engine):
     assert stored(engine, rid)["infrastructure"] == pytest.approx(25 * (n_infra - 1 + 4) / n_infra)
     declare_model(engine, None, "enriched", "trainers")
     assert stored(engine, rid)["infrastructure"] == pytest.approx(25.0)  # O-INF-2 left out
+
+
+def test_declaration_and_rescoring_are_one_transaction(sqlite_engine):
+    from storage.db import write_session
+    from storage.models import Answer
+
+    w = build(sqlite_engine)
+    rid = submit(sqlite_engine, w.v2_campaign, w.v2_qv, V2, w.site_ids[0], ANSWERS)[0]
+    before = stored(sqlite_engine, rid)
+    with write_session(sqlite_engine) as s:  # a stored answer the scoring refuses
+        s.exec(select(Answer).where(Answer.response_id == rid,
+                                    Answer.item_id == "T-ENG-1")).one().value = 9
+    with pytest.raises(ValueError):
+        declare_model(sqlite_engine, None, "enriched", "team")
+    with read_session(sqlite_engine) as s:  # the failed rescoring took the declaration with it
+        assert s.exec(select(func.count()).select_from(OrgModel)).one() == 0
+    assert stored(sqlite_engine, rid) == before
