@@ -163,6 +163,11 @@ def test_verify_badge_command(engine, key, tmp_path, monkeypatch, capsys):  # no
     badges.revoke(engine, mine.id, None)
     assert manage(["verify-badge", str(file)]) == 2
     assert "révoqué" in capsys.readouterr().err
+    image = tmp_path / "badge.svg"
+    image.write_bytes(badges.badge_svg(mine.token, "Badge", "Évaluation", 7))
+    assert badges.read_token(image.read_bytes()) == mine.token
+    assert manage(["verify-badge", str(image)]) == 2  # still revoked, read from the image
+    capsys.readouterr()
     junk = tmp_path / "junk.txt"
     junk.write_text("hello")
     assert manage(["verify-badge", str(junk)]) == 2
