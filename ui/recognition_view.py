@@ -13,6 +13,7 @@ from recognition import badges, service
 from recognition.effect import Effect, verdict
 from recognition.keys import load_key
 from scoring.anonymity import DEFAULT_K
+from scoring.data import current_consents
 from storage.db import read_session
 from storage.models import Person
 from ui.context import lang, show_error, t
@@ -63,10 +64,16 @@ def draw_badge_admin(engine, viewer, key: str, frame: pd.DataFrame | None = None
     table = badges.all_badges(engine)
     if table.empty:
         return
+    with read_session(engine) as s:
+        named = current_consents(s)
+    # a name only while the person agrees to be named to the lead; the badge number is enough to revoke
+    full = (table["first_name"].fillna("") + " " + table["last_name"].fillna("")).str.strip()
+    agreed = table["person_id"].map(lambda p: bool(named.get(int(p)))
+                                    if pd.notna(p) else False).astype(bool)
+    who = full.where(agreed, t("(not named)")).where(table["person_id"].notna(), t("(erased)"))
     shown = pd.DataFrame({
         t("Badge"): table["id"],
-        t("Person"): (table["first_name"].fillna("") + " " + table["last_name"].fillna("")).str.strip()
-        .replace("", t("(erased)")).map(plain),
+        t("Person"): who.map(plain),
         t("Role"): table["role"].map({"relay": t("relay trainer"), "learner": t("learner")}),
         t("Area"): table["area"].map(_area),
         t("Hours"): table["hours"],
