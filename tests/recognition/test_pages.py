@@ -106,6 +106,17 @@ def test_director_sees_the_effect_on_the_overview_but_no_badge_controls(demo):
     assert ("Pas assez de participants pour dire" in body or "Les cohortes en Évaluation" in body
             or "Pas de changement net" in body)
     assert not any(b.key == "pl_badges_issue" for b in at.button)
+    # the effect's groups are recorded as releases of both campaigns (so later figures are checked
+    # against them), once: a second read records nothing new
+    from disclosure.store import release_log
+
+    eng = make_engine(demo["url"])
+    logs = [release_log(eng, c) for c in (1, 2)]
+    assert all(log["figure"].str.startswith("effect:assessment").any() for log in logs)
+    again = run_page("pages/overview.py", demo_viewer(demo["url"], "director"), timeout=90)
+    assert not again.exception
+    assert [len(release_log(eng, c)) for c in (1, 2)] == [len(log) for log in logs]
+    eng.dispose()
     planner = run_page("pages/planner.py", demo_viewer(demo["url"], "director"), timeout=90)
     assert "Badges et effet mesuré des cohortes" not in [e.label for e in planner.expander]
 
