@@ -21,6 +21,8 @@ campaigns' history, so later releases are checked against them too.
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pandas as pd
 from sqlalchemy import select
@@ -98,8 +100,7 @@ def guard(effects: list[Effect], before: Release, after: Release) -> list[Effect
                 only = {u: pop for u in rel.scored(ROLE)}
                 rel.record(ROLE, key, pop, "effect", only, new=False)
         if not ok:
-            # roll back by replaying: families cannot un-add a population
-            out.append(None)
+            out.append(None)  # the caller drops these families (see guarded)
             continue
         for side, key, pop_b, pop_a in pending:
             before.new_rows.append(Row(before.campaign_id, ROLE, key, tuple(int(x) for x in pop_b), "effect"))
@@ -113,18 +114,19 @@ def guarded(effects: list[Effect], before_data: CampaignData, after_data: Campai
     """Pure version of :func:`released_effects`: shown effects and the rows to record."""
     k = check_k(k)
     shown: list[Effect] = []
-    b_rows, a_rows = list(before_rows), list(after_rows)
     new: list[Row] = []
+    before, after = replayed(before_data, list(before_rows), k), replayed(after_data, list(after_rows), k)
     for eff in effects:
-        before, after = replayed(before_data, b_rows, k), replayed(after_data, a_rows, k)
-        result = guard([eff], before, after)[0]
+        # families cannot forget a population: try each effect on copies, keep them if accepted
+        b, a = copy.deepcopy(before), copy.deepcopy(after)
+        result = guard([eff], b, a)[0]
         if result is None:
             shown.append(hide(eff))
             continue
         shown.append(result)
-        b_rows += before.new_rows
-        a_rows += after.new_rows
-        new += before.new_rows + after.new_rows
+        new += b.new_rows + a.new_rows
+        b.new_rows, a.new_rows = [], []
+        before, after = b, a
     return shown, new
 
 

@@ -190,3 +190,23 @@ def test_small_groups_cut_across_released_sites_are_withheld():
     w = world(60, lambda pid: 5.0)
     (eff,), rows = shown(w, attendance(list(range(1, 7))))
     assert not eff.shown and rows == []
+
+
+def test_two_effects_that_differ_by_one_person_are_not_both_shown():
+    # one site of 40; cohorts on two areas whose attendees differ by one person
+    people = []
+    for pid in range(1, 41):
+        s = 30.0 + pid % 5
+        people.append(Person(pid, site_id=1, region_id=1, modalities=("hybrid",),
+                             scores={C1: {AREA: s, "teaching": s}, C2: {AREA: s + 4, "teaching": s + 4}}))
+    w = World(people, k=5)
+    for pid in range(1, 41):
+        w.submit(C1, pid)
+        w.submit(C2, pid)
+    att = pd.concat([attendance(list(range(1, 11)), cohort="A-1"),
+                     attendance(list(range(1, 12)), cohort="T-1", area="teaching", relay=9001)])
+    d1, d2, _, _ = w.releases()
+    raw = effects(att, scores_of(d1), scores_of(d2))
+    shown_, rows = guarded(raw, d1, d2, w.history[C1], w.history[C2], w.k)
+    assert [e.shown for e in shown_] == [True, False]  # assessment first, teaching refused
+    assert {r.figure.split("|")[0] for r in rows} == {f"effect:{AREA}"}
