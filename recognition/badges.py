@@ -30,7 +30,7 @@ from openbadgeslib.ob3 import (
     Achievement, IdentityObject, Issuer, OB3VerificationError, OB3Verifier, OpenBadgeCredential,
     build_status_list_credential, sign_status_list_credential, status_entry,
 )
-from sqlalchemy import func, update
+from sqlalchemy import func, text, update
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
@@ -114,6 +114,10 @@ def issue_badges(engine: Engine, attendance: pd.DataFrame, key: OrgKey, issuer_n
     signer = key.signer()
     issued = 0
     with write_session(engine) as s:
+        if engine.dialect.name == "postgresql":
+            # two leads issuing at once would take the same status bits; SQLite's write lock already
+            # serialises them, PostgreSQL needs the table's lock (readers are not blocked)
+            s.exec(text("LOCK TABLE badge IN EXCLUSIVE MODE"))
         have = {(b.person_id, b.plan_id, b.cohort_id, b.role) for b in s.exec(select(Badge)).all()}
         next_index = int(s.exec(select(func.coalesce(func.max(Badge.status_index), -1))).one()) + 1
         people = {p.id: p for p in s.exec(select(Person).where(Person.id.in_(

@@ -172,3 +172,16 @@ def test_verify_badge_command(engine, key, tmp_path, monkeypatch, capsys):  # no
     junk.write_text("hello")
     assert manage(["verify-badge", str(junk)]) == 2
     assert "pas un badge" in capsys.readouterr().err
+
+
+def test_two_issuers_at_once_give_each_badge_once(engine, key):  # noqa: ANN001
+    from concurrent.futures import ThreadPoolExecutor
+
+    ids = people(engine, 12)
+    frame = attendance(ids[0], ids[1:])
+    with ThreadPoolExecutor(2) as pool:
+        counts = list(pool.map(lambda _: badges.issue_badges(engine, frame, key, "Org", AREAS), range(2)))
+    assert sum(counts) == 12
+    with read_session(engine) as s:
+        rows = s.exec(select(Badge)).all()
+    assert len(rows) == 12 and len({b.status_index for b in rows}) == 12
