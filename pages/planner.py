@@ -227,7 +227,9 @@ if S.get("pl_overrides"):
 if viewer.role == "lead":
     with st.expander(t("Badges and measured effect of the cohorts")):
         recognition_view.draw_badge_admin(engine, viewer, key="pl_badges")
-        recognition_view.draw_effect(engine, viewer, key="pl_effect")
+        # reading two campaigns takes a moment: only when asked, not on every planner rerun
+        if st.toggle(t("Show the measured effect"), key="pl_effect_on"):
+            recognition_view.draw_effect(engine, viewer, key="pl_effect")
 if S.get("pl_plan") is None:
     st.info(t("Choose the settings, then press Plan."))
     st.stop()

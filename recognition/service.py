@@ -7,6 +7,8 @@ that no attendance was recorded yet.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 from sqlalchemy.engine import Engine
 
@@ -46,15 +48,18 @@ def next_campaign(engine: Engine, campaign_id: int) -> int | None:
 
 
 def measured(engine: Engine, frame: pd.DataFrame, k: int = DEFAULT_K, viewer_id: int | None = None,
-             before: CampaignData | None = None, after: CampaignData | None = None,
+             load: Callable[[int], CampaignData] | None = None,
              with_relays: bool = False) -> tuple[list[Effect], list[Effect]] | None:
-    """(area effects, consenting relays' effects) as the viewer may see them; None: no next campaign."""
+    """(area effects, consenting relays' effects) as the viewer may see them; None: no next campaign.
+
+    ``load`` reads a campaign (the pages pass their cached reader; default load_campaign).
+    """
     plan_campaign = int(frame["campaign_id"].iloc[0])
     nxt = next_campaign(engine, plan_campaign)
     if nxt is None:
         return None
-    before = before or load_campaign(engine, plan_campaign)
-    after = after or load_campaign(engine, nxt)
+    load = load or (lambda cid: load_campaign(engine, cid))
+    before, after = load(plan_campaign), load(nxt)
     b, a = scores_of(before), scores_of(after)
     areas = released_effects(engine, effects(frame, b, a), before, after, k, viewer_id)
     relays: list[Effect] = []

@@ -16,6 +16,7 @@ from scoring.anonymity import DEFAULT_K
 from scoring.data import current_consents
 from storage.db import read_session
 from storage.models import Person
+from ui import data
 from ui.context import lang, show_error, t
 from ui.text import plain
 
@@ -127,7 +128,8 @@ def draw_effect(engine, viewer, key: str, frame: pd.DataFrame | None = None) -> 
                   "the cohorts."))
         return
     with_relays = viewer.role == "lead"
-    result = service.measured(engine, frame, viewer_id=viewer.person_id, with_relays=with_relays)
+    result = service.measured(engine, frame, viewer_id=viewer.person_id, with_relays=with_relays,
+                              load=lambda cid: data._campaign(cid, data.data_version(cid)))
     if result is None:
         st.info(t("The effect is measured in the next campaign, which has not started yet."))
         return

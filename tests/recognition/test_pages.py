@@ -86,6 +86,9 @@ def test_lead_issues_and_revokes_badges_from_the_planner(demo):
     next(b for b in at.button if b.label == "Révoquer").click().run()
     assert not at.exception
     assert f"Badge {mine.id} révoqué" in texts(at)
+    assert "Les cohortes ont-elles changé les pratiques ?" not in texts(at)  # until asked
+    at.toggle(key="pl_effect_on").set_value(True).run()
+    assert not at.exception
     # the lead sees the effect, and the relay who agreed to be named, not the one who did not
     assert "Les cohortes ont-elles changé les pratiques ?" in texts(at)
     assert "Évaluation" in texts(at)
