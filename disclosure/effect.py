@@ -43,8 +43,10 @@ SIDES = ("attended", "comparison")
 
 def scores_of(data: CampaignData) -> pd.DataFrame:
     """person_id, response_id, area, score of a campaign's trainers (linked people only)."""
-    who = data.respondents.loc[(data.respondents["role"] == ROLE) & data.respondents["person_id"].notna(),
-                               ["response_id", "person_id"]]
+    who = data.respondents.loc[
+        (data.respondents["role"] == ROLE) & data.respondents["person_id"].notna(),
+        ["response_id", "person_id"],
+    ]
     out = data.scores.merge(who, on="response_id")[["person_id", "response_id", "area", "score"]]
     out["person_id"] = out["person_id"].astype(np.int64)
     return out
@@ -72,7 +74,7 @@ def _allowed(rel: Release, pop: np.ndarray) -> bool:
 
 
 def guard(effects: list[Effect], before: Release, after: Release) -> list[Effect]:
-    """Each effect as shown: kept when both groups pass k and the rule in both campaigns, else hidden.
+    """Each effect as shown: kept when both groups pass k and the rule in both campaigns.
 
     Accepted populations are recorded in ``before`` and ``after`` (their new_rows).
     """
@@ -87,8 +89,9 @@ def guard(effects: list[Effect], before: Release, after: Release) -> list[Effect
         for side in SIDES:
             pop_b, pop_a = (np.unique(p) for p in eff.populations[side])
             key = effect_key(eff, side)
-            same = (np.array_equal(pop_b, before.population(ROLE, key))
-                    and np.array_equal(pop_a, after.population(ROLE, key)))
+            same = np.array_equal(pop_b, before.population(ROLE, key)) and np.array_equal(
+                pop_a, after.population(ROLE, key)
+            )
             if same:
                 continue
             # the two sides are checked together: the second is checked with the first recorded
@@ -103,19 +106,32 @@ def guard(effects: list[Effect], before: Release, after: Release) -> list[Effect
             out.append(None)  # the caller drops these families (see guarded)
             continue
         for side, key, pop_b, pop_a in pending:
-            before.new_rows.append(Row(before.campaign_id, ROLE, key, tuple(int(x) for x in pop_b), "effect"))
-            after.new_rows.append(Row(after.campaign_id, ROLE, key, tuple(int(x) for x in pop_a), "effect"))
+            before.new_rows.append(
+                Row(before.campaign_id, ROLE, key, tuple(int(x) for x in pop_b), "effect")
+            )
+            after.new_rows.append(
+                Row(after.campaign_id, ROLE, key, tuple(int(x) for x in pop_a), "effect")
+            )
         out.append(eff)
     return out
 
 
-def guarded(effects: list[Effect], before_data: CampaignData, after_data: CampaignData,
-            before_rows: list[Row], after_rows: list[Row], k: int = DEFAULT_K) -> tuple[list[Effect], list[Row]]:
+def guarded(
+    effects: list[Effect],
+    before_data: CampaignData,
+    after_data: CampaignData,
+    before_rows: list[Row],
+    after_rows: list[Row],
+    k: int = DEFAULT_K,
+) -> tuple[list[Effect], list[Row]]:
     """Pure version of :func:`released_effects`: shown effects and the rows to record."""
     k = check_k(k)
     shown: list[Effect] = []
     new: list[Row] = []
-    before, after = replayed(before_data, list(before_rows), k), replayed(after_data, list(after_rows), k)
+    before, after = (
+        replayed(before_data, list(before_rows), k),
+        replayed(after_data, list(after_rows), k),
+    )
     for eff in effects:
         # families cannot forget a population: try each effect on copies, keep them if accepted
         b, a = copy.deepcopy(before), copy.deepcopy(after)
@@ -130,14 +146,25 @@ def guarded(effects: list[Effect], before_data: CampaignData, after_data: Campai
     return shown, new
 
 
-def released_effects(engine: Engine, effects: list[Effect], before_data: CampaignData,
-                     after_data: CampaignData, k: int = DEFAULT_K,
-                     viewer_id: int | None = None) -> list[Effect]:
+def released_effects(
+    engine: Engine,
+    effects: list[Effect],
+    before_data: CampaignData,
+    after_data: CampaignData,
+    k: int = DEFAULT_K,
+    viewer_id: int | None = None,
+) -> list[Effect]:
     """The effects a viewer may see, deciding and recording under the campaigns' lock."""
     ids = sorted({before_data.campaign_id, after_data.campaign_id})
     with write_session(engine) as s:
         s.execute(select(Campaign.id).where(Campaign.id.in_(ids)).with_for_update()).all()
-        shown, new = guarded(effects, before_data, after_data, history(s, before_data.campaign_id),
-                             history(s, after_data.campaign_id), k)
+        shown, new = guarded(
+            effects,
+            before_data,
+            after_data,
+            history(s, before_data.campaign_id),
+            history(s, after_data.campaign_id),
+            k,
+        )
         _save(s, new, viewer_id)
     return shown

@@ -27,8 +27,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 from openbadgeslib.ob3 import (
-    Achievement, IdentityObject, Issuer, OB3VerificationError, OB3Verifier, OpenBadgeCredential,
-    build_status_list_credential, sign_status_list_credential, status_entry,
+    Achievement,
+    IdentityObject,
+    Issuer,
+    OB3VerificationError,
+    OB3Verifier,
+    OpenBadgeCredential,
+    build_status_list_credential,
+    sign_status_list_credential,
+    status_entry,
 )
 from sqlalchemy import func, text, update
 from sqlalchemy.engine import Engine
@@ -61,13 +68,16 @@ def eligible(attendance: pd.DataFrame, min_share: float = 1.0) -> pd.DataFrame:
     att = att[att["role"].isin(ROLES)]
     keys = ["person_id", "role", "area", "cohort_id", "plan_id"]
     att = att.assign(done_hours=att["hours"].where(att["attended"], 0.0))
-    g = att.groupby(keys, as_index=False).agg(sessions=("attended", "size"), attended=("attended", "sum"),
-                                             hours=("done_hours", "sum"))
+    g = att.groupby(keys, as_index=False).agg(
+        sessions=("attended", "size"), attended=("attended", "sum"), hours=("done_hours", "sum")
+    )
     share = g["attended"] / g["sessions"]
     led = (g["role"] == "relay") & (g["attended"] > 0)
     completed = (g["role"] == "learner") & (share >= min_share - 1e-9)
     out = g[led | completed][keys + ["hours"]]
-    return out.astype({"person_id": "int64", "plan_id": "int64", "cohort_id": str}).reset_index(drop=True)
+    return out.astype({"person_id": "int64", "plan_id": "int64", "cohort_id": str}).reset_index(
+        drop=True
+    )
 
 
 def _hours(value: float) -> str:
@@ -79,31 +89,56 @@ def achievement_text(role: str, area_name: str, hours: float, lang: str) -> tupl
     t = Translator(lang)
     if role == "relay":
         name = t(N_("Relay trainer: {area} ({hours} h)"), area=area_name, hours=_hours(hours))
-        text = t(N_("Led a training-of-trainers cohort on {area}, {hours} hours of sessions."),
-                 area=area_name, hours=_hours(hours))
+        text = t(
+            N_("Led a training-of-trainers cohort on {area}, {hours} hours of sessions."),
+            area=area_name,
+            hours=_hours(hours),
+        )
     else:
         name = t(N_("Trained in {area} ({hours} h)"), area=area_name, hours=_hours(hours))
-        text = t(N_("Completed a training-of-trainers cohort on {area}, {hours} hours of sessions."),
-                 area=area_name, hours=_hours(hours))
+        text = t(
+            N_("Completed a training-of-trainers cohort on {area}, {hours} hours of sessions."),
+            area=area_name,
+            hours=_hours(hours),
+        )
     return name, text
 
 
-def credential(badge: Badge, person: Person, key: OrgKey, issuer_name: str, area_name: str,
-               lang: str) -> OpenBadgeCredential:
+def credential(
+    badge: Badge, person: Person, key: OrgKey, issuer_name: str, area_name: str, lang: str
+) -> OpenBadgeCredential:
     """The OB 3.0 credential of a stored badge (not yet signed)."""
     name, text = achievement_text(badge.role, area_name, badge.hours, lang)
     achievement = Achievement(
-        id=f"{public_url()}/badges/achievement/{badge.role}/{badge.area}", name=name, description=text,
-        criteria_narrative=text, achievement_type="Badge", tags=[badge.area, badge.role])
-    identifiers = [IdentityObject.create(person.email, salt=badge.credential_id)] if person.email else []
+        id=f"{public_url()}/badges/achievement/{badge.role}/{badge.area}",
+        name=name,
+        description=text,
+        criteria_narrative=text,
+        achievement_type="Badge",
+        tags=[badge.area, badge.role],
+    )
+    identifiers = (
+        [IdentityObject.create(person.email, salt=badge.credential_id)] if person.email else []
+    )
     return OpenBadgeCredential(
-        issuer=Issuer(id=key.did, name=issuer_name), recipient_id=None, achievement=achievement,
-        id=badge.credential_id, issuance_date=badge.issued_at, identifiers=identifiers,
-        credential_status=[status_entry(status_url(), PURPOSE, badge.status_index)])
+        issuer=Issuer(id=key.did, name=issuer_name),
+        recipient_id=None,
+        achievement=achievement,
+        id=badge.credential_id,
+        issuance_date=badge.issued_at,
+        identifiers=identifiers,
+        credential_status=[status_entry(status_url(), PURPOSE, badge.status_index)],
+    )
 
 
-def issue_badges(engine: Engine, attendance: pd.DataFrame, key: OrgKey, issuer_name: str,
-                 area_names: dict[str, dict[str, str]], min_share: float = 1.0) -> int:
+def issue_badges(
+    engine: Engine,
+    attendance: pd.DataFrame,
+    key: OrgKey,
+    issuer_name: str,
+    area_names: dict[str, dict[str, str]],
+    min_share: float = 1.0,
+) -> int:
     """Sign and store the badges earned and not yet issued; the number issued.
 
     ``area_names``: area -> {lang: name}. Erased or unknown people get none.
@@ -120,8 +155,12 @@ def issue_badges(engine: Engine, attendance: pd.DataFrame, key: OrgKey, issuer_n
             s.exec(text("LOCK TABLE badge IN EXCLUSIVE MODE"))
         have = {(b.person_id, b.plan_id, b.cohort_id, b.role) for b in s.exec(select(Badge)).all()}
         next_index = int(s.exec(select(func.coalesce(func.max(Badge.status_index), -1))).one()) + 1
-        people = {p.id: p for p in s.exec(select(Person).where(Person.id.in_(
-            [int(x) for x in todo["person_id"].unique()]))).all()}
+        people = {
+            p.id: p
+            for p in s.exec(
+                select(Person).where(Person.id.in_([int(x) for x in todo["person_id"].unique()]))
+            ).all()
+        }
         for row in todo.itertuples(index=False):
             person = people.get(int(row.person_id))
             key_ = (int(row.person_id), int(row.plan_id), str(row.cohort_id), row.role)
@@ -129,9 +168,16 @@ def issue_badges(engine: Engine, attendance: pd.DataFrame, key: OrgKey, issuer_n
                 continue
             if next_index >= STATUS_BITS:
                 raise RelaisError("The badge status list is full ({n} badges).", n=STATUS_BITS)
-            badge = Badge(person_id=person.id, role=row.role, area=row.area, cohort_id=str(row.cohort_id),
-                          plan_id=int(row.plan_id), hours=float(row.hours),
-                          credential_id=f"urn:uuid:{uuid.uuid4()}", status_index=next_index)
+            badge = Badge(
+                person_id=person.id,
+                role=row.role,
+                area=row.area,
+                cohort_id=str(row.cohort_id),
+                plan_id=int(row.plan_id),
+                hours=float(row.hours),
+                credential_id=f"urn:uuid:{uuid.uuid4()}",
+                status_index=next_index,
+            )
             lang = person.language if person.language in ("fr", "en") else "fr"
             names = area_names.get(row.area, {})
             cred = credential(badge, person, key, issuer_name, names.get(lang, row.area), lang)
@@ -145,20 +191,52 @@ def issue_badges(engine: Engine, attendance: pd.DataFrame, key: OrgKey, issuer_n
 def badges_of(engine: Engine, person_id: int) -> list[Badge]:
     """A person's badges, newest first (revoked ones included, marked)."""
     with read_session(engine) as s:
-        return list(s.exec(select(Badge).where(Badge.person_id == person_id)
-                           .order_by(Badge.issued_at.desc(), Badge.id.desc())).all())
+        return list(
+            s.exec(
+                select(Badge)
+                .where(Badge.person_id == person_id)
+                .order_by(Badge.issued_at.desc(), Badge.id.desc())
+            ).all()
+        )
 
 
 def all_badges(engine: Engine) -> pd.DataFrame:
-    """id, person_id, first_name, last_name, role, area, cohort_id, plan_id, hours, issued_at, revoked_at."""
+    """Every badge: id, person_id, first_name, last_name, role, area, cohort_id, plan_id,
+    hours, issued_at, revoked_at."""
     with read_session(engine) as s:
-        rows = s.exec(select(Badge.id, Badge.person_id, Person.first_name, Person.last_name, Badge.role,
-                             Badge.area, Badge.cohort_id, Badge.plan_id, Badge.hours, Badge.issued_at,
-                             Badge.revoked_at)
-                      .join(Person, Person.id == Badge.person_id, isouter=True)
-                      .order_by(Badge.id)).all()
-    return pd.DataFrame(rows, columns=["id", "person_id", "first_name", "last_name", "role", "area",
-                                       "cohort_id", "plan_id", "hours", "issued_at", "revoked_at"])
+        rows = s.exec(
+            select(
+                Badge.id,
+                Badge.person_id,
+                Person.first_name,
+                Person.last_name,
+                Badge.role,
+                Badge.area,
+                Badge.cohort_id,
+                Badge.plan_id,
+                Badge.hours,
+                Badge.issued_at,
+                Badge.revoked_at,
+            )
+            .join(Person, Person.id == Badge.person_id, isouter=True)
+            .order_by(Badge.id)
+        ).all()
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "id",
+            "person_id",
+            "first_name",
+            "last_name",
+            "role",
+            "area",
+            "cohort_id",
+            "plan_id",
+            "hours",
+            "issued_at",
+            "revoked_at",
+        ],
+    )
 
 
 def revoke(engine: Engine, badge_id: int, actor: Person | None, reason: str = "") -> Badge:
@@ -172,8 +250,13 @@ def revoke(engine: Engine, badge_id: int, actor: Person | None, reason: str = ""
             badge.revoked_by = actor.id if actor is not None else None
             badge.revoke_reason = reason[:300]
             s.add(badge)
-            audit.record(s, actor, "badge_revoked", f"badge:{badge.id}",
-                         {"area": badge.area, "role": badge.role})
+            audit.record(
+                s,
+                actor,
+                "badge_revoked",
+                f"badge:{badge.id}",
+                {"area": badge.area, "role": badge.role},
+            )
         s.flush()
         s.refresh(badge)
         s.expunge(badge)
@@ -181,18 +264,24 @@ def revoke(engine: Engine, badge_id: int, actor: Person | None, reason: str = ""
 
 
 def status_list(engine: Engine, key: OrgKey, valid_days: int = 7) -> str:
-    """The signed revocation list (a BitstringStatusListCredential JWT) to publish at status_url()."""
+    """The signed revocation list (a BitstringStatusListCredential JWT) for status_url()."""
     with read_session(engine) as s:
         revoked = s.exec(select(Badge.status_index).where(Badge.revoked_at.is_not(None))).all()
     now = dt.datetime.now(dt.UTC)
-    vc = build_status_list_credential(key.did, status_url(), PURPOSE, [int(i) for i in revoked],
-                                      size_bits=STATUS_BITS, issued=now,
-                                      valid_until=now + dt.timedelta(days=valid_days))
+    vc = build_status_list_credential(
+        key.did,
+        status_url(),
+        PURPOSE,
+        [int(i) for i in revoked],
+        size_bits=STATUS_BITS,
+        issued=now,
+        valid_until=now + dt.timedelta(days=valid_days),
+    )
     return sign_status_list_credential(vc, key.private_pem, ALGORITHM)
 
 
 def read_token(data: bytes) -> str:
-    """The JWT of a downloaded badge file: the .jwt itself or an SVG with the credential baked in."""
+    """The JWT of a downloaded badge: the .jwt itself or an SVG with the credential baked in."""
     text = data.decode("utf-8", errors="replace").strip()
     if text.startswith("<"):
         try:
@@ -200,7 +289,9 @@ def read_token(data: bytes) -> str:
         except Exception as err:  # noqa: BLE001 - any unreadable image is the same problem for the user
             raise RelaisError("This image holds no badge.") from err
     if text.count(".") != 2:
-        raise RelaisError("This file is not a badge (neither a signed credential nor a badge image).")
+        raise RelaisError(
+            "This file is not a badge (neither a signed credential nor a badge image)."
+        )
     return text
 
 
@@ -235,23 +326,31 @@ def verify(token: str, key: OrgKey, status_jwt: str) -> Checked:
         if "status" in message and "is set" in message:
             raise RelaisError("This badge was revoked by the organisation.") from err
         raise RelaisError("This badge is not valid: {reason}", reason=message) from err
-    return Checked(str(cred.id), str(cred.achievement.name), cred.achievement.description,
-                   cred.issuer.name, cred.issuance_date)
+    return Checked(
+        str(cred.id),
+        str(cred.achievement.name),
+        cred.achievement.description,
+        cred.issuer.name,
+        cred.issuance_date,
+    )
 
 
 def forget_person(session, person_id: int) -> int:  # noqa: ANN001
     """Erasure: unlink the person's badges and drop the stored copies; the status bits stay."""
-    result = session.exec(update(Badge).where(Badge.person_id == person_id)
-                          .values(person_id=None, token=None))
+    result = session.exec(
+        update(Badge).where(Badge.person_id == person_id).values(person_id=None, token=None)
+    )
     session.exec(update(Badge).where(Badge.revoked_by == person_id).values(revoked_by=None))
     return int(result.rowcount or 0)
 
 
-_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="320" height="320" viewBox="0 0 320 320" role="img">
-<title>{title}</title>
-<circle cx="160" cy="160" r="150" fill="#1d4e89"/><circle cx="160" cy="160" r="128" fill="#ffffff"/>
-<text x="160" y="150" font-family="sans-serif" font-size="22" text-anchor="middle" fill="#1d4e89">{line1}</text>
-<text x="160" y="185" font-family="sans-serif" font-size="18" text-anchor="middle" fill="#333333">{line2}</text>
+_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="320" height="320" viewBox="0 0 320 320"
+ role="img"><title>{title}</title>
+<circle cx="160" cy="160" r="150" fill="#1d4e89"/><circle cx="160" cy="160" r="128" fill="#fff"/>
+<text x="160" y="150" font-family="sans-serif" font-size="22" text-anchor="middle"
+ fill="#1d4e89">{line1}</text>
+<text x="160" y="185" font-family="sans-serif" font-size="18" text-anchor="middle"
+ fill="#333333">{line2}</text>
 </svg>"""
 
 
@@ -261,5 +360,9 @@ def badge_svg(token: str, title: str, area_name: str, hours: float) -> bytes:
 
     from openbadgeslib import baking
 
-    image = _SVG.format(title=escape(title), line1=escape(area_name[:24]), line2=f"{hours:g} h").encode()
-    return baking.bake_svg(image, token, element=baking.SVG_ELEMENT_OB3, namespace=baking.SVG_NS_OB3)
+    image = _SVG.format(
+        title=escape(title), line1=escape(area_name[:24]), line2=f"{hours:g} h"
+    ).encode()
+    return baking.bake_svg(
+        image, token, element=baking.SVG_ELEMENT_OB3, namespace=baking.SVG_NS_OB3
+    )

@@ -1,4 +1,4 @@
-"""The measured effect of the cohorts: did attendees' area scores move more than comparable trainers'?
+"""The cohorts' measured effect: did attendees' area scores move more than comparable trainers'?
 
 For one area, in the campaign after the plan's, *attendees* are trainers who
 attended a cohort on that area (learner rows of the attendance frame with
@@ -37,7 +37,16 @@ from i18n import N_, Translator
 CALIPER = 10.0
 MIN_VARIANCE_N = 2  # a Welch interval needs two people on each side
 
-ATTENDANCE_COLUMNS = ["person_id", "role", "area", "cohort_id", "plan_id", "hours", "attended", "campaign_id"]
+ATTENDANCE_COLUMNS = [
+    "person_id",
+    "role",
+    "area",
+    "cohort_id",
+    "plan_id",
+    "hours",
+    "attended",
+    "campaign_id",
+]
 
 
 @dataclass
@@ -91,10 +100,14 @@ def check_attendance(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _paired(before: pd.DataFrame, after: pd.DataFrame, area: str) -> pd.DataFrame:
-    """person_id, response_before, response_after, before, after: trainers scored on area both times."""
+    """Trainers scored on area both times: person_id, response_id_before/_after, before, after."""
     cols = ["person_id", "response_id", "score"]
-    b = before.loc[(before["area"] == area) & before["score"].notna() & before["person_id"].notna(), cols]
-    a = after.loc[(after["area"] == area) & after["score"].notna() & after["person_id"].notna(), cols]
+    b = before.loc[
+        (before["area"] == area) & before["score"].notna() & before["person_id"].notna(), cols
+    ]
+    a = after.loc[
+        (after["area"] == area) & after["score"].notna() & after["person_id"].notna(), cols
+    ]
     both = b.merge(a, on="person_id", suffixes=("_before", "_after"))
     both = both.rename(columns={"score_before": "before", "score_after": "after"})
     both["person_id"] = both["person_id"].astype(np.int64)
@@ -111,14 +124,18 @@ def attendees_of(attendance: pd.DataFrame, area: str, relay_id: int | None = Non
     return np.unique(rows["person_id"].to_numpy(np.int64))
 
 
-def match(pairs: pd.DataFrame, attendees: np.ndarray, area: str, comparators: np.ndarray | None = None,
-          caliper: float = CALIPER) -> Groups:
+def match(
+    pairs: pd.DataFrame,
+    attendees: np.ndarray,
+    area: str,
+    comparators: np.ndarray | None = None,
+    caliper: float = CALIPER,
+) -> Groups:
     """Caliper matching on the starting score (module docstring)."""
     treated = pairs[pairs["person_id"].isin(attendees)]
     pool = pairs[~pairs["person_id"].isin(attendees)]
     if comparators is not None:
         pool = pool[pool["person_id"].isin(comparators)]
-    t_start = np.sort(treated["before"].to_numpy(float))
     c_start = np.sort(pool["before"].to_numpy(float))
 
     def near(values: np.ndarray, sorted_ref: np.ndarray) -> np.ndarray:
@@ -130,8 +147,12 @@ def match(pairs: pd.DataFrame, attendees: np.ndarray, area: str, comparators: np
 
     kept_t = treated[near(treated["before"].to_numpy(float), c_start)]
     kept_c = pool[near(pool["before"].to_numpy(float), np.sort(kept_t["before"].to_numpy(float)))]
-    return Groups(area, kept_t.reset_index(drop=True), kept_c.reset_index(drop=True),
-                  unmatched=len(treated) - len(kept_t))
+    return Groups(
+        area,
+        kept_t.reset_index(drop=True),
+        kept_c.reset_index(drop=True),
+        unmatched=len(treated) - len(kept_t),
+    )
 
 
 def welch(x: np.ndarray, y: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
@@ -143,7 +164,7 @@ def welch(x: np.ndarray, y: np.ndarray, level: float = 0.95) -> tuple[float, flo
     se2 = vx + vy
     if se2 == 0:
         return diff, diff, diff
-    df = se2 ** 2 / (vx ** 2 / (len(x) - 1) + vy ** 2 / (len(y) - 1))
+    df = se2**2 / (vx**2 / (len(x) - 1) + vy**2 / (len(y) - 1))
     half = float(stats.t.ppf(0.5 + level / 2, df) * np.sqrt(se2))
     return diff, diff - half, diff + half
 
@@ -155,21 +176,38 @@ def estimate(groups: Groups, relay_id: int | None = None) -> Effect:
     dc = (c["after"] - c["before"]).to_numpy(float)
     eff, low, high = welch(da, dc)
     return Effect(
-        area=groups.area, n_attended=len(a), n_comparison=len(c),
+        area=groups.area,
+        n_attended=len(a),
+        n_comparison=len(c),
         change_attended=float(da.mean()) if len(da) else float("nan"),
         change_comparison=float(dc.mean()) if len(dc) else float("nan"),
         start_attended=float(a["before"].mean()) if len(a) else float("nan"),
         start_comparison=float(c["before"].mean()) if len(c) else float("nan"),
-        effect=eff, low=low, high=high, unmatched=groups.unmatched, relay_id=relay_id,
-        populations={"attended": (a["response_id_before"].to_numpy(np.int64),
-                                  a["response_id_after"].to_numpy(np.int64)),
-                     "comparison": (c["response_id_before"].to_numpy(np.int64),
-                                    c["response_id_after"].to_numpy(np.int64))},
+        effect=eff,
+        low=low,
+        high=high,
+        unmatched=groups.unmatched,
+        relay_id=relay_id,
+        populations={
+            "attended": (
+                a["response_id_before"].to_numpy(np.int64),
+                a["response_id_after"].to_numpy(np.int64),
+            ),
+            "comparison": (
+                c["response_id_before"].to_numpy(np.int64),
+                c["response_id_after"].to_numpy(np.int64),
+            ),
+        },
     )
 
 
-def area_groups(attendance: pd.DataFrame, before: pd.DataFrame, after: pd.DataFrame,
-                areas: list[str] | None = None, caliper: float = CALIPER) -> list[Groups]:
+def area_groups(
+    attendance: pd.DataFrame,
+    before: pd.DataFrame,
+    after: pd.DataFrame,
+    areas: list[str] | None = None,
+    caliper: float = CALIPER,
+) -> list[Groups]:
     """The matched groups of every area that had a cohort (or of the areas given)."""
     att = check_attendance(attendance)
     names = sorted(att["area"].unique()) if areas is None else list(areas)
@@ -180,20 +218,32 @@ def area_groups(attendance: pd.DataFrame, before: pd.DataFrame, after: pd.DataFr
         attended = attendees_of(att, area)
         # people who were placed in a cohort on the area but did not attend are neither group:
         # their change says nothing about the cohort nor about trainers left to themselves
-        placed = learners_by_area.loc[learners_by_area["area"] == area, "person_id"].to_numpy(np.int64)
+        placed = learners_by_area.loc[learners_by_area["area"] == area, "person_id"].to_numpy(
+            np.int64
+        )
         pool = np.setdiff1d(pairs["person_id"].to_numpy(np.int64), placed)
         out.append(match(pairs, attended, area, pool, caliper))
     return out
 
 
-def effects(attendance: pd.DataFrame, before: pd.DataFrame, after: pd.DataFrame,
-            areas: list[str] | None = None, caliper: float = CALIPER) -> list[Effect]:
+def effects(
+    attendance: pd.DataFrame,
+    before: pd.DataFrame,
+    after: pd.DataFrame,
+    areas: list[str] | None = None,
+    caliper: float = CALIPER,
+) -> list[Effect]:
     """One effect per area (raw: pass through :func:`disclosure.effect.guard` before showing)."""
     return [estimate(g) for g in area_groups(attendance, before, after, areas, caliper)]
 
 
-def relay_effects(attendance: pd.DataFrame, before: pd.DataFrame, after: pd.DataFrame,
-                  relay_ids: list[int], caliper: float = CALIPER) -> list[Effect]:
+def relay_effects(
+    attendance: pd.DataFrame,
+    before: pd.DataFrame,
+    after: pd.DataFrame,
+    relay_ids: list[int],
+    caliper: float = CALIPER,
+) -> list[Effect]:
     """One effect per relay and area they led, against the area's comparators (raw)."""
     att = check_attendance(attendance)
     out = []
@@ -201,7 +251,9 @@ def relay_effects(attendance: pd.DataFrame, before: pd.DataFrame, after: pd.Data
         led = att[(att["role"] == "relay") & (att["person_id"] == relay)]
         for area in sorted(led["area"].unique()):
             pairs = _paired(before, after, area)
-            placed = att.loc[(att["role"] == "learner") & (att["area"] == area), "person_id"].to_numpy(np.int64)
+            placed = att.loc[
+                (att["role"] == "learner") & (att["area"] == area), "person_id"
+            ].to_numpy(np.int64)
             pool = np.setdiff1d(pairs["person_id"].to_numpy(np.int64), placed)
             groups = match(pairs, attendees_of(att, area, relay), area, pool, caliper)
             out.append(estimate(groups, relay_id=int(relay)))
@@ -210,21 +262,40 @@ def relay_effects(attendance: pd.DataFrame, before: pd.DataFrame, after: pd.Data
 
 def hide(effect: Effect) -> Effect:
     """The same effect with every figure about people removed (the counts too)."""
-    return Effect(area=effect.area, n_attended=0, n_comparison=0, shown=False, relay_id=effect.relay_id)
+    return Effect(
+        area=effect.area, n_attended=0, n_comparison=0, shown=False, relay_id=effect.relay_id
+    )
 
 
 def verdict(effect: Effect, area_name: str, lang: str) -> str:
     """One sentence a director can read: what the cohorts did on this area."""
     t = Translator(lang)
     if not effect.shown:
-        return t(N_("Not enough participants to say what the cohorts on {area} changed."), area=area_name)
+        return t(
+            N_("Not enough participants to say what the cohorts on {area} changed."), area=area_name
+        )
     if not effect.estimable:
-        return t(N_("Not enough participants to say what the cohorts on {area} changed."), area=area_name)
+        return t(
+            N_("Not enough participants to say what the cohorts on {area} changed."), area=area_name
+        )
     n = round(abs(effect.effect))
     if effect.low > 0:
-        return t(N_("The cohorts on {area} raised practice by about {n} points."), area=area_name, n=n)
+        return t(
+            N_("The cohorts on {area} raised practice by about {n} points."), area=area_name, n=n
+        )
     if effect.high < 0:
-        return t(N_("Trainers who attended the cohorts on {area} progressed less than comparable "
-                    "trainers, by about {n} points."), area=area_name, n=n)
-    return t(N_("No clear change yet: the cohorts on {area} may have raised practice or not "
-                "(the interval includes zero)."), area=area_name)
+        return t(
+            N_(
+                "Trainers who attended the cohorts on {area} progressed less than comparable "
+                "trainers, by about {n} points."
+            ),
+            area=area_name,
+            n=n,
+        )
+    return t(
+        N_(
+            "No clear change yet: the cohorts on {area} may have raised practice or not "
+            "(the interval includes zero)."
+        ),
+        area=area_name,
+    )

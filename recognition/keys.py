@@ -37,7 +37,8 @@ def ensure_key(path: Path | None = None) -> bool:
     if path.exists():
         return False
     pem = Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     # created with 600 from the start: the key is never readable by others, even briefly
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -64,17 +65,21 @@ def load_key(path: Path | None = None, create: bool = True) -> OrgKey:
     if create:
         ensure_key(path)
     if not path.exists():
-        raise RelaisError("The badge signing key {path} does not exist; run manage.py badge-key.",
-                          path=str(path))
+        raise RelaisError(
+            "The badge signing key {path} does not exist; run manage.py badge-key.", path=str(path)
+        )
     try:
         private = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except ValueError as err:
-        raise RelaisError("The badge signing key {path} is not a readable private key.",
-                          path=str(path)) from err
+        raise RelaisError(
+            "The badge signing key {path} is not a readable private key.", path=str(path)
+        ) from err
     if not isinstance(private, Ed25519PrivateKey):
         raise RelaisError("The badge signing key {path} is not an Ed25519 key.", path=str(path))
-    private_pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                        serialization.NoEncryption())
-    public_pem = private.public_key().public_bytes(serialization.Encoding.PEM,
-                                                   serialization.PublicFormat.SubjectPublicKeyInfo)
+    private_pem = private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    public_pem = private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     return OrgKey(private_pem, public_pem, did_key_from_pem(public_pem))

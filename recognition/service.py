@@ -1,4 +1,4 @@
-"""What the pages need from recognition, without Streamlit: sources, area names, the effect as shown.
+"""What the pages need from recognition, without Streamlit: sources, area names, the effect.
 
 The attendance frame comes from the cascade (``cascade.attendance.attendance_frame``);
 until that package is present, :func:`attendance` returns None and the pages say
@@ -35,7 +35,9 @@ def attendance(engine: Engine, plan_id: int | None = None) -> pd.DataFrame | Non
 
 def area_names() -> dict[str, dict[str, str]]:
     """area id -> {lang: name}, from the trainer questionnaire."""
-    return {a.id: {"fr": a.name.fr, "en": a.name.en} for a in default_questionnaires().trainer.areas}
+    return {
+        a.id: {"fr": a.name.fr, "en": a.name.en} for a in default_questionnaires().trainer.areas
+    }
 
 
 def next_campaign(engine: Engine, campaign_id: int) -> int | None:
@@ -47,10 +49,17 @@ def next_campaign(engine: Engine, campaign_id: int) -> int | None:
     return ids[at + 1] if at + 1 < len(ids) else None
 
 
-def measured(engine: Engine, frame: pd.DataFrame, k: int = DEFAULT_K, viewer_id: int | None = None,
-             load: Callable[[int], CampaignData] | None = None,
-             with_relays: bool = False) -> tuple[list[Effect], list[Effect]] | None:
-    """(area effects, consenting relays' effects) as the viewer may see them; None: no next campaign.
+def measured(
+    engine: Engine,
+    frame: pd.DataFrame,
+    k: int = DEFAULT_K,
+    viewer_id: int | None = None,
+    load: Callable[[int], CampaignData] | None = None,
+    with_relays: bool = False,
+) -> tuple[list[Effect], list[Effect]] | None:
+    """(area effects, consenting relays' effects) as the viewer may see them.
+
+    None when the plan's campaign has no next campaign yet.
 
     ``load`` reads a campaign (the pages pass their cached reader; default load_campaign).
     """
@@ -66,7 +75,15 @@ def measured(engine: Engine, frame: pd.DataFrame, k: int = DEFAULT_K, viewer_id:
     if with_relays:
         with read_session(engine) as s:
             consents = current_consents(s)
-        ids = sorted({int(p) for p in frame.loc[frame["role"] == "relay", "person_id"] if consents.get(int(p))})
+        ids = sorted(
+            {
+                int(p)
+                for p in frame.loc[frame["role"] == "relay", "person_id"]
+                if consents.get(int(p))
+            }
+        )
         if ids:
-            relays = released_effects(engine, relay_effects(frame, b, a, ids), before, after, k, viewer_id)
+            relays = released_effects(
+                engine, relay_effects(frame, b, a, ids), before, after, k, viewer_id
+            )
     return areas, relays

@@ -1,4 +1,4 @@
-"""Streamlit parts of recognition: my badges (link page), badges to issue and revoke (lead), the effect."""
+"""Streamlit parts of recognition: my badges (link page), badges (lead), the measured effect."""
 
 from __future__ import annotations
 
@@ -33,21 +33,34 @@ def draw_my_badges(engine, person_id: int, key: str) -> None:  # noqa: ANN001
     if not mine:
         return
     st.subheader(t("My badges"))
-    st.caption(t("Each badge is an Open Badges 3.0 credential signed by your organisation: anyone can "
-                 "check it with an Open Badges verifier. Your badges stay valid if you withdraw your "
-                 "consent or ask for your data to be erased; only the digital-engineering lead can "
-                 "revoke a badge, and a revoked badge no longer passes the check."))
+    st.caption(
+        t(
+            "Each badge is an Open Badges 3.0 credential signed by your organisation: anyone can "
+            "check it with an Open Badges verifier. Your badges stay valid if you withdraw your "
+            "consent or ask for your data to be erased; only the digital-engineering lead can "
+            "revoke a badge, and a revoked badge no longer passes the check."
+        )
+    )
     for b in mine:
         title = badges.achievement_text(b.role, _area(b.area), b.hours, lang())[0]
         cols = st.columns([3, 1, 1])
         label = title if b.revoked_at is None else t("{badge} (revoked)", badge=title)
         cols[0].markdown(plain(label))
         if b.revoked_at is None:
-            cols[1].download_button(t("Credential (.jwt)"), b.token, file_name=f"badge-{b.id}.jwt",
-                                    mime="application/vc+jwt", key=f"{key}_jwt_{b.id}")
-            cols[2].download_button(t("Image (.svg)"), badges.badge_svg(b.token, title, _area(b.area), b.hours),
-                                    file_name=f"badge-{b.id}.svg", mime="image/svg+xml",
-                                    key=f"{key}_svg_{b.id}")
+            cols[1].download_button(
+                t("Credential (.jwt)"),
+                b.token,
+                file_name=f"badge-{b.id}.jwt",
+                mime="application/vc+jwt",
+                key=f"{key}_jwt_{b.id}",
+            )
+            cols[2].download_button(
+                t("Image (.svg)"),
+                badges.badge_svg(b.token, title, _area(b.area), b.hours),
+                file_name=f"badge-{b.id}.svg",
+                mime="image/svg+xml",
+                key=f"{key}_svg_{b.id}",
+            )
 
 
 def draw_badge_admin(engine, viewer, key: str, frame: pd.DataFrame | None = None) -> None:  # noqa: ANN001
@@ -67,19 +80,25 @@ def draw_badge_admin(engine, viewer, key: str, frame: pd.DataFrame | None = None
         return
     with read_session(engine) as s:
         named = current_consents(s)
-    # a name only while the person agrees to be named to the lead; the badge number is enough to revoke
+    # a name only while the person agrees to be named to the lead;
+    # the badge number is enough to revoke
     full = (table["first_name"].fillna("") + " " + table["last_name"].fillna("")).str.strip()
-    agreed = table["person_id"].map(lambda p: bool(named.get(int(p)))
-                                    if pd.notna(p) else False).astype(bool)
+    agreed = (
+        table["person_id"]
+        .map(lambda p: bool(named.get(int(p))) if pd.notna(p) else False)
+        .astype(bool)
+    )
     who = full.where(agreed, t("(not named)")).where(table["person_id"].notna(), t("(erased)"))
-    shown = pd.DataFrame({
-        t("Badge"): table["id"],
-        t("Person"): who.map(plain),
-        t("Role"): table["role"].map({"relay": t("relay trainer"), "learner": t("learner")}),
-        t("Area"): table["area"].map(_area),
-        t("Hours"): table["hours"],
-        t("Revoked"): table["revoked_at"].notna(),
-    })
+    shown = pd.DataFrame(
+        {
+            t("Badge"): table["id"],
+            t("Person"): who.map(plain),
+            t("Role"): table["role"].map({"relay": t("relay trainer"), "learner": t("learner")}),
+            t("Area"): table["area"].map(_area),
+            t("Hours"): table["hours"],
+            t("Revoked"): table["revoked_at"].notna(),
+        }
+    )
     st.dataframe(shown, hide_index=True, key=f"{key}_table")
     live = table[table["revoked_at"].isna()]
     if live.empty:
@@ -107,14 +126,20 @@ def _rows(effects: list[Effect], names: dict[int, str] | None = None) -> pd.Data
         row = {}
         if names is not None:
             row[t("Relay trainer")] = plain(names.get(e.relay_id, ""))
-        row.update({
-            t("Area"): _area(e.area),
-            t("Attended"): e.n_attended if e.shown else None,
-            t("Comparable trainers"): e.n_comparison if e.shown else None,
-            t("Effect (points)"): _fmt(e.effect) if e.shown else t("fewer than {k} people", k=DEFAULT_K),
-            t("95% interval"): f"{_fmt(e.low)} … {_fmt(e.high)}" if e.shown and e.estimable else "",
-            t("What it says"): verdict(e, _area(e.area), lang()),
-        })
+        row.update(
+            {
+                t("Area"): _area(e.area),
+                t("Attended"): e.n_attended if e.shown else None,
+                t("Comparable trainers"): e.n_comparison if e.shown else None,
+                t("Effect (points)"): _fmt(e.effect)
+                if e.shown
+                else t("fewer than {k} people", k=DEFAULT_K),
+                t("95% interval"): f"{_fmt(e.low)} … {_fmt(e.high)}"
+                if e.shown and e.estimable
+                else "",
+                t("What it says"): verdict(e, _area(e.area), lang()),
+            }
+        )
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -124,30 +149,56 @@ def draw_effect(engine, viewer, key: str, frame: pd.DataFrame | None = None) -> 
     st.subheader(t("Did the cohorts change practice?"))
     frame = service.attendance(engine) if frame is None else frame
     if frame is None:
-        st.info(t("No attendance has been recorded yet: the effect is measured in the campaign after "
-                  "the cohorts."))
+        st.info(
+            t(
+                "No attendance has been recorded yet: the effect is measured in the campaign after "
+                "the cohorts."
+            )
+        )
         return
     with_relays = viewer.role == "lead"
-    result = service.measured(engine, frame, viewer_id=viewer.person_id, with_relays=with_relays,
-                              load=lambda cid: data._campaign(cid, data.data_version(cid)))
+    result = service.measured(
+        engine,
+        frame,
+        viewer_id=viewer.person_id,
+        with_relays=with_relays,
+        load=lambda cid: data._campaign(cid, data.data_version(cid)),
+    )
     if result is None:
         st.info(t("The effect is measured in the next campaign, which has not started yet."))
         return
     areas, relays = result
-    st.caption(t("For each area: the change in score, from the plan's campaign to the next, of trainers "
-                 "who attended a cohort, against trainers who did not and started within 10 points of "
-                 "them. A figure is shown only when both groups have at least {k} people and it cannot be "
-                 "combined with other figures to learn about fewer people.", k=DEFAULT_K))
+    st.caption(
+        t(
+            "For each area: the change in score, from the plan's campaign to the next, of trainers "
+            "who attended a cohort, against trainers who did not and started within 10 points of "
+            "them. A figure is shown only when both groups have at least {k} people and it cannot "
+            "be combined with other figures to learn about fewer people.",
+            k=DEFAULT_K,
+        )
+    )
     for e in areas:
         st.markdown(plain(verdict(e, _area(e.area), lang())))
     st.dataframe(_rows(areas), hide_index=True, key=f"{key}_areas")
     if with_relays and relays:
         with read_session(engine) as s:
-            names = {p.id: f"{p.first_name} {p.last_name}" for p in s.exec(select(Person).where(
-                Person.id.in_([e.relay_id for e in relays]))).all()}
+            names = {
+                p.id: f"{p.first_name} {p.last_name}"
+                for p in s.exec(
+                    select(Person).where(Person.id.in_([e.relay_id for e in relays]))
+                ).all()
+            }
         st.markdown("**" + t("Per relay trainer (those who agreed to be named)") + "**")
-        st.dataframe(_rows([e for e in relays if e.shown], names), hide_index=True, key=f"{key}_relays")
+        st.dataframe(
+            _rows([e for e in relays if e.shown], names), hide_index=True, key=f"{key}_relays"
+        )
         hidden = sum(not e.shown for e in relays)
         if hidden:
-            st.caption(t("{n} relay results hidden: fewer than {k} people on a side, or a group that "
-                         "other figures would give away.", n=hidden, k=DEFAULT_K))
+            st.caption(
+                t(
+                    "{n} relay results hidden: fewer than {k} people on a side, or a group that "
+                    "other figures would give away.",
+                    n=hidden,
+                    k=DEFAULT_K,
+                )
+            )

@@ -1,4 +1,7 @@
-"""Badges: issued from attendance, verified and revoked with openbadgeslib's own verifier, on SQLite and PostgreSQL."""
+"""Badges: issued from attendance, verified and revoked with openbadgeslib's verifier.
+
+Database tests run on SQLite and PostgreSQL.
+"""
 
 from __future__ import annotations
 
@@ -26,8 +29,15 @@ AREAS = {"assessment": {"fr": "Évaluation", "en": "Assessment"}}
 def people(engine, n: int = 3) -> list[int]:  # noqa: ANN001
     with write_session(engine) as s:
         tag = uuid.uuid4().hex[:8]
-        rows = [Person(first_name=f"P{i}", last_name="T", email=f"p{i}.{tag}@example.org",
-                       language="en" if i % 2 else "fr") for i in range(n)]
+        rows = [
+            Person(
+                first_name=f"P{i}",
+                last_name="T",
+                email=f"p{i}.{tag}@example.org",
+                language="en" if i % 2 else "fr",
+            )
+            for i in range(n)
+        ]
         s.add_all(rows)
         s.flush()
         return [p.id for p in rows]
@@ -36,14 +46,44 @@ def people(engine, n: int = 3) -> list[int]:  # noqa: ANN001
 def attendance(relay: int, learners: list[int], absent: list[int] = ()) -> pd.DataFrame:  # noqa: ANN001
     rows = []
     for session in (1, 2):
-        rows.append({"person_id": relay, "role": "relay", "area": "assessment", "cohort_id": "7-a",
-                     "plan_id": 7, "hours": 3.5, "attended": True, "campaign_id": 1})
+        rows.append(
+            {
+                "person_id": relay,
+                "role": "relay",
+                "area": "assessment",
+                "cohort_id": "7-a",
+                "plan_id": 7,
+                "hours": 3.5,
+                "attended": True,
+                "campaign_id": 1,
+            }
+        )
         for p in learners:
-            rows.append({"person_id": p, "role": "learner", "area": "assessment", "cohort_id": "7-a",
-                         "plan_id": 7, "hours": 3.5, "attended": True, "campaign_id": 1})
+            rows.append(
+                {
+                    "person_id": p,
+                    "role": "learner",
+                    "area": "assessment",
+                    "cohort_id": "7-a",
+                    "plan_id": 7,
+                    "hours": 3.5,
+                    "attended": True,
+                    "campaign_id": 1,
+                }
+            )
         for p in absent:
-            rows.append({"person_id": p, "role": "learner", "area": "assessment", "cohort_id": "7-a",
-                         "plan_id": 7, "hours": 3.5, "attended": session == 1, "campaign_id": 1})
+            rows.append(
+                {
+                    "person_id": p,
+                    "role": "learner",
+                    "area": "assessment",
+                    "cohort_id": "7-a",
+                    "plan_id": 7,
+                    "hours": 3.5,
+                    "attended": session == 1,
+                    "campaign_id": 1,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -81,16 +121,22 @@ def payload(token: str) -> dict:
 
 def test_issue_verify_revoke(engine, key):  # noqa: ANN001
     relay, learner, absent = people(engine)
-    assert badges.issue_badges(engine, attendance(relay, [learner], [absent]), key, "Org", AREAS) == 2
+    assert (
+        badges.issue_badges(engine, attendance(relay, [learner], [absent]), key, "Org", AREAS) == 2
+    )
     # issuing again gives nothing new
-    assert badges.issue_badges(engine, attendance(relay, [learner], [absent]), key, "Org", AREAS) == 0
+    assert (
+        badges.issue_badges(engine, attendance(relay, [learner], [absent]), key, "Org", AREAS) == 0
+    )
     (mine,) = badges.badges_of(engine, learner)
     assert badges.badges_of(engine, absent) == []
     body = payload(mine.token)
     assert body["issuer"]["id"] == key.did
     # the learner's language (fr for an even index), area and hours in the badge's name
     assert body["credentialSubject"]["achievement"]["name"] in (
-        "Formé·e en Évaluation (7 h)", "Trained in Assessment (7 h)")
+        "Formé·e en Évaluation (7 h)",
+        "Trained in Assessment (7 h)",
+    )
     assert "@example.org" not in mine.token  # only a salted hash of the email
 
     # the library's verifier alone, offline (did:key resolves without a network)
@@ -109,12 +155,15 @@ def test_issue_verify_revoke(engine, key):  # noqa: ANN001
         badges.verify(mine.token, key, status)
     with pytest.raises(OB3VerificationError):
         OB3Verifier.for_issuer_did(key.did).verify(
-            mine.token, check_status=True, download=lambda url: status.encode())
+            mine.token, check_status=True, download=lambda url: status.encode()
+        )
     # the relay's badge is untouched by the learner's revocation
     (led,) = badges.badges_of(engine, relay)
     assert badges.verify(led.token, key, status).name == "Formateur·rice relais : Évaluation (7 h)"
     with read_session(engine) as s:
-        assert s.exec(select(AuditLog).where(AuditLog.action == "badge_revoked")).first() is not None
+        assert (
+            s.exec(select(AuditLog).where(AuditLog.action == "badge_revoked")).first() is not None
+        )
 
 
 def test_a_forged_or_altered_badge_fails(engine, key, tmp_path):  # noqa: ANN001
@@ -125,7 +174,9 @@ def test_a_forged_or_altered_badge_fails(engine, key, tmp_path):  # noqa: ANN001
     head, body, sig = mine.token.split(".")
     data = payload(mine.token)
     data["credentialSubject"]["achievement"]["name"] = "Trained in Assessment (700 h)"
-    forged = ".".join([head, base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("="), sig])
+    forged = ".".join(
+        [head, base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("="), sig]
+    )
     with pytest.raises(RelaisError, match="not valid"):
         badges.verify(forged, key, status)
     other = load_key(tmp_path / "other.pem")
@@ -143,7 +194,10 @@ def test_badge_stays_valid_after_erasure_unless_revoked(engine, key):  # noqa: A
         row = s.get(Badge, mine.id)
         assert row.person_id is None and row.token is None
     # the copy the person downloaded still verifies
-    assert badges.verify(mine.token, key, badges.status_list(engine, key)).credential_id == mine.credential_id
+    assert (
+        badges.verify(mine.token, key, badges.status_list(engine, key)).credential_id
+        == mine.credential_id
+    )
 
 
 def test_verify_badge_command(engine, key, tmp_path, monkeypatch, capsys):  # noqa: ANN001
@@ -180,7 +234,9 @@ def test_two_issuers_at_once_give_each_badge_once(engine, key):  # noqa: ANN001
     ids = people(engine, 12)
     frame = attendance(ids[0], ids[1:])
     with ThreadPoolExecutor(2) as pool:
-        counts = list(pool.map(lambda _: badges.issue_badges(engine, frame, key, "Org", AREAS), range(2)))
+        counts = list(
+            pool.map(lambda _: badges.issue_badges(engine, frame, key, "Org", AREAS), range(2))
+        )
     assert sum(counts) == 12
     with read_session(engine) as s:
         rows = s.exec(select(Badge)).all()

@@ -1,4 +1,7 @@
-"""The effect estimate on hand-made data: known effect recovered, no effect straddles 0, small groups hidden."""
+"""The effect estimate on hand-made data.
+
+A known effect is recovered, no effect gives an interval across 0, small groups are hidden.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +11,64 @@ import pytest
 
 from disclosure.effect import guarded, scores_of
 from recognition.effect import (
-    Effect, area_groups, effects, match, relay_effects, verdict, welch,
+    Effect,
+    area_groups,
+    effects,
+    match,
+    relay_effects,
+    verdict,
+    welch,
 )
 from tests.disclosure.sim import C1, C2, Person, World
 
 AREA = "assessment"
 
 
-def attendance(learners: list[int], relay: int = 9000, cohort: str = "A-1", area: str = AREA,
-               absent: list[int] = ()) -> pd.DataFrame:
-    rows = [{"person_id": p, "role": "learner", "area": area, "cohort_id": cohort, "plan_id": 1,
-             "hours": 12.0, "attended": True, "campaign_id": C1} for p in learners]
-    rows += [{"person_id": p, "role": "learner", "area": area, "cohort_id": cohort, "plan_id": 1,
-              "hours": 0.0, "attended": False, "campaign_id": C1} for p in absent]
-    rows.append({"person_id": relay, "role": "relay", "area": area, "cohort_id": cohort, "plan_id": 1,
-                 "hours": 12.0, "attended": True, "campaign_id": C1})
+def attendance(
+    learners: list[int],
+    relay: int = 9000,
+    cohort: str = "A-1",
+    area: str = AREA,
+    absent: list[int] = (),
+) -> pd.DataFrame:
+    rows = [
+        {
+            "person_id": p,
+            "role": "learner",
+            "area": area,
+            "cohort_id": cohort,
+            "plan_id": 1,
+            "hours": 12.0,
+            "attended": True,
+            "campaign_id": C1,
+        }
+        for p in learners
+    ]
+    rows += [
+        {
+            "person_id": p,
+            "role": "learner",
+            "area": area,
+            "cohort_id": cohort,
+            "plan_id": 1,
+            "hours": 0.0,
+            "attended": False,
+            "campaign_id": C1,
+        }
+        for p in absent
+    ]
+    rows.append(
+        {
+            "person_id": relay,
+            "role": "relay",
+            "area": area,
+            "cohort_id": cohort,
+            "plan_id": 1,
+            "hours": 12.0,
+            "attended": True,
+            "campaign_id": C1,
+        }
+    )
     return pd.DataFrame(rows)
 
 
@@ -71,7 +117,7 @@ def test_regression_to_the_mean_is_not_taken_for_an_effect():
     cols = ["person_id", "response_id", "area", "score"]
     before, after = pd.DataFrame(rows_b, columns=cols), pd.DataFrame(rows_a, columns=cols)
     (eff,) = effects(attendance(list(range(1, 41))), before, after)
-    naive = (after["score"] - before["score"])
+    naive = after["score"] - before["score"]
     naive_diff = naive[:40].mean() - naive[40:].mean()
     assert naive_diff > 4  # comparing with everyone would claim an effect
     assert abs(eff.effect) < naive_diff / 2  # the caliper keeps comparators of similar start
@@ -79,9 +125,15 @@ def test_regression_to_the_mean_is_not_taken_for_an_effect():
 
 
 def test_caliper_drops_attendees_without_comparators():
-    pairs = pd.DataFrame({"person_id": [1, 2, 3, 4], "response_id_before": [11, 12, 13, 14],
-                          "response_id_after": [21, 22, 23, 24], "before": [10.0, 80.0, 15.0, 50.0],
-                          "after": [20.0, 90.0, 18.0, 55.0]})
+    pairs = pd.DataFrame(
+        {
+            "person_id": [1, 2, 3, 4],
+            "response_id_before": [11, 12, 13, 14],
+            "response_id_after": [21, 22, 23, 24],
+            "before": [10.0, 80.0, 15.0, 50.0],
+            "after": [20.0, 90.0, 18.0, 55.0],
+        }
+    )
     g = match(pairs, np.array([1, 2]), AREA)
     assert g.attendees["person_id"].tolist() == [1]
     assert g.comparators["person_id"].tolist() == [3]  # 50 is more than 10 points from 10
@@ -122,12 +174,20 @@ def test_attendance_frame_without_columns_is_refused():
 
 # --- through the disclosure layer --------------------------------------------------------------
 
+
 def world(n: int, gain_of, start_of=lambda pid: 20 + (pid * 7) % 40, sites: int = 2) -> World:  # noqa: ANN001
     people = []
     for pid in range(1, n + 1):
         s = float(start_of(pid))
-        people.append(Person(pid, site_id=1 + pid % sites, region_id=1, modalities=("hybrid",),
-                             scores={C1: {AREA: s}, C2: {AREA: min(100.0, s + gain_of(pid))}}))
+        people.append(
+            Person(
+                pid,
+                site_id=1 + pid % sites,
+                region_id=1,
+                modalities=("hybrid",),
+                scores={C1: {AREA: s}, C2: {AREA: min(100.0, s + gain_of(pid))}},
+            )
+        )
     w = World(people, k=5)
     for pid in range(1, n + 1):
         w.submit(C1, pid)
@@ -135,10 +195,15 @@ def world(n: int, gain_of, start_of=lambda pid: 20 + (pid * 7) % 40, sites: int 
     return w
 
 
-def shown(w: World, att: pd.DataFrame, relays: list[int] | None = None) -> tuple[list[Effect], list]:
+def shown(
+    w: World, att: pd.DataFrame, relays: list[int] | None = None
+) -> tuple[list[Effect], list]:
     d1, d2, _, _ = w.releases()
-    raw = (relay_effects(att, scores_of(d1), scores_of(d2), relays) if relays
-           else effects(att, scores_of(d1), scores_of(d2)))
+    raw = (
+        relay_effects(att, scores_of(d1), scores_of(d2), relays)
+        if relays
+        else effects(att, scores_of(d1), scores_of(d2))
+    )
     return guarded(raw, d1, d2, w.history[C1], w.history[C2], w.k)
 
 
@@ -161,7 +226,9 @@ def test_attendees_under_k_hide_every_figure(n_att):
 
 def test_comparators_under_k_hide_the_effect():
     # 8 attendees start near 20, only 3 non-attendees start within 10 points of them
-    w = world(30, lambda pid: 5.0, start_of=lambda pid: 20.0 + pid % 3 if pid <= 11 else 70.0 + pid % 5)
+    w = world(
+        30, lambda pid: 5.0, start_of=lambda pid: 20.0 + pid % 3 if pid <= 11 else 70.0 + pid % 5
+    )
     (eff,), rows = shown(w, attendance(list(range(1, 9))))
     assert not eff.shown and rows == []
 
@@ -176,8 +243,12 @@ def test_a_group_that_differs_from_a_released_site_by_one_person_is_refused():
 
 def test_per_relay_effect_needs_k_learners():
     w = world(60, lambda pid: 5.0, sites=1)
-    att = pd.concat([attendance(list(range(1, 7)), relay=901, cohort="A-1"),
-                     attendance(list(range(7, 10)), relay=902, cohort="A-2", absent=[10, 11])])
+    att = pd.concat(
+        [
+            attendance(list(range(1, 7)), relay=901, cohort="A-1"),
+            attendance(list(range(7, 10)), relay=902, cohort="A-2", absent=[10, 11]),
+        ]
+    )
     effs, _ = shown(w, att, relays=[901, 902])
     by = {e.relay_id: e for e in effs}
     assert by[901].shown and by[901].n_attended == 6
@@ -197,14 +268,25 @@ def test_two_effects_that_differ_by_one_person_are_not_both_shown():
     people = []
     for pid in range(1, 41):
         s = 30.0 + pid % 5
-        people.append(Person(pid, site_id=1, region_id=1, modalities=("hybrid",),
-                             scores={C1: {AREA: s, "teaching": s}, C2: {AREA: s + 4, "teaching": s + 4}}))
+        people.append(
+            Person(
+                pid,
+                site_id=1,
+                region_id=1,
+                modalities=("hybrid",),
+                scores={C1: {AREA: s, "teaching": s}, C2: {AREA: s + 4, "teaching": s + 4}},
+            )
+        )
     w = World(people, k=5)
     for pid in range(1, 41):
         w.submit(C1, pid)
         w.submit(C2, pid)
-    att = pd.concat([attendance(list(range(1, 11)), cohort="A-1"),
-                     attendance(list(range(1, 12)), cohort="T-1", area="teaching", relay=9001)])
+    att = pd.concat(
+        [
+            attendance(list(range(1, 11)), cohort="A-1"),
+            attendance(list(range(1, 12)), cohort="T-1", area="teaching", relay=9001),
+        ]
+    )
     d1, d2, _, _ = w.releases()
     raw = effects(att, scores_of(d1), scores_of(d2))
     shown_, rows = guarded(raw, d1, d2, w.history[C1], w.history[C2], w.k)

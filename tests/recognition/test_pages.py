@@ -1,4 +1,4 @@
-"""AppTest of the recognition parts of the pages, by role: link page, planner (lead), overview (director)."""
+"""AppTest of the recognition parts by role: link page, planner (lead), overview (director)."""
 
 from __future__ import annotations
 
@@ -22,10 +22,18 @@ def demo(tmp_path_factory):
     use_database(url)
     eng = make_engine(url)
     with read_session(eng) as s:
-        both = s.exec(select(Response.person_id, Response.site_id).where(
-            Response.campaign_id == 1, Response.status == "submitted", Response.role == "trainer",
-            Response.person_id.in_(select(Response.person_id).where(
-                Response.campaign_id == 2, Response.status == "submitted")))).all()
+        both = s.exec(
+            select(Response.person_id, Response.site_id).where(
+                Response.campaign_id == 1,
+                Response.status == "submitted",
+                Response.role == "trainer",
+                Response.person_id.in_(
+                    select(Response.person_id).where(
+                        Response.campaign_id == 2, Response.status == "submitted"
+                    )
+                ),
+            )
+        ).all()
     frame = pd.DataFrame(both, columns=["person_id", "site_id"])
     site = frame["site_id"].value_counts().index[0]
     learners = frame.loc[frame["site_id"] == site, "person_id"].tolist()
@@ -33,14 +41,51 @@ def demo(tmp_path_factory):
     with write_session(eng) as s:
         s.add(Consent(person_id=relay, kind="named_to_lead", granted=True))
         s.add(Consent(person_id=quiet, kind="named_to_lead", granted=False))
-    rows = [{"person_id": p, "role": "learner", "area": "assessment", "cohort_id": "1-a", "plan_id": 1,
-             "hours": 6.0, "attended": True, "campaign_id": 1} for p in learners]
-    rows.append({"person_id": relay, "role": "relay", "area": "assessment", "cohort_id": "1-a", "plan_id": 1,
-                 "hours": 6.0, "attended": True, "campaign_id": 1})
-    rows.append({"person_id": quiet, "role": "relay", "area": "teaching", "cohort_id": "1-b", "plan_id": 1,
-                 "hours": 4.0, "attended": True, "campaign_id": 1})
+    rows = [
+        {
+            "person_id": p,
+            "role": "learner",
+            "area": "assessment",
+            "cohort_id": "1-a",
+            "plan_id": 1,
+            "hours": 6.0,
+            "attended": True,
+            "campaign_id": 1,
+        }
+        for p in learners
+    ]
+    rows.append(
+        {
+            "person_id": relay,
+            "role": "relay",
+            "area": "assessment",
+            "cohort_id": "1-a",
+            "plan_id": 1,
+            "hours": 6.0,
+            "attended": True,
+            "campaign_id": 1,
+        }
+    )
+    rows.append(
+        {
+            "person_id": quiet,
+            "role": "relay",
+            "area": "teaching",
+            "cohort_id": "1-b",
+            "plan_id": 1,
+            "hours": 4.0,
+            "attended": True,
+            "campaign_id": 1,
+        }
+    )
     eng.dispose()
-    return {"url": url, "frame": pd.DataFrame(rows), "learner": learners[0], "relay": relay, "quiet": quiet}
+    return {
+        "url": url,
+        "frame": pd.DataFrame(rows),
+        "learner": learners[0],
+        "relay": relay,
+        "quiet": quiet,
+    }
 
 
 @pytest.fixture(autouse=True)
@@ -48,7 +93,9 @@ def wired(demo, monkeypatch, tmp_path_factory):
     """The cascade's attendance frame (another branch) replaced by the hand-made one; a key file."""
     use_database(demo["url"])
     monkeypatch.setattr(service, "attendance", lambda engine, plan_id=None: demo["frame"])
-    monkeypatch.setenv("RELAIS_BADGE_KEY", str(tmp_path_factory.getbasetemp() / "recognition_key.pem"))
+    monkeypatch.setenv(
+        "RELAIS_BADGE_KEY", str(tmp_path_factory.getbasetemp() / "recognition_key.pem")
+    )
 
 
 def _issue(demo):
@@ -106,8 +153,11 @@ def test_director_sees_the_effect_on_the_overview_but_no_badge_controls(demo):
     assert not at.exception
     body = texts(at)
     assert "Les cohortes ont-elles changé les pratiques ?" in body
-    assert ("Pas assez de participants pour dire" in body or "Les cohortes en Évaluation" in body
-            or "Pas de changement net" in body)
+    assert (
+        "Pas assez de participants pour dire" in body
+        or "Les cohortes en Évaluation" in body
+        or "Pas de changement net" in body
+    )
     assert not any(b.key == "pl_badges_issue" for b in at.button)
     # the effect's groups are recorded as releases of both campaigns (so later figures are checked
     # against them), once: a second read records nothing new
@@ -133,15 +183,23 @@ def test_trainer_downloads_badges_from_the_link_page_and_reads_they_outlive_eras
     assert "restent valides si vous retirez votre consentement" in body
     labels = [b.label for b in at.get("download_button")]
     assert "Attestation (.jwt)" in labels and "Image (.svg)" in labels
-    assert "Formateur·rice relais : Évaluation (6 h)" in body or "Relay trainer: Assessment (6 h)" in body
+    assert (
+        "Formateur·rice relais : Évaluation (6 h)" in body
+        or "Relay trainer: Assessment (6 h)" in body
+    )
 
 
 def test_a_trainer_without_badges_sees_no_badge_section(demo):
     eng = make_engine(demo["url"])
     with read_session(eng) as s:
-        other = s.exec(select(Response.person_id).where(
-            Response.campaign_id == 2, Response.status == "submitted", Response.role == "trainer",
-            ~Response.person_id.in_(demo["frame"]["person_id"].tolist()))).first()
+        other = s.exec(
+            select(Response.person_id).where(
+                Response.campaign_id == 2,
+                Response.status == "submitted",
+                Response.role == "trainer",
+                ~Response.person_id.in_(demo["frame"]["person_id"].tolist()),
+            )
+        ).first()
     eng.dispose()
     at = _link_page(demo, other)
     assert not at.exception
