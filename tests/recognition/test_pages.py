@@ -204,3 +204,29 @@ def test_a_trainer_without_badges_sees_no_badge_section(demo):
     at = _link_page(demo, other)
     assert not at.exception
     assert "Mes badges" not in texts(at)
+
+
+def test_a_relay_who_withdraws_consent_leaves_the_named_effect_view_at_once(demo):
+    def lead_view():
+        at = run_page("pages/planner.py", demo_viewer(demo["url"], "lead"), timeout=90)
+        at.toggle(key="pl_effect_on").set_value(True).run()
+        assert not at.exception
+        return at
+
+    eng = make_engine(demo["url"])
+    with read_session(eng) as s:
+        relay = s.get(Person, demo["relay"])
+        name = f"{relay.first_name} {relay.last_name}"
+    at = lead_view()
+    relay_tables = [d.value for d in at.dataframe if "Formateur·rice relais" in d.value.columns]
+    named_before = any(name in df.to_string() for df in relay_tables)
+    with write_session(eng) as s:
+        s.add(Consent(person_id=demo["relay"], kind="named_to_lead", granted=False))
+    at = lead_view()
+    relay_tables = [d.value for d in at.dataframe if "Formateur·rice relais" in d.value.columns]
+    assert not any(name in df.to_string() for df in relay_tables)
+    # the relay's group (one site, 11 people) passes k on the tiny demo, so they were named before
+    assert named_before
+    with write_session(eng) as s:
+        s.add(Consent(person_id=demo["relay"], kind="named_to_lead", granted=True))
+    eng.dispose()
