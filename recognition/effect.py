@@ -246,17 +246,26 @@ def relay_effects(
 ) -> list[Effect]:
     """One effect per relay and area they led, against the area's comparators (raw)."""
     att = check_attendance(attendance)
+    learners = att[att["role"] == "learner"]
+    relays = att[att["role"] == "relay"]
+    by_area: dict[str, tuple[pd.DataFrame, np.ndarray]] = {}  # the area's pairs and pool, once
     out = []
     for relay in relay_ids:
-        led = att[(att["role"] == "relay") & (att["person_id"] == relay)]
+        led = relays[relays["person_id"] == relay]
         for area in sorted(led["area"].unique()):
-            pairs = _paired(before, after, area)
-            placed = att.loc[
-                (att["role"] == "learner") & (att["area"] == area), "person_id"
-            ].to_numpy(np.int64)
-            pool = np.setdiff1d(pairs["person_id"].to_numpy(np.int64), placed)
-            groups = match(pairs, attendees_of(att, area, relay), area, pool, caliper)
-            out.append(estimate(groups, relay_id=int(relay)))
+            if area not in by_area:
+                pairs = _paired(before, after, area)
+                placed = learners.loc[learners["area"] == area, "person_id"].to_numpy(np.int64)
+                by_area[area] = pairs, np.setdiff1d(pairs["person_id"].to_numpy(np.int64), placed)
+            pairs, pool = by_area[area]
+            cohorts = set(led.loc[led["area"] == area, "cohort_id"])
+            mine = learners[
+                (learners["area"] == area)
+                & learners["attended"]
+                & learners["cohort_id"].isin(cohorts)
+            ]
+            attended = np.unique(mine["person_id"].to_numpy(np.int64))
+            out.append(estimate(match(pairs, attended, area, pool, caliper), relay_id=int(relay)))
     return out
 
 
