@@ -179,6 +179,8 @@ def cmd_verify_badge(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise RelaisError("There is no file {path}.", path=str(path))
+    if path.stat().st_size > badges.MAX_FILE_BYTES:
+        raise RelaisError("This file is too large to be a badge.")
     token = badges.read_token(path.read_bytes())
     key = load_key(create=False)
     checked = badges.verify(token, key, badges.status_list(get_engine(), key))

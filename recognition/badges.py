@@ -48,6 +48,7 @@ from storage import audit
 from storage.db import read_session, write_session
 from storage.models import Badge, Person, utcnow
 
+MAX_FILE_BYTES = 2_000_000  # a badge file (JWT or SVG) is a few kilobytes
 STATUS_BITS = 131_072  # 16 KiB list: room for that many badges
 PURPOSE = "revocation"
 ROLES = ("learner", "relay")

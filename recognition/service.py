@@ -63,10 +63,15 @@ def measured(
 
     ``load`` reads a campaign (the pages pass their cached reader; default load_campaign).
     """
-    plan_campaign = int(frame["campaign_id"].iloc[0])
-    nxt = next_campaign(engine, plan_campaign)
+    # plans of several campaigns: the latest one whose next campaign exists
+    nxt = None
+    for plan_campaign in sorted({int(c) for c in frame["campaign_id"]}, reverse=True):
+        nxt = next_campaign(engine, plan_campaign)
+        if nxt is not None:
+            break
     if nxt is None:
         return None
+    frame = frame[frame["campaign_id"].astype(int) == plan_campaign]
     load = load or (lambda cid: load_campaign(engine, cid))
     before, after = load(plan_campaign), load(nxt)
     b, a = scores_of(before), scores_of(after)

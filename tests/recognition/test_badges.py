@@ -241,3 +241,12 @@ def test_two_issuers_at_once_give_each_badge_once(engine, key):  # noqa: ANN001
     with read_session(engine) as s:
         rows = s.exec(select(Badge)).all()
     assert len(rows) == 12 and len({b.status_index for b in rows}) == 12
+
+
+def test_verify_badge_refuses_a_missing_or_huge_file(tmp_path, capsys):  # noqa: ANN001
+    assert manage(["verify-badge", str(tmp_path / "nope.jwt")]) == 2
+    assert "Il n'y a pas de fichier" in capsys.readouterr().err
+    big = tmp_path / "big.jwt"
+    big.write_bytes(b"a" * (badges.MAX_FILE_BYTES + 1))
+    assert manage(["verify-badge", str(big)]) == 2
+    assert "trop gros" in capsys.readouterr().err
