@@ -17,7 +17,6 @@ from sqlmodel import select
 
 from i18n import RelaisError
 from planning.store import forget_person
-from recognition.badges import forget_person as forget_badges
 from storage import audit
 from storage.db import read_session, write_session
 from storage.models import (
@@ -137,6 +136,8 @@ def erase_person(engine: Engine, person_id: int, actor: Person | None = None,
             s.exec(update(model).where(column == person_id).values({column.key: None}))
         plans_changed = forget_person(s, person_id)
         # unlinked: a badge already downloaded stays valid unless revoked
+        from recognition.badges import forget_person as forget_badges  # openbadgeslib: load on use
+
         forget_badges(s, person_id)
         # The audit log keeps the events, not who they were about.
         s.exec(update(AuditLog).where(AuditLog.actor_id == person_id)

@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from i18n import N_, Translator
 
@@ -164,6 +163,8 @@ def welch(x: np.ndarray, y: np.ndarray, level: float = 0.95) -> tuple[float, flo
     se2 = vx + vy
     if se2 == 0:
         return diff, diff, diff
+    from scipy import stats  # here: scipy.stats takes seconds to import, pages rarely need it
+
     df = se2**2 / (vx**2 / (len(x) - 1) + vy**2 / (len(y) - 1))
     half = float(stats.t.ppf(0.5 + level / 2, df) * np.sqrt(se2))
     return diff, diff - half, diff + half
