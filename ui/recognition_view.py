@@ -104,7 +104,14 @@ def draw_badge_admin(engine, viewer, key: str, frame: pd.DataFrame | None = None
     if live.empty:
         return
     with st.form(f"{key}_revoke"):
-        pick = st.selectbox(t("Badge to revoke"), live["id"].tolist(), key=f"{key}_pick")
+        # a selectbox shows plain text: the unescaped name
+        label = dict(zip(table["id"], who + " · " + table["area"].map(_area)))
+        pick = st.selectbox(
+            t("Badge to revoke"),
+            live["id"].tolist(),
+            key=f"{key}_pick",
+            format_func=lambda i: f"{i} · {label.get(i, '')}",
+        )
         reason = st.text_input(t("Reason (kept with the badge)"), key=f"{key}_reason")
         if st.form_submit_button(t("Revoke")):
             with read_session(engine) as s:
