@@ -31,7 +31,7 @@ from sqlalchemy.engine import Engine
 from disclosure.campaign import presence
 from disclosure.release import Release, Row, _families, _replay
 from disclosure.store import _save, history
-from recognition.effect import Effect, hide
+from recognition.effect import Effect, Groups, estimate, hide
 from scoring.anonymity import DEFAULT_K, check_k
 from scoring.data import CampaignData
 from storage.db import write_session
@@ -105,15 +105,77 @@ def guard(effects: list[Effect], before: Release, after: Release) -> list[Effect
         if not ok:
             out.append(None)  # the caller drops these families (see guarded)
             continue
-        for side, key, pop_b, pop_a in pending:
+        for side, key, _, _ in pending:
+            # the after row lists its responses in the order of the before row's (sorted) ones,
+            # so the pairs survive an erasure, which unlinks both responses (see restore)
+            raw_b, raw_a = (np.asarray(p, dtype=np.int64) for p in eff.populations[side])
+            order = np.argsort(raw_b, kind="stable")
             before.new_rows.append(
-                Row(before.campaign_id, ROLE, key, tuple(int(x) for x in pop_b), "effect")
+                Row(before.campaign_id, ROLE, key, tuple(int(x) for x in raw_b[order]), "effect")
             )
             after.new_rows.append(
-                Row(after.campaign_id, ROLE, key, tuple(int(x) for x in pop_a), "effect")
+                Row(after.campaign_id, ROLE, key, tuple(int(x) for x in raw_a[order]), "effect")
             )
         out.append(eff)
     return out
+
+
+def _last(rows: list[Row], key: str) -> tuple[int, ...] | None:
+    found = [r.population for r in rows if r.role == ROLE and r.figure == key]
+    return found[-1] if found else None
+
+
+def _scores(data: CampaignData, area: str, ids: tuple[int, ...]) -> np.ndarray:
+    by = data.scores[data.scores["area"] == area].set_index("response_id")["score"]
+    return by.reindex(list(ids)).to_numpy(float)
+
+
+def restore(
+    eff: Effect,
+    before_data: CampaignData,
+    after_data: CampaignData,
+    before_rows: list[Row],
+    after_rows: list[Row],
+) -> Effect:
+    """The area effect on its last released groups when they only lost erased people.
+
+    Erasure unlinks a person's responses, so they can no longer be paired and
+    drop out of the groups; the groups would then differ by one person from the
+    released ones. Like every other figure (docs/disclosure.md), the effect keeps
+    the released responses with their stored scores instead. Per-relay effects
+    are named views: there an erased learner simply leaves.
+    """
+    if eff.relay_id is not None or not eff.populations:
+        return eff
+    unlinked = set(
+        before_data.respondents.loc[before_data.respondents["person_id"].isna(), "response_id"]
+    )
+    frames, changed = {}, False
+    for side in SIDES:
+        key = effect_key(eff, side)
+        rb, ra = _last(before_rows, key), _last(after_rows, key)
+        if rb is None or ra is None or len(rb) != len(ra):
+            return eff
+        missing = set(rb) - {int(x) for x in eff.populations[side][0]}
+        if len(eff.populations[side][0]) + len(missing) != len(rb) or not missing <= unlinked:
+            return eff
+        changed = changed or bool(missing)
+        b, a = _scores(before_data, eff.area, rb), _scores(after_data, eff.area, ra)
+        if np.isnan(b).any() or np.isnan(a).any():
+            return eff
+        frames[side] = pd.DataFrame(
+            {
+                "person_id": -np.arange(1, len(rb) + 1),
+                "response_id_before": list(rb),
+                "response_id_after": list(ra),
+                "before": b,
+                "after": a,
+            }
+        )
+    if not changed:
+        return eff
+    groups = Groups(eff.area, frames["attended"], frames["comparison"], unmatched=eff.unmatched)
+    return estimate(groups)
 
 
 def guarded(
@@ -133,6 +195,7 @@ def guarded(
         replayed(after_data, list(after_rows), k),
     )
     for eff in effects:
+        eff = restore(eff, before_data, after_data, list(before_rows), list(after_rows))
         # families cannot forget a population: try each effect on copies, keep them if accepted
         b, a = copy.deepcopy(before), copy.deepcopy(after)
         result = guard([eff], b, a)[0]

@@ -294,10 +294,10 @@ def test_two_effects_that_differ_by_one_person_are_not_both_shown():
     assert {r.figure.split("|")[0] for r in rows} == {f"effect:{AREA}"}
 
 
-def test_after_an_attendee_is_erased_the_effect_never_moves_by_one():
-    # released with 10 attendees; one is erased: the 9 left would differ by one person,
-    # so the effect is hidden rather than shown on 9 (see docs/recognition.md, known limits)
-    w = world(40, lambda pid: 10.0 if pid <= 10 else 2.0, sites=1)
+def test_after_an_attendee_is_erased_the_effect_keeps_their_stored_scores():
+    # released with 10 attendees; one is erased (responses unlinked, scores kept): the effect
+    # stays on the same 10 responses, as every other figure does, and never moves by one
+    w = world(40, lambda pid: 10.0 + pid % 3 if pid <= 10 else 2.0 + pid % 4, sites=1)
     att = attendance(list(range(1, 11)))
     (first,), rows = shown(w, att)
     assert first.shown and first.n_attended == 10
@@ -305,4 +305,17 @@ def test_after_an_attendee_is_erased_the_effect_never_moves_by_one():
     w.history[C2] += [r for r in rows if r.campaign_id == C2]
     w.erased.add(3)
     (after,), new_rows = shown(w, att)
+    assert after.shown and new_rows == []
+    assert (after.n_attended, after.n_comparison) == (first.n_attended, first.n_comparison)
+    assert after.effect == pytest.approx(first.effect)
+    assert (after.low, after.high) == pytest.approx((first.low, first.high))
+
+
+def test_a_linked_attendee_leaving_the_group_is_not_an_erasure():
+    # attendance corrected: person 3 did not attend after all; the group of 9 differs by one
+    w = world(40, lambda pid: 10.0 if pid <= 10 else 2.0, sites=1)
+    (first,), rows = shown(w, attendance(list(range(1, 11))))
+    w.history[C1] += [r for r in rows if r.campaign_id == C1]
+    w.history[C2] += [r for r in rows if r.campaign_id == C2]
+    (after,), new_rows = shown(w, attendance([p for p in range(1, 11) if p != 3], absent=[3]))
     assert not after.shown and new_rows == []
