@@ -160,6 +160,43 @@ def cmd_release_log(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_badge_key(_args: argparse.Namespace) -> int:
+    """Create the organisation's badge-signing key file (outside the database) if absent."""
+    from recognition.keys import ensure_key, key_path, load_key
+
+    created = ensure_key()
+    print(f"badge key {'created' if created else 'already there'}: {key_path()} ({load_key().did})")
+    return 0
+
+
+def cmd_verify_badge(args: argparse.Namespace) -> int:
+    """Check a downloaded badge (.jwt or SVG): signature, issuer and this database's revocation list."""
+    from pathlib import Path
+
+    from recognition import badges
+    from recognition.keys import load_key
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise RelaisError("There is no file {path}.", path=str(path))
+    if path.stat().st_size > badges.MAX_FILE_BYTES:
+        raise RelaisError("This file is too large to be a badge.")
+    token = badges.read_token(path.read_bytes())
+    key = load_key(create=False)
+    checked = badges.verify(token, key, badges.status_list(get_engine(), key))
+    print(f"valid: {checked.name} - {checked.issuer} - {checked.credential_id}")
+    return 0
+
+
+def cmd_badge_status_list(_args: argparse.Namespace) -> int:
+    """Print the signed revocation list, to publish at RELAIS_PUBLIC_URL/badges/status/revocation."""
+    from recognition import badges
+    from recognition.keys import load_key
+
+    print(badges.status_list(get_engine(), load_key(create=False)))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING)
     parser = argparse.ArgumentParser(prog="manage.py", description="Relais administration")
@@ -205,6 +242,13 @@ def main(argv: list[str] | None = None) -> int:
                          "showed, and when")
     log.add_argument("campaign", type=int)
     log.set_defaults(func=cmd_release_log)
+    sub.add_parser("badge-key", help="create the badge-signing key file if absent").set_defaults(
+        func=cmd_badge_key)
+    vb = sub.add_parser("verify-badge", help="check a downloaded badge file (.jwt or .svg)")
+    vb.add_argument("file")
+    vb.set_defaults(func=cmd_verify_badge)
+    sub.add_parser("badge-status-list", help="print the signed badge revocation list to publish"
+                   ).set_defaults(func=cmd_badge_status_list)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -11,7 +11,7 @@ from dashboards.overview import MODALITIES, headline
 from dashboards.participation import rate
 from i18n import N_
 from reports.pdf import Report
-from ui import context, data
+from ui import context, data, recognition_view
 from ui.context import t
 from ui.chart_text import text_alternative
 from ui.dashboards import campaign_picker, chart, downloads, gap_notes
@@ -187,3 +187,5 @@ def _report():
 
 downloads(viewer, "site_xlsx" if own_site is not None else "overview_xlsx", "relais-vue-ensemble",
           _tables, _report, "ov")
+if viewer.role == "director":
+    recognition_view.draw_effect(context.engine(), viewer, key="ov_effect")

@@ -23,7 +23,7 @@ from reports import planner as export
 from scoring.data import campaign_ids
 from scoring.levels import LEVEL_CODES
 from storage import queries
-from ui import context
+from ui import context, recognition_view
 from ui.context import t
 from ui.exports import allowed, audited
 from ui.navigation import roles_for
@@ -224,6 +224,12 @@ if S.get("pl_overrides"):
     if S.get("pl_plan") is not None:
         st.button(t("Clear the edits"), key="pl_ed_clear", on_click=_clear_edits)
 
+if viewer.role == "lead":
+    with st.expander(t("Badges and measured effect of the cohorts")):
+        recognition_view.draw_badge_admin(engine, viewer, key="pl_badges")
+        # reading two campaigns takes a moment: only when asked, not on every planner rerun
+        if st.toggle(t("Show the measured effect"), key="pl_effect_on"):
+            recognition_view.draw_effect(engine, viewer, key="pl_effect")
 if S.get("pl_plan") is None:
     st.info(t("Choose the settings, then press Plan."))
     st.stop()

@@ -135,6 +135,10 @@ def erase_person(engine: Engine, person_id: int, actor: Person | None = None,
                               (DisclosureRelease, DisclosureRelease.viewer_id)):
             s.exec(update(model).where(column == person_id).values({column.key: None}))
         plans_changed = forget_person(s, person_id)
+        # unlinked: a badge already downloaded stays valid unless revoked
+        from recognition.badges import forget_person as forget_badges  # openbadgeslib: load on use
+
+        forget_badges(s, person_id)
         # The audit log keeps the events, not who they were about.
         s.exec(update(AuditLog).where(AuditLog.actor_id == person_id)
                .values(actor_id=None, actor_label=ERASED_LABEL))

@@ -307,3 +307,34 @@ class OrgModel(SQLModel, table=True):
     production: str = Field(max_length=20)  # trainers | team | both
     updated_at: dt.datetime = Field(default_factory=utcnow)
     updated_by: Optional[int] = Field(default=None, foreign_key="person.id")
+
+
+# --- badges (recognition, issue 18) ---
+from sqlalchemy import Text  # noqa: E402
+
+
+class Badge(SQLModel, table=True):
+    """An Open Badges 3.0 credential issued for a cohort led or completed.
+
+    The signed credential is kept so the person can download it again; the
+    signing key is never in the database (recognition.keys). ``status_index``
+    is the credential's bit in the organisation's revocation list. Erasure
+    unlinks the person and drops the stored copy, but the bit stays: a badge
+    already downloaded remains valid unless the lead revokes it.
+    """
+
+    __table_args__ = (UniqueConstraint("person_id", "plan_id", "cohort_id", "role"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    person_id: Optional[int] = Field(default=None, foreign_key="person.id", index=True)
+    role: str = Field(max_length=20)  # learner | relay
+    area: str = Field(max_length=40)
+    cohort_id: str = Field(max_length=80)
+    plan_id: int
+    hours: float = 0.0
+    credential_id: str = Field(unique=True, max_length=80)
+    status_index: int = Field(unique=True)
+    token: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
+    issued_at: dt.datetime = Field(default_factory=utcnow)
+    revoked_at: Optional[dt.datetime] = None
+    revoked_by: Optional[int] = Field(default=None, foreign_key="person.id")
+    revoke_reason: str = Field(default="", max_length=300)
