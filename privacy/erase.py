@@ -135,6 +135,9 @@ def erase_person(engine: Engine, person_id: int, actor: Person | None = None,
                               (DisclosureRelease, DisclosureRelease.viewer_id)):
             s.exec(update(model).where(column == person_id).values({column.key: None}))
         plans_changed = forget_person(s, person_id)
+        from cascade.forget import leave_cascade  # requests, seats, attendance, led cohorts
+
+        leave_cascade(s, person_id, where, erased=True)
         # The audit log keeps the events, not who they were about.
         s.exec(update(AuditLog).where(AuditLog.actor_id == person_id)
                .values(actor_id=None, actor_label=ERASED_LABEL))

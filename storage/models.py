@@ -290,3 +290,9 @@ class DisclosureRelease(SQLModel, table=True):
 
 
 Index("ix_response_campaign_status", Response.campaign_id, Response.status)
+
+
+# --- cascade ---
+from cascade.models import (  # noqa: E402,F401  (tables of issue 18, in their own module)
+    CascadeAttendance, CascadeCohort, CascadeRequest, CascadeSeat,
+)
