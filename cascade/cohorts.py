@@ -145,3 +145,11 @@ def view(engine: Engine, cohort_id: int) -> CohortView:
     with read_session(engine) as s:
         c = get(s, cohort_id)
         return _view(c, plan_status(s, c.plan_id), s.get(Person, c.relay_id) if c.relay_id else None)
+
+
+def site_names(engine: Engine) -> dict[int, str]:
+    """site_id -> name, for the place of a cohort."""
+    from storage.models import Site
+
+    with read_session(engine) as s:
+        return dict(s.exec(select(Site.id, Site.name)).all())

@@ -6,6 +6,7 @@ from survey import answering
 from survey.result import personal_result
 from ui import context
 from ui.context import lang, t
+from ui import cascade_link
 from ui.result_view import draw_result
 from ui.survey_glue import guarded, link_context, pdf_download
 
@@ -23,3 +24,4 @@ if answering.named_consent(eng, ctx.person_id):
     st.button(t("Withdraw my consent to be named"), key="withdraw",
               on_click=guarded(eng, ctx, lambda: answering.withdraw_named_consent(eng,
                                                                                   ctx.person_id)))
+cascade_link.draw(eng, ctx, [a.area for a in result.priorities])  # issue 18: ask, invitations

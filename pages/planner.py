@@ -25,6 +25,7 @@ from scoring.levels import LEVEL_CODES
 from storage import queries
 from ui import context
 from ui.context import t
+from ui import cascade_planner
 from ui.exports import allowed, audited
 from ui.navigation import roles_for
 from ui.text import error_text, plain
@@ -173,6 +174,9 @@ with st.form("pl_settings"):
     hybrid = c3.checkbox(t("Hybrid cohorts"), True, key="pl_hybrid")
     limit = c4.number_input(t("Time limit (seconds)"), 1, 60, 20, key="pl_limit")
     submitted = st.form_submit_button(t("Plan"), type="primary")
+
+cascade_planner.requests_and_demand(engine, campaign, target)  # issue 18: who asked, demand
+cascade_planner.published_plans(engine, viewer)
 
 with st.expander(t("Rules every plan keeps")):
     st.markdown("\n".join(f"- {t(rule)}" for rule in RULE_SUMMARY))
