@@ -35,7 +35,7 @@ def _act(engine, ctx: LinkContext, action: Callable[[], object],  # noqa: ANN001
 
 def _describe(c: CohortView, places: dict[int, str]) -> str:
     fmt = context.translator()
-    place = (t("remote") if c.modality == "remote"
+    place = (t("online") if c.modality == "remote"
              else plain(places.get(c.site_id, "")) or t("to be confirmed"))
     return t("**{area}** · {date} · {modality}, {place} · relay: {relay} · {hours} h",
              area=t(AREA_LABELS.get(c.area, c.area)),
@@ -90,7 +90,7 @@ def _request(engine, ctx: LinkContext, token: str, priorities: list[str]) -> Non
 def _invitations(engine, ctx: LinkContext, token: str, places: dict[int, str]) -> None:  # noqa: ANN001
     mine = seats.my_seats(engine, token)
     if mine:
-        st.markdown(f"#### {t('My cohorts')}")
+        st.markdown("#### " + t("My cohorts"))
     for m in mine:
         c = m.cohort
         with st.container(border=True):
@@ -111,7 +111,7 @@ def _invitations(engine, ctx: LinkContext, token: str, places: dict[int, str]) -
                                engine, token, cid, False), N_("You declined: the place is freed.")))
     free = seats.open_seats(engine, token)
     if free:
-        st.markdown(f"#### {t('Open places near you')}")
+        st.markdown("#### " + t("Open places near you"))
         st.checkbox(t("I agree that the digital-engineering lead sees my name in the cohort I "
                       "join."), key="cascade_seat_consent")
     for c in free:
@@ -129,7 +129,7 @@ def _relay(engine, ctx: LinkContext, token: str, places: dict[int, str]) -> None
     led = seats.led_by(engine, token)
     if not led:
         return
-    st.markdown(f"#### {t('Cohorts I lead')}")
+    st.markdown("#### " + t("Cohorts I lead"))
     for c in led:
         with st.container(border=True):
             st.markdown(_describe(c, places))

@@ -89,7 +89,7 @@ def published_plans(engine, viewer: Viewer) -> None:  # noqa: ANN001
     people = seats.members(engine, cid)
     marks = attendance.present(engine, cid)
     closed = status == cohorts.CLOSED
-    st.markdown(f"#### {t('Attendance')}")
+    st.markdown("#### " + t("Attendance"))
     if not people:
         st.caption(t("No member yet."))
     for p, name, seat in people:
