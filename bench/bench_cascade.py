@@ -62,7 +62,7 @@ def main() -> None:
     shown = demand[~demand["hidden"]]
     figure("cascade.demand_cells_shown", len(shown), "site-areas", 0)
     figure("cascade.demand_cells_hidden", int(demand["hidden"].sum()), "site-areas", 0)
-    figure("cascade.demand_unnamed_total", float(shown["would_benefit"].sum()), "people", 0)
+    figure("cascade.demand_unnamed_total", float(shown["would_benefit"].sum()), "person-areas", 0)
     figure("cascade.peak_memory", peak_rss_mb(), "MB", 0)
 
 
