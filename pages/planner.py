@@ -110,7 +110,8 @@ def downloads(instance, plan, names, tables, key: str, plan_id: int | None = Non
 
 # --- director: published plans, read only ---------------------------------
 if viewer.role != "lead":
-    published = store.list_plans(engine, store.PUBLISHED)
+    published = [p for p in store.list_plans(engine)  # closed plans stay readable (cascade)
+                 if p[2] in (store.PUBLISHED, "closed")]
     if not published:
         st.info(t("No plan has been published yet."))
         st.stop()

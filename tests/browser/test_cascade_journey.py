@@ -44,8 +44,7 @@ def test_trainer_asks_lead_publishes_trainer_accepts_relay_records(own_app, page
     # 1. the trainer asks from their result (priorities pre-selected), with consent
     page.goto(f"{app}/my_result?t={_link(eng, trainer)}")
     page.get_by_text("Se former entre pairs").wait_for(timeout=60_000)
-    page.get_by_label("J'accepte que le ou la responsable de l'ingénierie numérique voie "
-                      "cette demande").check()
+    page.locator(".st-key-cascade_consent label").click()  # the box, as a person clicks it
     page.get_by_role("button", name="Demander à me former").click()
     page.get_by_text("Votre demande est enregistrée.").wait_for()
     assert requests.current(eng, 2, trainer)
@@ -66,8 +65,7 @@ def test_trainer_asks_lead_publishes_trainer_accepts_relay_records(own_app, page
         accept.first.click()
         page.get_by_text("Vous avez accepté la place.").wait_for()
     else:
-        page.get_by_label("J'accepte que le ou la responsable de l'ingénierie numérique voie "
-                          "mon nom dans la cohorte").check()
+        page.locator(".st-key-cascade_seat_consent label").click()
         wait_idle(page)
         page.get_by_role("button", name="Prendre cette place").first.click()
         page.get_by_text("La place est à vous.").wait_for()
@@ -81,9 +79,9 @@ def test_trainer_asks_lead_publishes_trainer_accepts_relay_records(own_app, page
     # 4. the cohort's relay ticks the trainer present from their own link
     page.goto(f"{app}/my_result?t={_link(eng, cohort.relay_id)}")
     page.get_by_text("Les cohortes que j'anime").wait_for(timeout=60_000)
-    box = page.locator(f'.st-key-cascade_att_{cohort.id}_{trainer} input[type="checkbox"]')
+    box = page.locator(f".st-key-cascade_att_{cohort.id}_{trainer} label")
     box.scroll_into_view_if_needed()
-    box.check(force=True)
+    box.click()
     page.get_by_text("Présence enregistrée.").wait_for()
     assert attendance.present(eng, cohort.id).get(trainer) is True
     shot(page, "cascade-attendance")
