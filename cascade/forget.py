@@ -26,9 +26,11 @@ def leave_cascade(session, person_id: int, where: str, erased: bool = False) -> 
     now = utcnow()
     if erased:
         session.exec(delete(CascadeRequest).where(CascadeRequest.person_id == person_id))
+        asked = 0
     else:
-        session.exec(update(CascadeRequest).where(CascadeRequest.person_id == person_id)
-                     .values(status="withdrawn", updated_at=now))
+        asked = session.exec(update(CascadeRequest).where(CascadeRequest.person_id == person_id,
+                                                          CascadeRequest.status == "active")
+                             .values(status="withdrawn", updated_at=now)).rowcount
     seats = session.exec(select(CascadeSeat).where(CascadeSeat.person_id == person_id)).all()
     for seat in seats:
         if seat.status in HELD:
@@ -42,7 +44,7 @@ def leave_cascade(session, person_id: int, where: str, erased: bool = False) -> 
     for c in led:  # a cohort without its relay does not take place
         c.relay_id, c.status = None, "cancelled"
         session.add(c)
-    if not erased:
+    if not erased and (asked or seats or led):  # nothing to say for someone never in it
         flag_withdrawal(session, person_id)
         log.record(session, session.get(Person, person_id), "cascade_withdrawn",
                    f"person:{person_id}", {"seats": len(seats), "cohorts_led": len(led)}, where)
