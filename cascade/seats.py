@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
@@ -69,11 +70,15 @@ def answer(engine: Engine, token: str, cohort_id: int, accept: bool) -> str:
         new = ACCEPTED if accept else DECLINED
         if new == seat.status:
             return new
+        # compare-and-set on the seat too: of two declines sent at once, one frees the seat
+        moved = s.exec(update(CascadeSeat).where(CascadeSeat.id == seat.id,
+                                                 CascadeSeat.status.in_(HELD))
+                       .values(status=new, updated_at=utcnow())).rowcount
+        if moved != 1:
+            raise RelaisError(NOT_YOURS)
         if new == DECLINED:
             s.exec(update(CascadeCohort).where(CascadeCohort.id == cohort_id)
                    .values(taken=CascadeCohort.taken - 1))
-        seat.status, seat.updated_at = new, utcnow()
-        s.add(seat)
         log.record(s, s.get(Person, ctx.person_id), "cascade_seat",
                    f"cohort:{cohorts.cohort_ref(cohort.plan_id, cohort.key)}",
                    {"status": new}, "link")
@@ -119,6 +124,13 @@ def take(engine: Engine, token: str, cohort_id: int, consent: bool) -> None:
     if not consent:
         raise RelaisError(NO_CONSENT)
     ctx = _person(engine, token)
+    try:
+        _take(engine, ctx, cohort_id)
+    except IntegrityError:  # the same person's second click, at the same moment: rolled back
+        raise RelaisError(ALREADY_IN) from None
+
+
+def _take(engine: Engine, ctx: links.LinkContext, cohort_id: int) -> None:
     with write_session(engine) as s:
         cohort = cohorts.get(s, cohort_id)
         cohorts.require_live(s, cohort.plan_id)
@@ -131,18 +143,20 @@ def take(engine: Engine, token: str, cohort_id: int, consent: bool) -> None:
             raise RelaisError(OUT_OF_REACH)
         seat = s.exec(select(CascadeSeat).where(CascadeSeat.cohort_id == cohort_id,
                                                 CascadeSeat.person_id == me.id)).first()
-        if seat is not None and seat.status in HELD:
+        if seat is None:
+            s.add(CascadeSeat(cohort_id=cohort_id, person_id=me.id, source="open_seat",
+                              status=ACCEPTED))
+            s.flush()  # a second click at the same moment fails here on the unique pair
+        elif s.exec(update(CascadeSeat).where(CascadeSeat.id == seat.id,  # compare-and-set
+                                              CascadeSeat.status == DECLINED)
+                    .values(status=ACCEPTED, updated_at=utcnow())).rowcount != 1:
             raise RelaisError(ALREADY_IN)
         won = s.exec(update(CascadeCohort)
                      .where(CascadeCohort.id == cohort_id, CascadeCohort.status == "open",
                             CascadeCohort.taken < CascadeCohort.capacity)
                      .values(taken=CascadeCohort.taken + 1)).rowcount
-        if won != 1:
+        if won != 1:  # rolls back the seat too
             raise RelaisError(FULL)
-        if seat is None:
-            seat = CascadeSeat(cohort_id=cohort_id, person_id=me.id, source="open_seat")
-        seat.status, seat.updated_at = ACCEPTED, utcnow()
-        s.add(seat)
         if cohort.campaign_id is not None:
             add_area(s, cohort.campaign_id, me.id, cohort.area, "link")
         log.record(s, me, "cascade_seat", f"cohort:{cohorts.cohort_ref(cohort.plan_id, cohort.key)}",

@@ -126,3 +126,36 @@ def test_two_trainers_taking_the_last_seat_at_once_get_one(engine):
         winner = racers[results.index("won")]
         seats.answer(engine, tokens[racers.index(winner)], c.id, False)  # frees it again
         assert _state(engine, c.id)[0] == 2
+
+
+def _race(fns):  # noqa: ANN001
+    """Run the callables at the same moment; their results or refusal messages."""
+    barrier = threading.Barrier(len(fns))
+    out: list[object] = [None] * len(fns)
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            out[i] = fns[i]()
+        except RelaisError as err:
+            out[i] = err.message
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(fns))]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(60)
+    return out
+
+
+def test_a_double_click_takes_or_frees_one_seat_only(engine):
+    w = build(engine, n_learners=1, cohort_max=4)
+    c = _cohort(engine, w.plan_id)
+    for _ in range(3):
+        tok = w.tokens[w.others[0]]
+        got = _race([lambda: seats.take(engine, tok, c.id, True)] * 2)
+        assert sorted(map(str, got)) == sorted(["None", seats.ALREADY_IN]), got
+        assert _state(engine, c.id)[0] == 2
+        got = _race([lambda: seats.answer(engine, tok, c.id, False)] * 2)
+        assert sorted(map(str, got)) == sorted(["declined", seats.NOT_YOURS]), got
+        assert _state(engine, c.id)[0] == 1
