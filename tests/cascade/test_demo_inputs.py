@@ -53,3 +53,35 @@ def test_demand_counts_the_others_from_released_populations_only(demo):
         cell = sc[(sc["site_id"] == r.site_id) & (sc["area"] == r.area)]
         named = sum(1 for p in cell["person_id"] if pd.notna(p) and r.area in asked.get(int(p), ()))
         assert r.would_benefit + named <= len(cell)  # released population ⊆ the site's responses
+
+
+def test_exports_name_only_requesters_and_relays(demo):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from i18n import Translator
+    from planning.inputs import directory
+    from planning.solve import solve
+    from reports.planner import plan_tables, relay_calendar, to_xlsx
+
+    inst = build_instance(demo, 2, Params(time_limit_s=5), WAVES)
+    plan = solve(inst)
+    assert plan.cohorts
+    names = directory(demo, inst)
+    t = Translator("fr")
+    asked = active(demo, 2)
+    relays = {r.person_id for r in inst.relays}
+    allowed = {names.person(p) for p in set(asked) | relays}
+    everyone = directory(demo, inst, extra=range(1, 5000)).people
+    strangers = {n for p, n in everyone.items() if p not in set(asked) | relays} - allowed
+    assert strangers  # homonyms of named people aside, the others must not appear
+    tables = plan_tables(inst, plan, names, t)
+    for frame, col in ((tables.members, t("Member")), (tables.left_out, t("Person"))):
+        assert set(frame[col]) <= allowed
+    book = load_workbook(BytesIO(to_xlsx(tables, t)))
+    cells = {str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row
+             if c.value is not None}
+    assert not (cells & strangers)
+    ics = b"".join(relay_calendar(inst, plan, r, names, t) for r in {c.relay_id for c in plan.cohorts})
+    assert not any(f"- {n}".encode() in ics for n in strangers if n)
