@@ -73,10 +73,10 @@ def _request(engine, ctx: LinkContext, token: str, priorities: list[str]) -> Non
         st.caption(t("Colleagues who master an area (relays) lead small groups. Ask to join one: "
                      "nobody is placed in a group without asking."))
     with st.form("cascade_request", border=True):
-        areas = st.multiselect(t("Areas I want to be trained on"), list(AREAS),
+        st.multiselect(t("Areas I want to be trained on"), list(AREAS),
                                default=mine or [a for a in priorities if a in AREAS],
                                format_func=lambda a: t(AREA_LABELS[a]), key="cascade_areas")
-        consent = st.checkbox(t("I agree that the digital-engineering lead sees this request "
+        st.checkbox(t("I agree that the digital-engineering lead sees this request "
                                 "with my name (I can withdraw it at any time here)."),
                               key="cascade_consent")
         label = t("Update my request") if mine else t("Ask for training")
@@ -84,7 +84,6 @@ def _request(engine, ctx: LinkContext, token: str, priorities: list[str]) -> Non
             engine, ctx, lambda: requests.ask(engine, token, st.session_state["cascade_areas"],
                                               st.session_state["cascade_consent"]),
             N_("Your request is recorded.")))
-    del areas, consent
 
 
 def _invitations(engine, ctx: LinkContext, token: str, places: dict[int, str]) -> None:  # noqa: ANN001
