@@ -122,6 +122,9 @@ def generate_and_load(engine: Engine, size: str = "default", seed: int = 7) -> D
         mark_demo_database(s)
     # stored area scores, as a real submission writes them and as dashboards read them
     rescore_all(engine)
+    from cascade.simulate import seed_requests  # learners of the planner ask to learn (issue 18)
+
+    seed_requests(engine, seed=seed)
 
     return DemoSummary(
         regions=len(region_ids), sites=len(sites), people=len(people),

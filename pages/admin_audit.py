@@ -4,6 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
+from cascade.log import ACTION_NAMES as CASCADE_ACTIONS
 from i18n import N_
 from storage.audit import ACTIONS, audit_table
 from reports.csv import to_csv
@@ -23,6 +24,7 @@ ACTION_NAMES = {
     "password_changed": N_("Password changed"),
 }
 
+ACTION_NAMES.update(CASCADE_ACTIONS)  # issue 18
 context.require(*roles_for("pages/admin_audit.py"))
 st.title(t("Audit log"))
 c1, c2 = st.columns(2)

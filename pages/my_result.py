@@ -6,6 +6,7 @@ from survey import answering
 from survey.result import personal_result
 from ui import context, recognition_view
 from ui.context import lang, t
+from ui import cascade_link
 from ui.result_view import draw_result
 from ui.survey_glue import guarded, link_context, pdf_download
 
@@ -25,3 +26,4 @@ if answering.named_consent(eng, ctx.person_id):
               on_click=guarded(eng, ctx, lambda: answering.withdraw_named_consent(eng,
                                                                                   ctx.person_id)))
 recognition_view.draw_my_badges(eng, ctx.person_id, key="my_badges")
+cascade_link.draw(eng, ctx, [a.area for a in result.priorities])  # issue 18: ask, invitations

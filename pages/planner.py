@@ -25,6 +25,7 @@ from scoring.levels import LEVEL_CODES
 from storage import queries
 from ui import context, recognition_view
 from ui.context import t
+from ui import cascade_planner
 from ui.exports import allowed, audited
 from ui.navigation import roles_for
 from ui.text import error_text, plain
@@ -109,7 +110,8 @@ def downloads(instance, plan, names, tables, key: str, plan_id: int | None = Non
 
 # --- director: published plans, read only ---------------------------------
 if viewer.role != "lead":
-    published = store.list_plans(engine, store.PUBLISHED)
+    published = [p for p in store.list_plans(engine)  # closed plans stay readable (cascade)
+                 if p[2] in (store.PUBLISHED, "closed")]
     if not published:
         st.info(t("No plan has been published yet."))
         st.stop()
@@ -173,6 +175,9 @@ with st.form("pl_settings"):
     hybrid = c3.checkbox(t("Hybrid cohorts"), True, key="pl_hybrid")
     limit = c4.number_input(t("Time limit (seconds)"), 1, 60, 20, key="pl_limit")
     submitted = st.form_submit_button(t("Plan"), type="primary")
+
+cascade_planner.requests_and_demand(engine, campaign, target)  # issue 18: who asked, demand
+cascade_planner.published_plans(engine, viewer)
 
 with st.expander(t("Rules every plan keeps")):
     st.markdown("\n".join(f"- {t(rule)}" for rule in RULE_SUMMARY))

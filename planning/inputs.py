@@ -13,8 +13,11 @@ Who leads (relays)
     hybrid -> hybrid.
 
 Who learns (learners)
-    Every trainer with an area score under the target level's lower cut-off
-    (``scoring.levels.CUTOFFS``), on areas in scope.  Need weight:
+    Only trainers who *asked* to be trained and agreed to be named to the lead
+    (an active :mod:`cascade.requests` request for the campaign), on the areas
+    they asked for that are in scope, under the target level's lower cut-off
+    (``scoring.levels.CUTOFFS``) and not led by themselves.  Everyone else is
+    counted, unnamed, in the anonymous demand (:mod:`cascade.demand`).  Need weight:
 
         (cut-off - score) / 100 * (1 + weakness of the site's strategy)
 
@@ -142,14 +145,22 @@ def build_instance(
     engine: Engine, campaign_id: int, params: Params, waves: tuple[Wave, ...],
     target_level: str | None = None, areas: Iterable[str] | None = None,
     champion_rule: ChampionRule | None = None,
+    requests: Mapping[int, Iterable[str]] | None = None,
 ) -> Instance:
-    """The planner's Instance for a campaign: relays, learners, waves and params."""
+    """The planner's Instance for a campaign: relays, learners, waves and params.
+
+    requests: person_id -> areas asked for (default: the campaign's active requests).
+    """
+    from cascade.requests import active as active_requests
+
     from dataclasses import replace
 
     target = target_level or params.target_level
     scope = frozenset(areas) if areas is not None else params.areas_in_scope
     params = replace(params, target_level=target, areas_in_scope=scope)
     data = load_campaign(engine, campaign_id)
+    asked = {int(p): frozenset(a) for p, a in (
+        active_requests(engine, campaign_id) if requests is None else requests).items()}
     rule = champion_rule or stored_rule(engine, data)
     trainers = data.respondents[(data.respondents["role"] == "trainer")
                                 & data.respondents["person_id"].notna()
@@ -164,6 +175,7 @@ def build_instance(
     needs: dict[int, dict[str, float]] = {}
     for row in trainers.itertuples(index=False):
         s = by_resp.get(int(row.response_id), {})
+        led = set()
         if rule(row._asdict(), s):
             led = {a for a in row.relay_areas if s.get(a, -1) >= cutoff("C1") - 1e-9}
             mods = {MODALITY_MAP[m] for m in row.modalities if m in MODALITY_MAP}
@@ -171,8 +183,10 @@ def build_instance(
                 relays.append(Relay(int(row.person_id), int(row.site_id), int(row.region_id),
                                     frozenset(led), float(row.relay_hours), frozenset(mods)))
         w = 1 + weakness.get(int(row.site_id), DEFAULT_WEAKNESS)
+        wanted = asked.get(int(row.person_id), frozenset()) - led
         need = {a: max(0.01, round((threshold - s[a]) / 100 * w, 2))
-                for a in AREAS if a in scope and a in s and s[a] < threshold - 1e-9}
+                for a in AREAS if a in wanted and a in scope and a in s
+                and s[a] < threshold - 1e-9}
         if need:
             needs[int(row.response_id)] = need
     weak = weak_items(engine, needs, data.trainer_items) if needs else {}

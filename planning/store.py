@@ -224,7 +224,7 @@ def publish(engine: Engine, plan_id: int, actor_id: int | None = None,
         row = s.get(CohortPlan, plan_id)
         if row is None:
             raise RelaisError("Plan {plan} does not exist", plan=plan_id)
-        if row.status == PUBLISHED:
+        if row.status in (PUBLISHED, "closed"):  # closed: published, then closed (cascade)
             return
         stored = _stored(row)
         check_on = (ov.apply(instance, stored.overrides) if instance is not None
@@ -236,6 +236,9 @@ def publish(engine: Engine, plan_id: int, actor_id: int | None = None,
         row.updated_at = row.published_at
         _audit(s, actor_id, "cohort_plan.publish", plan_id,
                {"cohorts": len(stored.plan.cohorts)})
+        from cascade.cohorts import open_cohorts  # invitations on the learners' links
+
+        open_cohorts(s, plan_id)
 
 
 # --- people leaving a plan: erasure and consent withdrawal -----------------------------------

@@ -26,6 +26,10 @@ def set_consent(engine: Engine, person_id: int, granted: bool, kind: str = NAMED
             from planning.store import flag_withdrawal  # plans naming them need review
 
             flag_withdrawal(s, person_id)
+            if kind == NAMED_TO_LEAD:  # no longer named: out of the cascade's named lists
+                from cascade.forget import leave_cascade
+
+                leave_cascade(s, person_id, where)
 
 
 def withdraw_consent(engine: Engine, person_id: int, kind: str = NAMED_TO_LEAD,

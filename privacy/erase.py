@@ -139,6 +139,9 @@ def erase_person(engine: Engine, person_id: int, actor: Person | None = None,
         from recognition.badges import forget_person as forget_badges  # openbadgeslib: load on use
 
         forget_badges(s, person_id)
+        from cascade.forget import leave_cascade  # requests, seats, attendance, led cohorts
+
+        leave_cascade(s, person_id, where, erased=True)
         # The audit log keeps the events, not who they were about.
         s.exec(update(AuditLog).where(AuditLog.actor_id == person_id)
                .values(actor_id=None, actor_label=ERASED_LABEL))

@@ -22,7 +22,10 @@ FORBIDDEN_KEYS = frozenset({"password", "password_hash", "new_password", "token"
 ACTIONS = ("sign_in", "sign_in_failed", "sign_out", "locked_out", "password_reset",
            "password_changed", "role_changed",
            "roster_import", "export", "person_exported", "person_erased", "consent_withdrawn",
-           "retention_anonymised")
+           "retention_anonymised",
+           # the cascade loop (cascade/log.py)
+           "cascade_request", "cascade_withdrawn", "cascade_seat", "cascade_seats_opened",
+           "cascade_attendance", "cascade_plan_closed")
 
 
 def _clean(detail: dict | None) -> dict:

@@ -338,3 +338,7 @@ class Badge(SQLModel, table=True):
     revoked_at: Optional[dt.datetime] = None
     revoked_by: Optional[int] = Field(default=None, foreign_key="person.id")
     revoke_reason: str = Field(default="", max_length=300)
+# --- cascade ---
+from cascade.models import (  # noqa: E402,F401  (tables of issue 18, in their own module)
+    CascadeAttendance, CascadeCohort, CascadeRequest, CascadeSeat,
+)

@@ -1,7 +1,7 @@
 """Badges: Open Badges 3.0 credentials for cohorts led or completed (issue 18).
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 """
 
 from typing import Sequence, Union
@@ -11,7 +11,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0006"
-down_revision: Union[str, None] = '0004'
+down_revision: Union[str, None] = '0005'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
