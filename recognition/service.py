@@ -21,11 +21,9 @@ from survey.loader import default_questionnaires
 
 
 def attendance(engine: Engine, plan_id: int | None = None) -> pd.DataFrame | None:
-    """The cascade's attendance frame, or None when the cascade is not installed or has none."""
-    try:
-        from cascade.attendance import attendance_frame  # type: ignore[import-not-found]
-    except ImportError:
-        return None
+    """The cascade's attendance frame, or None when nobody's attendance is recorded yet."""
+    from cascade.attendance import attendance_frame  # cascade imports planning: load on use
+
     with read_session(engine) as s:
         frame = attendance_frame(s, plan_id=plan_id)
     if frame is None or frame.empty:
