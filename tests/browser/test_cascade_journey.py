@@ -1,13 +1,18 @@
 """The cascade in a real browser: a trainer asks for training from their result, the lead
-plans and publishes, the trainer accepts (or takes an open place) from their link, and the
-cohort's relay records their attendance from theirs."""
+plans and publishes, the trainer accepts (or takes an open place) from their link, the
+cohort's relay records their attendance from theirs, the lead issues the badges earned and
+the trainer downloads theirs, which the Open Badges verifier accepts."""
 
 from __future__ import annotations
 
 import pytest
 from sqlmodel import select
 
+from pathlib import Path
+
 from cascade import attendance, requests
+from recognition import badges, service
+from recognition.keys import load_key
 from cascade.simulate import below_target
 from storage.db import make_engine, read_session, write_session
 from storage.models import CascadeCohort, CascadeSeat
@@ -22,11 +27,12 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def own_app(tmp_path_factory):
-    """A server on a demo of its own: this journey publishes a plan."""
+    """A server on a demo of its own (this journey publishes a plan), with its own badge key."""
     folder = tmp_path_factory.mktemp("cascade_browser")
     url = build_demo_db(folder)
-    with streamlit_server(url, folder / "server.log") as app:
-        yield app, url
+    key = str(folder / "badge_key.pem")
+    with streamlit_server(url, folder / "server.log", env_extra={"RELAIS_BADGE_KEY": key}) as app:
+        yield app, url, key
 
 
 def _link(eng, pid: int) -> str:  # noqa: ANN001
@@ -34,8 +40,9 @@ def _link(eng, pid: int) -> str:  # noqa: ANN001
         return issue_link(s, 2, pid)
 
 
-def test_trainer_asks_lead_publishes_trainer_accepts_relay_records(own_app, page):
-    app, url = own_app
+def test_trainer_asks_lead_publishes_trainer_accepts_relay_records(own_app, page, monkeypatch):
+    app, url, key_path = own_app
+    monkeypatch.setenv("RELAIS_BADGE_KEY", key_path)
     eng = make_engine(url)
     asked = requests.active(eng, 2)
     wants = below_target(eng, 2)
@@ -85,4 +92,24 @@ def test_trainer_asks_lead_publishes_trainer_accepts_relay_records(own_app, page
     page.get_by_text("Présence enregistrée.").wait_for()
     assert attendance.present(eng, cohort.id).get(trainer) is True
     shot(page, "cascade-attendance")
+
+    # 5. the lead issues the badges the recorded attendance earns
+    enter_demo(page, app, "Responsable ingénierie numérique", "Planificateur de cohortes")
+    page.get_by_text("Badges et effet mesuré des cohortes").click()
+    page.get_by_role("button", name="Délivrer les badges obtenus").click()
+    page.get_by_text("badges délivrés.").wait_for(timeout=60_000)
+    shot(page, "cascade-badges-issued")
+
+    # 6. the trainer downloads their badge from their link; the library's verifier accepts it
+    page.goto(f"{app}/my_result?t={_link(eng, trainer)}")
+    page.get_by_text("Mes badges").wait_for(timeout=60_000)
+    wait_idle(page)
+    with page.expect_download() as got:
+        page.get_by_role("button", name="Attestation (.jwt)").first.click()
+    token = badges.read_token(Path(got.value.path()).read_bytes())
+    key = load_key(create=False)
+    checked = badges.verify(token, key, badges.status_list(engine=eng, key=key))
+    names = service.area_names()[cohort.area].values()
+    assert checked.credential_id and any(n in checked.name for n in names), checked.name
+    shot(page, "cascade-badge-downloaded")
     eng.dispose()
