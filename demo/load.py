@@ -122,6 +122,9 @@ def generate_and_load(engine: Engine, size: str = "default", seed: int = 7) -> D
         mark_demo_database(s)
     # stored area scores, as a real submission writes them and as dashboards read them
     rescore_all(engine)
+    from demo.learners import write_learners  # learners' voice (issue 20): links and answers
+
+    write_learners(engine, seed)
 
     return DemoSummary(
         regions=len(region_ids), sites=len(sites), people=len(people),
