@@ -34,7 +34,7 @@ st.caption(link.site_name + (f" · {link.cohort}" if link.cohort else ""))
 st.info(q.intro[lang()], icon=":material/shield_person:")
 phone_css()
 labels = [step[lang()] for step in q.scale] + [q.dont_know[lang()]]
-with st.form("learner_form", border=False, enter_to_submit=False):
+with st.container(key="learner_box"), st.form("learner_form", border=False, enter_to_submit=False):
     for n, item in enumerate(q.items, start=1):
         st.radio(f"{n}. {item.text[lang()]}", list(range(len(labels))), index=None,
                  format_func=labels.__getitem__, key=f"learner_{item.id}")

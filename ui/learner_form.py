@@ -37,9 +37,10 @@ def phone_css() -> None:
     """Large touch targets and readable text on a small screen (WCAG 2.5.8: 24 px at least;
     we aim at 44 px rows)."""
     st.html("""<style>
-    .st-key-learner_form [role="radiogroup"] label { min-height: 44px; padding: 6px 4px;
-        align-items: center; font-size: 1.05rem; }
-    .st-key-learner_form [data-testid="stWidgetLabel"] p { font-size: 1.1rem; font-weight: 600; }
-    .st-key-learner_form button[kind="secondaryFormSubmit"], .st-key-learner_form button[kind="primaryFormSubmit"] {
-        min-height: 48px; width: 100%; font-size: 1.1rem; }
+    .st-key-learner_box [data-testid="stRadioOption"] { min-height: 44px; padding: 4px 0;
+        align-items: center; width: 100%; }
+    .st-key-learner_box [data-testid="stRadioOption"] p { font-size: 1.05rem; }
+    .st-key-learner_box [data-testid="stWidgetLabel"] p { font-size: 1.1rem; font-weight: 600; }
+    .st-key-learner_box [data-testid="stFormSubmitButton"] button { min-height: 48px; width: 100%;
+        font-size: 1.1rem; }
     </style>""")
