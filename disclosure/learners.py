@@ -32,7 +32,7 @@ import pandas as pd
 from scipy.special import stdtrit
 
 from disclosure.cells import Family
-from disclosure.release import Release, Row, gap_key, region_key, site_key
+from disclosure.release import Release, Row, _groups, gap_key, region_key, site_key
 from scoring.anonymity import check_k
 from scoring.gaps import welch_interval
 
@@ -106,20 +106,22 @@ def decide(campaign_id: int, answers: pd.DataFrame, items: Sequence[str], histor
             rel.current[row.figure] = np.unique(pop)
     for item in items:
         mine = answers[answers["item_id"] == item]
+        ids = mine["response_id"].to_numpy(dtype=np.int64)
+        sites = mine["site_id"].to_numpy(dtype=np.int64)
+        regions = mine["region_id"].to_numpy(dtype=np.int64)
         site_pops = {}
-        for sid, group in sorted(mine.groupby("site_id"), key=lambda g: int(g[0])):
-            rel.offer(item, site_key(sid), [(group["response_id"].to_numpy(), "site")])
-            site_pops[int(sid)] = rel.population(figure_key(item, site_key(sid)))
+        for sid, members in _groups(sites, ids).items():
+            rel.offer(item, site_key(sid), [(members, "site")])
+            site_pops[sid] = rel.population(figure_key(item, site_key(sid)))
+        region_of = dict(zip(sites.tolist(), regions.tolist()))
         region_pops = []
-        for rid, group in sorted(mine.groupby("region_id"), key=lambda g: int(g[0])):
-            sites = [site_pops[int(s)] for s in group["site_id"].unique()]
-            union = np.unique(np.concatenate(sites)) if sites else np.empty(0, np.int64)
-            rel.offer(item, region_key(rid), ([(group["response_id"].to_numpy(), "pooled")] if closed else [])
-                      + [(union, "children")])
+        for rid, members in _groups(regions, ids).items():
+            parts = [pop for sid, pop in site_pops.items() if region_of[sid] == rid]
+            union = np.unique(np.concatenate(parts)) if parts else np.empty(0, np.int64)
+            rel.offer(item, region_key(rid), ([(members, "pooled")] if closed else []) + [(union, "children")])
             region_pops.append(rel.population(figure_key(item, region_key(rid))))
         union = np.unique(np.concatenate(region_pops)) if region_pops else np.empty(0, np.int64)
-        rel.offer(item, "org", ([(mine["response_id"].to_numpy(), "pooled")] if closed else [])
-                  + [(union, "children")])
+        rel.offer(item, "org", ([(np.sort(ids), "pooled")] if closed else []) + [(union, "children")])
     return rel
 
 
@@ -141,32 +143,47 @@ def _nodes(units: pd.DataFrame) -> list[tuple[str, str, int | None, int | None]]
     return out
 
 
+class _Scores:
+    """Scores by response id, looked up for a population with one searchsorted."""
+
+    def __init__(self, ids: np.ndarray, scores: np.ndarray) -> None:
+        order = np.argsort(ids, kind="stable")
+        self.ids = np.asarray(ids, dtype=np.int64)[order]
+        self.scores = np.asarray(scores, dtype=float)[order]
+
+    def of(self, pop: np.ndarray) -> np.ndarray:
+        if not len(self.ids) or not len(pop):
+            return np.empty(0)
+        pos = np.clip(np.searchsorted(self.ids, pop), 0, len(self.ids) - 1)
+        return self.scores[pos[self.ids[pos] == pop]]
+
+
 def learner_items(rel: LearnerRelease, answers: pd.DataFrame, items: Sequence[str],
                   units: pd.DataFrame) -> pd.DataFrame:
     """Learners' figure per statement and node over released populations (ITEM_COLUMNS)."""
-    scored = answers.assign(score=answers["value"].astype(float) * 25.0)
-    by_item = {i: scored[scored["item_id"] == i].set_index("response_id")["score"] for i in items}
+    by_item = {}
+    for item in items:
+        mine = answers[answers["item_id"] == item]
+        by_item[item] = _Scores(mine["response_id"].to_numpy(), mine["value"].to_numpy(dtype=float) * 25.0)
     rows = []
     for node, scope, rid, sid in _nodes(units):
         for item in items:
-            pop = rel.population(figure_key(item, node))
-            values = by_item[item].reindex(pop).dropna().to_numpy()
+            values = by_item[item].of(rel.population(figure_key(item, node)))
             n, mean, var, low, high, hidden = _stats(values, rel.k)
             rows.append((scope, rid, sid, item, n, mean, var, low, high, hidden))
     return pd.DataFrame(rows, columns=ITEM_COLUMNS)
 
 
-def _staff_scores(people: pd.DataFrame, rel: Release, role: str, org_item: str,
+def _staff_scores(scores: _Scores, rel: Release, role: str, org_item: str,
                   node: str, site_nodes: list[str]) -> np.ndarray:
     """Scores of one role on a shared statement over its released population at a node."""
-    mine = people[(people["role"] == role) & (people["key"] == org_item)].set_index("response_id")["score"]
     u = f"gap:item:{org_item}"
     if node.startswith("region:"):
         parts = [rel.population(role, gap_key(u, s)) for s in site_nodes]
         pop = np.unique(np.concatenate(parts)) if parts else np.empty(0, np.int64)
     else:
         pop = rel.population(role, gap_key(u, node))
-    return mine.reindex(pop).dropna().to_numpy()
+    return scores.of(np.asarray(pop, dtype=np.int64))
 
 
 def three_way(rel: Release, people: pd.DataFrame, learner_rel: LearnerRelease,
@@ -181,6 +198,10 @@ def three_way(rel: Release, people: pd.DataFrame, learner_rel: LearnerRelease,
     gap_lm_high, gap_lt, gap_lt_low, gap_lt_high.
     """
     people = people[people["kind"] == "item"]
+    staff = {}
+    for (role, key), group in people.groupby(["role", "key"]):
+        staff[(role, key)] = _Scores(group["response_id"].to_numpy(), group["score"].to_numpy())
+    empty = _Scores(np.empty(0, np.int64), np.empty(0))
     lookup = learners.set_index(["scope", "region_id", "site_id", "item"])
     sites_of = units.groupby("region_id")["site_id"].apply(lambda s: [site_key(x) for x in sorted(s)])
     rows = []
@@ -189,7 +210,7 @@ def three_way(rel: Release, people: pd.DataFrame, learner_rel: LearnerRelease,
             row = {"scope": scope, "region_id": rid, "site_id": sid, "item": item, "org_item": org_item}
             var = {}
             for side, role in (("managers", "manager"), ("trainers", "trainer")):
-                scores = _staff_scores(people, rel, role, org_item, node,
+                scores = _staff_scores(staff.get((role, org_item), empty), rel, role, org_item, node,
                                        sites_of.get(rid, []) if scope == "region" else [])
                 n, mean, v, low, high, hidden = _stats(scores, rel.k)
                 row.update({f"n_{side}": n, f"mean_{side}": mean, f"ci_low_{side}": low,
