@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from storage.db import make_engine
 from survey import learners
 from survey.learner_questionnaire import default
+from tests.browser.axe import blocking, run_axe
 from tests.browser.conftest import shot
 from tests.browser.helpers import wait_idle
 from tests.learners.test_learner_pages import open_campaign
@@ -34,6 +35,8 @@ def test_learner_answers_on_a_phone(app_url, browser, demo_url):  # noqa: ANN001
         assert box["height"] >= 40 and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
         for i in range(groups.count()):
             groups.nth(i).locator('[data-testid="stRadioOption"]').nth(i % 6).tap()
+        bad = blocking(run_axe(page))
+        assert not bad, [(v["id"], v["impact"]) for v in bad]  # the answered form, on a phone
         send = page.get_by_role("button", name="Envoyer mes réponses")
         assert send.bounding_box()["height"] >= 44
         shot(page, "learner-phone-answers")
