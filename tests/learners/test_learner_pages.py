@@ -142,3 +142,19 @@ def test_director_creates_and_closes_a_link(demo_url):
     with pytest.raises(learners.LearnerLinkError):
         learners.resolve(eng, link.split("l=")[1])
     eng.dispose()
+
+
+def test_learner_page_in_english(demo_url):
+    cid, site = open_campaign(demo_url)
+    eng = make_engine(demo_url)
+    token = learners.create_link(eng, cid, site, "English")
+    eng.dispose()
+    at = run_page("pages/learners.py", None, lang="en")
+    at.query_params["l"] = token
+    at.run()
+    assert not at.exception, at.exception
+    q = default()
+    assert at.title[0].value == q.title["en"]
+    labels = [r.label for r in at.radio if r.key and r.key.startswith("learner_")]
+    assert labels[0] == f"1. {q.items[0].text['en']}"
+    assert at.radio(key="learner_L-01").options[-1] == q.dont_know["en"]
