@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import func, select
 
+from charts import learners as charts
 from dashboards import learners_display as ld
 from dashboards.units import previous_campaign
 from disclosure.learner_store import learner_figures
@@ -15,6 +16,7 @@ from storage.models import LearnerResponse
 from survey.learner_questionnaire import default
 from ui import context, data
 from ui.context import t, translator
+from ui.dashboards import chart
 
 
 def learner_version(campaign_id: int) -> tuple:
@@ -74,6 +76,14 @@ def three_way_section(campaign_id: int, k: int, region_id: int | None, site_id: 
         if ld.fully_hidden(rows):
             st.info(ld.hidden_label(tr, k))
             continue
+        sides = {side: t(name) for side, name in ld.SIDE_NAMES.items()}
+        long = charts.three_way_long(rows, {i.id: f"{i.id} " + _short(i.text[tr.lang]) for i in q.items}, sides)
+        if len(long):
+            chart(f"three_way_{scope}", (tr.lang, long.to_json()),
+                  lambda long=long, sides=sides: charts.three_way_chart(
+                      long, t("Statement"), t("Score (0-100)"), t("Who answers"), list(sides.values())),
+                  alt=t("Means of managers, trainers and learners per statement; the table below gives "
+                        "each figure and its interval."))
         st.dataframe(ld.three_way_table(rows, q, tr, k), hide_index=True, width="stretch",
                      key=f"three_way_{scope}")
     node = scopes[0]
@@ -84,3 +94,8 @@ def three_way_section(campaign_id: int, k: int, region_id: int | None, site_id: 
             st.caption(t("Too few learners at this site: figures of its region."))
         st.dataframe(ld.learner_table(rows, q, tr, k), hide_index=True, width="stretch",
                      key="learner_items")
+
+
+def _short(text: str, size: int = 48) -> str:
+    """A statement cut to fit a chart's axis (the table gives it in full)."""
+    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
