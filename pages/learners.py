@@ -12,6 +12,7 @@ from ui.learner_form import DONT_KNOW, device_token, phone_css
 context.ensure_shell()
 eng = context.engine()
 q = default()
+phone_css()
 st.segmented_control(t("Language"), LANGS, default=lang(), key="learner_lang",
                      format_func={"fr": "Français", "en": "English"}.get,
                      on_change=lambda: context.set_lang(st.session_state["learner_lang"] or lang()))
@@ -32,7 +33,6 @@ if st.session_state.get("learner_done") == token or learners.already_answered(en
 
 st.caption(link.site_name + (f" · {link.cohort}" if link.cohort else ""))
 st.info(q.intro[lang()], icon=":material/shield_person:")
-phone_css()
 labels = [step[lang()] for step in q.scale] + [q.dont_know[lang()]]
 with st.container(key="learner_box"), st.form("learner_form", border=False, enter_to_submit=False):
     for n, item in enumerate(q.items, start=1):

@@ -37,6 +37,7 @@ def phone_css() -> None:
     """Large touch targets and readable text on a small screen (WCAG 2.5.8: 24 px at least;
     we aim at 44 px rows)."""
     st.html("""<style>
+    @media (max-width: 640px) { h1 { font-size: 1.75rem !important; line-height: 1.25 !important; } }
     .st-key-learner_box [data-testid="stRadioOption"] { min-height: 44px; padding: 4px 0;
         align-items: center; width: 100%; }
     .st-key-learner_box [data-testid="stRadioOption"] p { font-size: 1.05rem; }
