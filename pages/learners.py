@@ -8,6 +8,7 @@ from survey.learner_questionnaire import default
 from ui import context
 from ui.context import lang, t
 from ui.learner_form import DONT_KNOW, device_token, phone_css
+from ui.text import plain
 
 context.ensure_shell()
 eng = context.engine()
@@ -24,14 +25,14 @@ if not token:
 try:
     link = learners.resolve(eng, token)
 except learners.LearnerLinkError as err:
-    st.error(err.render(lang()))
+    context.show_error(err)  # it may name the site, typed by an administrator: shown as text
     st.stop()
 device = device_token()
 if st.session_state.get("learner_done") == token or learners.already_answered(eng, token, device):
     st.success(t("Your answers have been sent. Thank you for your help!"))
     st.stop()
 
-st.caption(link.site_name + (f" · {link.cohort}" if link.cohort else ""))
+st.caption(plain(link.site_name + (f" · {link.cohort}" if link.cohort else "")))
 st.info(q.intro[lang()], icon=":material/shield_person:")
 labels = [step[lang()] for step in q.scale] + [q.dont_know[lang()]]
 with st.container(key="learner_box"), st.form("learner_form", border=False, enter_to_submit=False):
@@ -53,7 +54,7 @@ if sent:
     try:
         learners.submit(eng, token, device, answers, q)
     except RelaisError as err:
-        st.error(err.render(lang()))
+        context.show_error(err)
         st.stop()
     st.session_state["learner_done"] = token
     st.rerun()

@@ -17,6 +17,7 @@ from survey.learner_questionnaire import default
 from ui import context, data
 from ui.context import t, translator
 from ui.dashboards import chart
+from ui.text import plain
 
 
 def learner_version(campaign_id: int) -> tuple:
@@ -72,7 +73,7 @@ def three_way_section(campaign_id: int, k: int, region_id: int | None, site_id: 
             break  # the site shows every side: no need for its region
         if n:
             st.caption(t("Some figures of the site cannot be shown: its region, for comparison."))
-        st.markdown(f"**{name}**")
+        st.markdown(f"**{plain(name)}**")
         if ld.fully_hidden(rows):
             st.info(ld.hidden_label(tr, k))
             continue
