@@ -25,7 +25,8 @@ def three_way_chart(frame: pd.DataFrame, statement_title: str, score_title: str,
     """A dot per side and statement, its 95 % interval as a bar; frame from three_way_long."""
     offset = alt.YOffset("side:N", sort=sides)
     base = alt.Chart(frame).encode(
-        y=alt.Y("statement:N", title=statement_title, sort=None, axis=alt.Axis(labelLimit=260)),
+        # the statements name themselves; an axis title would sit on the long labels
+        y=alt.Y("statement:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
         yOffset=offset,
         color=alt.Color("side:N", title=side_title, sort=sides,
                         scale=alt.Scale(domain=sides, range=SIDE_COLORS)))
