@@ -125,6 +125,9 @@ def generate_and_load(engine: Engine, size: str = "default", seed: int = 7) -> D
     from cascade.simulate import seed_requests  # learners of the planner ask to learn (issue 18)
 
     seed_requests(engine, seed=seed)
+    from demo.learners import write_learners  # learners' voice (issue 20): links and answers
+
+    write_learners(engine, seed)
 
     return DemoSummary(
         regions=len(region_ids), sites=len(sites), people=len(people),

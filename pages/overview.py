@@ -11,7 +11,7 @@ from dashboards.overview import MODALITIES, headline
 from dashboards.participation import rate
 from i18n import N_
 from reports.pdf import Report
-from ui import context, data, recognition_view
+from ui import context, data, learners_view, recognition_view
 from ui.context import t
 from ui.chart_text import text_alternative
 from ui.dashboards import campaign_picker, chart, downloads, gap_notes
@@ -159,6 +159,8 @@ else:
           alt=alt_gaps.summary)
     text_alternative(alt_gaps, "ov_gaps")
 gap_notes(gaps, k)
+learners_view.three_way_section(campaign_id, k, region_id, site_id, regions.get(region_id, ""),
+                                site_names.get(site_id, ""))
 
 scope_title = site_names.get(site_id) or regions.get(region_id) or t("Organisation")
 

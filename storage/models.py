@@ -342,3 +342,63 @@ class Badge(SQLModel, table=True):
 from cascade.models import (  # noqa: E402,F401  (tables of issue 18, in their own module)
     CascadeAttendance, CascadeCohort, CascadeRequest, CascadeSeat,
 )
+# --- learners ---
+class LearnerLink(SQLModel, table=True):
+    """A learners' link for one site (and optionally one cohort) in a campaign: anonymous,
+    shared by a whole group, never tied to a person. Only the SHA-256 of its token is kept."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    site_id: int = Field(foreign_key="site.id", index=True)
+    cohort: str = Field(default="", max_length=120)
+    token_hash: str = Field(unique=True, max_length=64)
+    created_by: Optional[int] = Field(default=None, foreign_key="person.id")
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    closed_at: Optional[dt.datetime] = None
+    closed_by: Optional[int] = Field(default=None, foreign_key="person.id")
+
+
+class LearnerResponse(SQLModel, table=True):
+    """One learner's anonymous answers through a link; device_hash is an HMAC of the link and
+    a random device cookie (one answer per device and link), never an address or a name."""
+
+    __table_args__ = (UniqueConstraint("link_id", "device_hash"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    link_id: int = Field(foreign_key="learnerlink.id", index=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    site_id: int = Field(foreign_key="site.id", index=True)
+    device_hash: str = Field(max_length=64)
+    questionnaire_version: int = 1
+    submitted_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class LearnerAnswer(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("response_id", "item_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    response_id: int = Field(foreign_key="learnerresponse.id", ondelete="CASCADE", index=True)
+    item_id: str = Field(max_length=60)
+    value: Optional[int] = None  # 0..4; None with not_applicable ("I don't know")
+    not_applicable: bool = Field(default=False)
+
+
+class LearnerThrottle(SQLModel, table=True):
+    """Recent answers per learners' link, keyed by an HMAC of the link (rows live one window)."""
+
+    key_hash: str = Field(primary_key=True, max_length=64)
+    window_start: dt.datetime = Field(default_factory=utcnow)
+    count: int = 0
+
+
+class LearnerRelease(SQLModel, table=True):
+    """A released population of learners' responses for one figure (see disclosure/learners.py);
+    rows are only ever added, like DisclosureRelease, in a separate table because learners'
+    responses are a separate population with ids of their own."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    figure: str = Field(max_length=160)  # learner:L-03|site:12 | ...|region:2 | ...|org
+    n: int = 0
+    population: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    reason: str = Field(default="", max_length=20)
+    released_at: dt.datetime = Field(default_factory=utcnow)
+    viewer_id: Optional[int] = Field(default=None, foreign_key="person.id")

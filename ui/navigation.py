@@ -64,6 +64,10 @@ PAGES: tuple[PageSpec, ...] = (
              frozenset({"lead", "director"}), ":material/scatter_plot:"),
     PageSpec("pages/planner.py", N_("Cohort planner"), N_("Training of trainers"),
              frozenset({"lead", "director"}), ":material/calendar_month:"),
+    PageSpec("pages/learner_links.py", N_("Learners' links"), N_("Administration"),
+             frozenset({"admin", "director"}), ":material/groups:"),
+    PageSpec("pages/learners.py", N_("Learners' questionnaire"), N_("Relais"), ALL_ROLES,
+             ":material/school:", visitor=True),
     # The accessibility statement must be reachable from every page (RGAA): last in the menu.
     PageSpec("pages/accessibility_statement.py", N_("Accessibility"), N_("Relais"), ALL_ROLES,
              ":material/accessibility_new:", visitor=True),

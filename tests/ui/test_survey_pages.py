@@ -42,7 +42,7 @@ def fresh_trainer_link(url: str, campaign_id: int = 2) -> tuple[str, int]:
 
 
 def test_visitors_see_home_sign_in_and_the_link_pages_only():
-    assert [p.url_path for p in pages_for(None)] == ["home", "sign_in", "questionnaire", "my_result",
+    assert [p.url_path for p in pages_for(None)] == ["home", "sign_in", "questionnaire", "my_result", "learners",
                                                    "accessibility_statement"]
 
 

@@ -1,0 +1,78 @@
+"""Learners' releases in the database: read the answers and history, decide, record.
+
+Like :func:`disclosure.store.releases`, every read of learners' figures goes
+through :func:`learner_releases`, which locks the campaign row for the
+transaction (``FOR UPDATE`` on PostgreSQL, the write lock on SQLite) so two
+app servers never release two populations each checked without the other.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Engine
+
+from disclosure.learners import LearnerRelease, decide
+from disclosure.release import Row
+from storage.db import write_session
+from storage.models import Campaign, LearnerAnswer, LearnerRelease as ReleaseRow, LearnerResponse, Site, utcnow
+
+ANSWER_COLUMNS = ["response_id", "site_id", "region_id", "item_id", "value"]
+
+
+def learner_answers(session, campaign_id: int) -> pd.DataFrame:  # noqa: ANN001
+    """Answered statements ("I don't know" left out) of a campaign's learners (ANSWER_COLUMNS)."""
+    rows = session.execute(
+        select(LearnerAnswer.response_id, LearnerResponse.site_id, Site.region_id,
+               LearnerAnswer.item_id, LearnerAnswer.value)
+        .join(LearnerResponse, LearnerResponse.id == LearnerAnswer.response_id)
+        .join(Site, Site.id == LearnerResponse.site_id)
+        .where(LearnerResponse.campaign_id == campaign_id, LearnerAnswer.value.is_not(None))
+        .order_by(LearnerAnswer.response_id)).all()
+    return pd.DataFrame(rows, columns=ANSWER_COLUMNS)
+
+
+def _history(session, campaign_id: int) -> list[Row]:  # noqa: ANN001
+    rows = session.execute(select(ReleaseRow.figure, ReleaseRow.population, ReleaseRow.reason)
+                           .where(ReleaseRow.campaign_id == campaign_id).order_by(ReleaseRow.id)).all()
+    return [Row(campaign_id, "learner", f, tuple(int(x) for x in pop), r) for f, pop, r in rows]
+
+
+def learner_releases(engine: Engine, campaign_id: int, items: list[str], k: int,
+                     viewer_id: int | None = None) -> tuple[LearnerRelease, pd.DataFrame]:
+    """The learners' release of a campaign (new rows recorded) and the answers it was decided on."""
+    with write_session(engine) as s:
+        status = s.execute(select(Campaign.status).where(Campaign.id == campaign_id)
+                           .with_for_update()).scalar_one()
+        answers = learner_answers(s, campaign_id)
+        rel = decide(campaign_id, answers, items, _history(s, campaign_id), status == "closed", k)
+        if rel.new_rows:
+            now = utcnow()
+            s.execute(insert(ReleaseRow), [
+                {"campaign_id": campaign_id, "figure": r.figure, "n": len(r.population),
+                 "population": list(r.population), "reason": r.reason, "released_at": now,
+                 "viewer_id": viewer_id} for r in rel.new_rows])
+            rel.new_rows.clear()
+    return rel, answers
+
+
+def learner_figures(engine: Engine, cur, rel, units: pd.DataFrame, k: int,  # noqa: ANN001
+                    questionnaire=None, viewer_id: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:  # noqa: ANN001
+    """Learners' figures per statement and node, and the three-way gap, for one campaign.
+
+    ``cur`` is the campaign's :class:`scoring.data.CampaignData` and ``rel``
+    its trainers' and managers' release (:func:`disclosure.store.releases`);
+    ``units`` has site_id and region_id of every site.
+    """
+    from disclosure.campaign import gap_items
+    from disclosure.learners import learner_items, three_way
+    from scoring.gaps import _person_scores
+    from survey.learner_questionnaire import default
+
+    q = questionnaire or default()
+    ids = [i.id for i in q.items]
+    lrel, answers = learner_releases(engine, cur.campaign_id, ids, k, viewer_id)
+    items = learner_items(lrel, answers, ids, units)
+    mirrored = q.mirrored()
+    people = _person_scores(cur.answers, gap_items(cur), cur.respondents, sorted(set(mirrored.values())))
+    return items, three_way(rel, people, lrel, items, mirrored, units)
