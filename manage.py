@@ -32,7 +32,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     start = time.perf_counter()
-    summary = generate_and_load(engine, size=args.size, seed=args.seed)
+    summary = generate_and_load(engine, size=args.size, seed=args.seed,
+                                cascade=not args.no_cascade)
     print(f"demo loaded in {time.perf_counter() - start:.1f} s: {summary}")
     return 0
 
@@ -206,6 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--size", choices=["tiny", "default", "large"], default="default")
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--if-empty", action="store_true", help="do nothing if data exists")
+    demo.add_argument("--no-cascade", action="store_true",
+                      help="skip the simulated first cascade between the two campaigns")
     demo.set_defaults(func=cmd_demo)
     imp = sub.add_parser("import-roster", help="import people from a CSV or XLSX roster")
     imp.add_argument("file")

@@ -46,8 +46,13 @@ def _utc(day: dt.date, rng: np.random.Generator) -> dt.datetime:
         minutes=int(rng.integers(0, 10 * 60)))
 
 
-def generate_and_load(engine: Engine, size: str = "default", seed: int = 7) -> DemoSummary:
-    """Generate the demo organisation for a seed and write it in one transaction."""
+def generate_and_load(engine: Engine, size: str = "default", seed: int = 7,
+                      cascade: bool = False) -> DemoSummary:
+    """Generate the demo organisation for a seed and write it in one transaction.
+
+    cascade: also run a first cascade between the two campaigns (cascade.demo_loop), as
+    `manage.py demo` does so that the pages show the whole loop.
+    """
     if size not in SIZES:
         raise ValueError(f"unknown demo size {size!r}; choose one of {', '.join(SIZES)}")
     rng = np.random.default_rng(seed)
@@ -128,6 +133,10 @@ def generate_and_load(engine: Engine, size: str = "default", seed: int = 7) -> D
     from demo.learners import write_learners  # learners' voice (issue 20): links and answers
 
     write_learners(engine, seed)
+    if cascade:
+        from cascade.demo_loop import simulate  # the planner and badges: load on use
+
+        simulate(engine, seed)
 
     return DemoSummary(
         regions=len(region_ids), sites=len(sites), people=len(people),
