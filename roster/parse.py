@@ -24,7 +24,7 @@ MAX_COLUMNS = 200
 MAX_CELL = 500
 
 COLUMNS = ("line", "first_name", "last_name", "email", "external_id", "role", "site", "region",
-           "language")
+           "language", "trade")
 REQUIRED = ("first_name", "last_name", "email", "role", "site")
 FIELD_LABELS = {"first_name": "Prénom / first name", "last_name": "Nom / last name",
                 "email": "Courriel / email", "role": "Rôle / role", "site": "Site"}
@@ -41,6 +41,8 @@ SYNONYMS = {
     "site": ("site", "code site", "site code", "etablissement", "centre"),
     "region": ("region", "code region", "region code"),
     "language": ("langue", "language", "lang"),
+    "trade": ("filiere", "trade", "secteur", "sector", "metier", "domaine professionnel",
+              "trade sector", "vocational area"),
 }
 HEADER_TO_FIELD = {syn: field for field, syns in SYNONYMS.items() for syn in syns}
 
@@ -161,7 +163,7 @@ def parse(data: bytes, filename: str = "roster.csv") -> pd.DataFrame:
     """Rows of a roster file as text, blank lines dropped.
 
     Columns: line (int, as numbered in a spreadsheet), first_name, last_name,
-    email, external_id, role, site, region, language (str, stripped, "" when absent).
+    email, external_id, role, site, region, language, trade (str, stripped, "" when absent).
     """
     if len(data) > MAX_UPLOAD_BYTES:
         raise ImportProblem("The file is larger than {mb} MB.", mb=MAX_UPLOAD_BYTES // 1048576)
@@ -191,4 +193,6 @@ def parse(data: bytes, filename: str = "roster.csv") -> pd.DataFrame:
             if index < len(cells):
                 record[field] = cells[index][:MAX_CELL]
         records.append({"line": number, **record})
-    return pd.DataFrame(records, columns=list(COLUMNS)).astype({"line": int})
+    frame = pd.DataFrame(records, columns=list(COLUMNS)).astype({"line": int})
+    frame.attrs["columns"] = sorted(mapping.values())  # which optional columns the file has
+    return frame
