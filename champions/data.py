@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from champions.rules import trainers_frame
-from disclosure.release import tree_keys
+from disclosure.release import trade_key, tree_keys
 from disclosure.store import releases
 from scoring.anonymity import DEFAULT_K
 from scoring.data import load_campaign
@@ -73,21 +73,26 @@ def site_positions(data, sites: pd.DataFrame, k: int = DEFAULT_K) -> pd.DataFram
     return out
 
 
-def load(engine: Engine, campaign_id: int, k: int = DEFAULT_K) -> ChampionsData:
+def load(engine: Engine, campaign_id: int, k: int = DEFAULT_K, trade: str | None = None) -> ChampionsData:
     """Read and guard one campaign for the champions map, over its sites' released populations.
 
     Site positions and the density count only the responses the disclosure
     layer released for each site (the same populations as the overview), so
     reading the map before and after one more submission shows nothing new.
+    With a trade, each site's trainers are its released trade slice
+    (``site:12|trade:care``), the managers' side stays the site's.
     """
     data = load_campaign(engine, campaign_id)
     rel, _ = releases(engine, data, None, k)
     site_keys = [key for key in tree_keys(data.respondents) if key.startswith("site:")]
-    ids = {int(r) for role in ("trainer", "manager") for key in site_keys
-           for r in rel.population(role, key)}
+    trainer_key = (lambda key: trade_key(key, trade)) if trade is not None else (lambda key: key)
+    ids = {int(r) for key in site_keys for r in rel.population("trainer", trainer_key(key))}
+    ids |= {int(r) for key in site_keys for r in rel.population("manager", key)}
     shown = replace(data, respondents=data.respondents[data.respondents["response_id"].isin(ids)])
     sites = site_positions(shown, site_table(engine), k=k)
     trainers = trainers_frame(data.scores, data.respondents)
+    if trade is not None:
+        trainers = trainers[trainers["response_id"].isin(ids)].reset_index(drop=True)
     trainers["site_id"] = _int_ids(trainers["site_id"])
     names = {a.id: {lg: a.name.get(lg) for lg in ("fr", "en")}
              for a in data.trainer_questionnaire.areas}
