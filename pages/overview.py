@@ -18,6 +18,7 @@ from ui.dashboards import campaign_picker, chart, downloads, gap_notes
 from ui.navigation import roles_for
 from ui.text import plain
 from ui.trades import trade_caption, trade_picker
+from ui.qualiopi import qualiopi_downloads
 
 MODALITY_NAMES = {"face_to_face": N_("Face to face"), "hybrid": N_("Blended"),
                   "remote_sync": N_("Remote, live"), "remote_async": N_("Remote, self-paced")}
@@ -189,3 +190,5 @@ def _report():
 
 downloads(viewer, "site_xlsx" if own_site is not None else "overview_xlsx", "relais-vue-ensemble",
           _tables, _report, "ov")
+if own_site is None:
+    qualiopi_downloads(viewer, campaign_id, data.overview(campaign_id, version=version))

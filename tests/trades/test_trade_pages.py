@@ -79,3 +79,14 @@ def test_lead_filters_the_champions_map_by_trade(demo_url):
 def test_roles_without_dashboards_get_no_trade_filter(demo_url, role):
     at = run_page("pages/overview.py", demo_viewer(demo_url, role))
     assert not [s for s in at.selectbox if s.key == "ov_trade"]
+
+
+def test_director_gets_the_qualiopi_pack_and_a_manager_does_not(demo_url):
+    at = run_page("pages/overview.py", demo_viewer(demo_url, "director"))
+    assert not at.exception, at.exception
+    assert "Dossier de preuves Qualiopi" in texts(at)
+    labels = [b.label for b in at.get("download_button")]
+    assert "Télécharger le dossier (XLSX)" in labels and "Télécharger le dossier (PDF)" in labels
+    at = run_page("pages/overview.py", demo_viewer(demo_url, "manager"))
+    assert "Dossier de preuves Qualiopi" not in texts(at)
+    assert not [b for b in at.get("download_button") if "dossier" in b.label]
