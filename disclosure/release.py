@@ -197,13 +197,16 @@ def gap_key(universe: str, node: str) -> str:
 
 
 def _offer_gaps(rel: Release, role: str, people: pd.DataFrame) -> None:
-    """Each gap statement and element, at the organisation and each site, in its own universe.
+    """Each gap statement and element, at the organisation, each site and each region, in its own universe.
 
     Its candidate is the node's released population (whoever of it answered);
     a statement many answered "not applicable" stays on its last release
     without holding back the node's scores.
     """
-    nodes = ["org", *[k for k in tree_keys(people) if k.startswith("site:")]]
+    keys = tree_keys(people)
+    # regions last (issue 20): each universe is its own family, so offering them after the
+    # organisation and the sites leaves those decisions as they were
+    nodes = ["org", *[k for k in keys if k.startswith("site:")], *[k for k in keys if k.startswith("region:")]]
     for universe in (u for u in rel.universes[role] if u.startswith(GAP)):
         for node in nodes:
             rel.offer(role, gap_key(universe, node), [(rel.population(role, node), "gap")], [universe])

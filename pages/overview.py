@@ -19,6 +19,7 @@ from ui.navigation import roles_for
 from ui.text import plain
 from ui.trades import trade_caption, trade_picker
 from ui.qualiopi import qualiopi_downloads
+from ui.official import region_gaps
 
 MODALITY_NAMES = {"face_to_face": N_("Face to face"), "hybrid": N_("Blended"),
                   "remote_sync": N_("Remote, live"), "remote_async": N_("Remote, self-paced")}
@@ -162,6 +163,8 @@ else:
           alt=alt_gaps.summary)
     text_alternative(alt_gaps, "ov_gaps")
 gap_notes(gaps, k)
+if site_id is None:
+    region_gaps(campaign_id, version, region_id, ov.element_names, regions, k)
 
 scope_title = site_names.get(site_id) or regions.get(region_id) or t("Organisation")
 

@@ -17,6 +17,7 @@ from ui.dashboards import campaign_picker, downloads, focus_list, gap_notes
 from ui.navigation import roles_for
 from ui.text import plain
 from ui.trades import trade_caption, trade_picker
+from ui.official import site_official_gaps
 
 viewer = context.require(*roles_for("pages/site_profile.py"))
 tr = context.translator()
@@ -107,6 +108,8 @@ else:
                     width="stretch", alt=alt_gaps.summary)
     text_alternative(alt_gaps, "sp_gaps")
     gap_notes(gaps, k)
+
+site_official_gaps(campaign_id, data.data_version(campaign_id), site_id, ov.element_names, k)
 
 st.subheader(t("Progress since the previous campaign"))
 prog = display.progress_display(ov, tr, (t("Previous campaign"), t("This campaign")), region_id, site_id)
