@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from champions.rules import trainers_frame
+from official import is_official
 from disclosure.release import trade_key, tree_keys
 from disclosure.store import releases
 from scoring.anonymity import DEFAULT_K
@@ -54,11 +55,12 @@ def site_table(engine: Engine) -> pd.DataFrame:
     return frame
 
 
-def site_positions(data, sites: pd.DataFrame, k: int = DEFAULT_K) -> pd.DataFrame:  # noqa: ANN001
-    """Guarded bottom-up and top-down index per site of a CampaignData (module docstring)."""
+def site_positions(data, sites: pd.DataFrame, k: int = DEFAULT_K, official: bool = False) -> pd.DataFrame:  # noqa: ANN001
+    """Guarded bottom-up and top-down index per site of a CampaignData (module docstring);
+    ``official``: site managers' answers are their site's named position (official/)."""
     bt = bottom_up_trainers(data.scores, data.answers, data.trainer_items, data.respondents)
     bu = bottom_up_sites(bt, k=k)
-    td = top_down_sites(data.scores, data.answers, data.trainer_items, data.respondents, k=k)
+    td = top_down_sites(data.scores, data.answers, data.trainer_items, data.respondents, k=k, official=official)
     bu = bu[bu["scope"] == "site"].assign(site_id=lambda f: _int_ids(f["site_id"]))
     td = td[td["scope"] == "site"].assign(site_id=lambda f: _int_ids(f["site_id"]))
     out = sites.merge(bu[["site_id", "n_trainers", "bottom_up", "hidden"]], on="site_id", how="left")
@@ -89,7 +91,12 @@ def load(engine: Engine, campaign_id: int, k: int = DEFAULT_K, trade: str | None
     ids = {int(r) for key in site_keys for r in rel.population("trainer", trainer_key(key))}
     ids |= {int(r) for key in site_keys for r in rel.population("manager", key)}
     shown = replace(data, respondents=data.respondents[data.respondents["response_id"].isin(ids)])
-    sites = site_positions(shown, site_table(engine), k=k)
+    if is_official(engine, campaign_id):
+        # named managers: every site manager's response counts for their site, released or not
+        managers = data.respondents[data.respondents["role"] == "manager"]["response_id"]
+        shown = replace(data, respondents=data.respondents[data.respondents["response_id"].isin(ids)
+                                                           | data.respondents["response_id"].isin(managers)])
+    sites = site_positions(shown, site_table(engine), k=k, official=is_official(engine, campaign_id))
     trainers = trainers_frame(data.scores, data.respondents)
     if trade is not None:
         trainers = trainers[trainers["response_id"].isin(ids)].reset_index(drop=True)

@@ -134,3 +134,22 @@ def test_admin_sees_the_choice_locked_on_a_started_campaign(own_demo):
     assert not at.exception, at.exception
     toggle = next(tg for tg in at.toggle if tg.key.startswith("official_"))
     assert toggle.key == "official_2" and toggle.disabled and "Verrouillé" in texts(at)
+
+
+def test_top_down_axis_uses_the_official_position_only_when_chosen(own_demo):
+    from scoring.indices import top_down_sites
+
+    engine = make_engine(own_demo)
+    data = load_campaign(engine, 1)
+    args = (data.scores, data.answers, data.trainer_items, data.respondents)
+    anonymous = top_down_sites(*args, k=5)
+    named = top_down_sites(*args, k=5, official=True)
+    a_sites = anonymous[anonymous["scope"] == "site"].set_index("site_id")
+    n_sites = named[named["scope"] == "site"].set_index("site_id")
+    assert not (a_sites["basis"] == "combined").any()  # 1-3 managers a site: trainers only
+    assert (n_sites["basis"] == "combined").any()
+    both = n_sites[n_sites["basis"] == "combined"]
+    assert (both["n_managers"] < 5).any() and both["n_trainers"].ge(5).all()
+    # the trainers' side is guarded the same either way
+    assert a_sites["hidden"].equals(n_sites["hidden"])
+    engine.dispose()
