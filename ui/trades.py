@@ -41,3 +41,20 @@ def trade_caption(trade: str | None) -> None:
     if trade is not None:
         st.caption(t("Trainers' figures are for the trade {trade} only; managers' figures, gaps and "
                      "progress cover everyone.", trade=trades.names(context.lang())[trade]))
+
+
+def same_trade_option() -> bool:
+    """The planner's 'prefer cohorts within one trade' box (only when the roster names trades)."""
+    if not known_trades():
+        return False
+    return st.checkbox(t("Prefer cohorts within one trade"), False, key="pl_same_trade",
+                       help=t("After planning, members are swapped between cohorts of the same wave "
+                              "and area so that more colleagues of one trade learn together, "
+                              "never at the cost of coverage, locality or anyone's hours."))
+
+
+def with_trades(instance, plan):  # noqa: ANN001, ANN201 - planning Instance and Plan
+    """The plan with the trade preference applied, from the roster's trades."""
+    from planning.trades import prefer_same_trade
+
+    return prefer_same_trade(instance, plan, trades.person_trades(context.engine()))

@@ -90,3 +90,18 @@ def test_director_gets_the_qualiopi_pack_and_a_manager_does_not(demo_url):
     at = run_page("pages/overview.py", demo_viewer(demo_url, "manager"))
     assert "Dossier de preuves Qualiopi" not in texts(at)
     assert not [b for b in at.get("download_button") if "dossier" in b.label]
+
+
+def test_lead_plans_with_the_same_trade_preference(demo_url):
+    from planning.rules import check_plan
+
+    at = run_page("pages/planner.py", demo_viewer(demo_url, "lead"), timeout=90)
+    assert not at.exception, at.exception
+    at.number_input(key="pl_limit").set_value(4)
+    at.checkbox(key="pl_same_trade").check()
+    next(b for b in at.button if b.label == "Planifier").click().run()
+    assert not at.exception, at.exception
+    plan, inst = at.session_state["pl_plan"], at.session_state["pl_instance"]
+    assert plan.cohorts and "same_trade_pairs" in plan.stats
+    assert check_plan(inst, plan) == []
+    assert "Toutes les règles sont respectées." in texts(at)
