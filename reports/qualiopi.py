@@ -26,7 +26,8 @@ from dashboards.overview import Overview, build_overview, headline, level_distri
 from dashboards.participation import participation
 from dashboards.plans import STATUS_NAMES, actions
 from dashboards.units import campaigns, previous_campaign
-from disclosure.release import slice_key
+from disclosure.figures import released_tree
+from disclosure.release import Release
 from disclosure.store import releases
 from i18n import N_, RelaisError, Translator
 from reports.pdf import Report, to_pdf
@@ -34,7 +35,7 @@ from reports.tables import Table
 from reports.xlsx import to_xlsx
 from scoring.anonymity import DEFAULT_K
 from scoring.data import load_campaign
-from scoring.schema import OVERALL
+from scoring.schema import OVERALL, TRAINER_AREAS
 from storage.db import read_session
 from storage.models import Campaign, CohortPlan
 
@@ -80,13 +81,19 @@ class Pack:
         return to_pdf(Report(self.title, self.subtitle, "", self.notes, [], self.tables))
 
 
-def overview_for(engine: Engine, campaign_id: int, k: int = DEFAULT_K, lang: str = "fr") -> Overview:
-    """The campaign's overview over released populations, as the pages read it (recorded)."""
+def _campaigns(engine: Engine, campaign_id: int, k: int):  # noqa: ANN202
+    """This campaign's data, the previous one's, and their releases (decided and recorded)."""
     table = campaigns(engine)
     prev_id = previous_campaign(table, campaign_id)
     cur = load_campaign(engine, campaign_id)
     prev = load_campaign(engine, prev_id) if prev_id is not None else None
-    return build_overview(cur, prev, k=k, lang=lang, releases=releases(engine, cur, prev, k))
+    return cur, prev, releases(engine, cur, prev, k)
+
+
+def overview_for(engine: Engine, campaign_id: int, k: int = DEFAULT_K, lang: str = "fr") -> Overview:
+    """The campaign's overview over released populations, as the pages read it (recorded)."""
+    cur, prev, rels = _campaigns(engine, campaign_id, k)
+    return build_overview(cur, prev, k=k, lang=lang, releases=rels)
 
 
 def _number(value: float | None, hidden: bool, t: Translator, k: int) -> object:
@@ -203,14 +210,10 @@ def cohorts_summary(engine: Engine, campaign_id: int) -> tuple[int, int]:
     return n, seats
 
 
-def remote_frames(engine: Engine, campaign_id: int, k: int = DEFAULT_K) -> dict[str, pd.DataFrame]:
+def remote_frames(cur, rel: Release) -> dict[str, pd.DataFrame]:  # noqa: ANN001 - CampaignData
     """Trainers' frames of the remote modality slices (released populations only)."""
-    table = campaigns(engine)
-    prev_id = previous_campaign(table, campaign_id)
-    cur = load_campaign(engine, campaign_id)
-    prev = load_campaign(engine, prev_id) if prev_id is not None else None
-    rels = releases(engine, cur, prev, k)
-    return {m: build_overview(cur, prev, k=k, modality=m, releases=rels).trainers for m in REMOTE}
+    areas = (*TRAINER_AREAS, OVERALL)
+    return {m: released_tree(rel, cur.respondents, cur.scores, "trainer", areas, m) for m in REMOTE}
 
 
 def trains_remotely(frames: dict[str, pd.DataFrame]) -> bool:
@@ -232,8 +235,10 @@ def build_pack(engine: Engine, campaign_id: int, t: Translator, ov: Overview | N
         if camp is None:
             raise RelaisError("Campaign {campaign} does not exist.", campaign=campaign_id)
         name, starts, ends, status = camp.name, camp.starts_on, camp.ends_on, camp.status
-    ov = ov if ov is not None else overview_for(engine, campaign_id, k, t.lang)
-    frames = remote_frames(engine, campaign_id, ov.k)
+    cur, prev, rels = _campaigns(engine, campaign_id, ov.k if ov is not None else k)
+    if ov is None:
+        ov = build_overview(cur, prev, k=k, lang=t.lang, releases=rels)
+    frames = remote_frames(cur, rels[0])
     if remote is None:
         remote = trains_remotely(frames)
     figures = _Figures(engine, ov, t, campaign_id, frames, learners or [])
