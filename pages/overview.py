@@ -17,7 +17,7 @@ from ui.chart_text import text_alternative
 from ui.dashboards import campaign_picker, chart, downloads, gap_notes
 from ui.navigation import roles_for
 from ui.text import plain
-from ui.trades import trade_caption, trade_picker
+from ui.trades import trade_caption, trade_notes, trade_picker
 from ui.qualiopi import qualiopi_downloads
 from ui.official import region_gaps
 
@@ -188,7 +188,8 @@ def _report():
                         charts.progress_chart(prog, t("Area"), t("Score (0-100)"), t("Campaign"))))
     return Report(t("Relais — digital maturity report"), scope_title,
                   t("Generated on {date}", date=tr.date(dt.date.today(), "long")),
-                  [t("Figures from fewer than {k} people are never shown.", k=k)], figures, tables)
+                  [t("Figures from fewer than {k} people are never shown.", k=k), *trade_notes(trade)],
+                  figures, tables)
 
 
 downloads(viewer, "site_xlsx" if own_site is not None else "overview_xlsx", "relais-vue-ensemble",

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from dashboards.display import hidden_label
-from dashboards.overview import Overview, build_overview, headline, level_distribution, node_rows
+from dashboards.overview import Overview, build_overview, level_distribution, node_rows
 from dashboards.participation import participation
 from dashboards.plans import STATUS_NAMES, actions
 from dashboards.units import campaigns, previous_campaign
@@ -118,7 +118,7 @@ class _Figures:
                  remote_frames: dict[str, pd.DataFrame], learners: list[tuple[str, object, object]]):
         self.engine, self.ov, self.t, self.k = engine, ov, t, ov.k
         self.campaign_id, self.remote, self.learners = campaign_id, remote_frames, learners
-        self._part = participation(engine, campaign_id)
+        self.part = participation(engine, campaign_id)
 
     def _score(self, label: str, frame: pd.DataFrame, area: str) -> tuple[str, object, object]:
         mean, n, hidden = _org_row(frame, area)
@@ -142,7 +142,7 @@ class _Figures:
                 return [(t("Trainers per level"), hidden_label(t, self.k), "")]
             return [(t("Trainers at level {level}", level=lv), int(n), "") for lv, n in zip(dist["level"], dist["n"])]
         if kind == "participation":
-            part = self._part[self._part["role"] == what]
+            part = self.part[self.part["role"] == what]
             label = t("Trainers who answered / invited") if what == "trainer" else t("Managers who answered / invited")
             return [(label, f"{int(part['submitted'].sum())} / {int(part['invited'].sum())}", "")]
         if kind == "progress":
@@ -254,7 +254,7 @@ def build_pack(engine: Engine, campaign_id: int, t: Translator, ov: Overview | N
                         t("Relais evidence"): "; ".join(r[0] for r in rows)})
         detail += [{t("Indicator"): label, t("Evidence figure"): f, t("Value"): v, t("Respondents"): n}
                    for f, v, n in rows]
-    part = figures._part
+    part = figures.part
     camp_frame = pd.DataFrame([
         {t("Item"): t("Campaign"), t("Value"): name},
         {t("Item"): t("Opens on"), t("Value"): t.date(starts, "long")},

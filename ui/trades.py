@@ -37,6 +37,14 @@ def trade_picker(container, key: str) -> str | None:  # noqa: ANN001 - a Streaml
                                       "figure by enough people.")) or None
 
 
+def trade_notes(trade: str | None) -> list[str]:
+    """The line a report carries when its trainers' figures are one trade's."""
+    if trade is None:
+        return []
+    return [t("Trainers' figures are for the trade {trade} only; managers' figures, gaps and "
+              "progress cover everyone.", trade=trades.names(context.lang())[trade])]
+
+
 def trade_caption(trade: str | None) -> None:
     if trade is not None:
         st.caption(t("Trainers' figures are for the trade {trade} only; managers' figures, gaps and "

@@ -24,8 +24,16 @@ NOTICE_FR = "Vos réponses sont la position officielle de votre site."
 
 @pytest.fixture(scope="module")
 def own_demo(tmp_path_factory):
-    """A demo database of this module's own (the tests add a campaign and links to it)."""
-    return build_demo_db(tmp_path_factory.mktemp("official"))
+    """A demo database of this module's own (the tests add a campaign and links to it).
+
+    The pages' caches are keyed by campaign, not by database: they are emptied before and
+    after, so no other module reads this database's campaigns from them.
+    """
+    import streamlit as st
+
+    st.cache_data.clear(), st.cache_resource.clear()
+    yield build_demo_db(tmp_path_factory.mktemp("official"))
+    st.cache_data.clear(), st.cache_resource.clear()
 
 
 def new_campaign(engine, name: str) -> int:  # noqa: ANN001
