@@ -24,6 +24,7 @@ EXPORTS: dict[str, frozenset[str]] = {
     "person_json": frozenset({"admin"}),
     "audit_csv": frozenset({"admin"}),
     "links_csv": frozenset({"admin"}),
+    "qualiopi_pack": frozenset({"director", "admin"}),  # issue 20: evidence for auditors
 }
 
 

@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from champions.rules import trainers_frame
-from disclosure.release import tree_keys
+from official import is_official
+from disclosure.release import trade_key, tree_keys
 from disclosure.store import releases
 from scoring.anonymity import DEFAULT_K
 from scoring.data import load_campaign
@@ -54,11 +55,12 @@ def site_table(engine: Engine) -> pd.DataFrame:
     return frame
 
 
-def site_positions(data, sites: pd.DataFrame, k: int = DEFAULT_K) -> pd.DataFrame:  # noqa: ANN001
-    """Guarded bottom-up and top-down index per site of a CampaignData (module docstring)."""
+def site_positions(data, sites: pd.DataFrame, k: int = DEFAULT_K, official: bool = False) -> pd.DataFrame:  # noqa: ANN001
+    """Guarded bottom-up and top-down index per site of a CampaignData (module docstring);
+    ``official``: site managers' answers are their site's named position (official/)."""
     bt = bottom_up_trainers(data.scores, data.answers, data.trainer_items, data.respondents)
     bu = bottom_up_sites(bt, k=k)
-    td = top_down_sites(data.scores, data.answers, data.trainer_items, data.respondents, k=k)
+    td = top_down_sites(data.scores, data.answers, data.trainer_items, data.respondents, k=k, official=official)
     bu = bu[bu["scope"] == "site"].assign(site_id=lambda f: _int_ids(f["site_id"]))
     td = td[td["scope"] == "site"].assign(site_id=lambda f: _int_ids(f["site_id"]))
     out = sites.merge(bu[["site_id", "n_trainers", "bottom_up", "hidden"]], on="site_id", how="left")
@@ -73,21 +75,31 @@ def site_positions(data, sites: pd.DataFrame, k: int = DEFAULT_K) -> pd.DataFram
     return out
 
 
-def load(engine: Engine, campaign_id: int, k: int = DEFAULT_K) -> ChampionsData:
+def load(engine: Engine, campaign_id: int, k: int = DEFAULT_K, trade: str | None = None) -> ChampionsData:
     """Read and guard one campaign for the champions map, over its sites' released populations.
 
     Site positions and the density count only the responses the disclosure
     layer released for each site (the same populations as the overview), so
     reading the map before and after one more submission shows nothing new.
+    With a trade, each site's trainers are its released trade slice
+    (``site:12|trade:care``), the managers' side stays the site's.
     """
     data = load_campaign(engine, campaign_id)
     rel, _ = releases(engine, data, None, k)
     site_keys = [key for key in tree_keys(data.respondents) if key.startswith("site:")]
-    ids = {int(r) for role in ("trainer", "manager") for key in site_keys
-           for r in rel.population(role, key)}
+    trainer_key = (lambda key: trade_key(key, trade)) if trade is not None else (lambda key: key)
+    ids = {int(r) for key in site_keys for r in rel.population("trainer", trainer_key(key))}
+    ids |= {int(r) for key in site_keys for r in rel.population("manager", key)}
     shown = replace(data, respondents=data.respondents[data.respondents["response_id"].isin(ids)])
-    sites = site_positions(shown, site_table(engine), k=k)
+    if is_official(engine, campaign_id):
+        # named managers: every site manager's response counts for their site, released or not
+        managers = data.respondents[data.respondents["role"] == "manager"]["response_id"]
+        shown = replace(data, respondents=data.respondents[data.respondents["response_id"].isin(ids)
+                                                           | data.respondents["response_id"].isin(managers)])
+    sites = site_positions(shown, site_table(engine), k=k, official=is_official(engine, campaign_id))
     trainers = trainers_frame(data.scores, data.respondents)
+    if trade is not None:
+        trainers = trainers[trainers["response_id"].isin(ids)].reset_index(drop=True)
     trainers["site_id"] = _int_ids(trainers["site_id"])
     names = {a.id: {lg: a.name.get(lg) for lg in ("fr", "en")}
              for a in data.trainer_questionnaire.areas}

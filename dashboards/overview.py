@@ -16,7 +16,7 @@ import pandas as pd
 
 from disclosure.campaign import offer_paired, release_of, released_gaps, released_progress
 from disclosure.figures import released_tree
-from disclosure.release import Release
+from disclosure.release import Release, trade_key
 from scoring.aggregate import LEVEL_COUNT_COLS
 from scoring.anonymity import DEFAULT_K
 from scoring.data import CampaignData
@@ -40,6 +40,7 @@ class Overview:
     progress: pd.DataFrame | None  # tree_progress of trainers, None without a previous campaign
     area_names: dict[str, str]  # area or element id -> msgid-free display name per language key
     element_names: dict[str, str]
+    trade: str | None = None  # trainers' figures are the trade's slices (disclosure: node|trade:x)
 
 
 def _names(questionnaire, lang: str) -> dict[str, str]:  # noqa: ANN001
@@ -48,7 +49,8 @@ def _names(questionnaire, lang: str) -> dict[str, str]:  # noqa: ANN001
 
 def build_overview(cur: CampaignData, prev: CampaignData | None = None, k: int = DEFAULT_K,
                    modality: str | None = None, lang: str = "fr",
-                   releases: tuple[Release, Release | None] | None = None) -> Overview:
+                   releases: tuple[Release, Release | None] | None = None,
+                   trade: str | None = None) -> Overview:
     """Every frame the overview and site pages need, for one campaign, over released populations.
 
     ``releases`` are the decisions of :mod:`disclosure.store` (this campaign's,
@@ -68,7 +70,10 @@ def build_overview(cur: CampaignData, prev: CampaignData | None = None, k: int =
     rel, prev_rel = releases
     k = rel.k
     areas = (*TRAINER_AREAS, OVERALL)
-    trainers = released_tree(rel, cur.respondents, cur.scores, "trainer", areas, modality)
+    if trade is not None and modality is not None:
+        raise ValueError("filter by modality or by trade, not both")
+    key_of = (lambda n: trade_key(n, trade)) if trade is not None else None
+    trainers = released_tree(rel, cur.respondents, cur.scores, "trainer", areas, modality, key_of=key_of)
     managers = released_tree(rel, cur.respondents, cur.scores, "manager", (*ORG_ELEMENTS, OVERALL))
     gaps = released_gaps(cur, rel)
     progress = None
@@ -76,7 +81,8 @@ def build_overview(cur: CampaignData, prev: CampaignData | None = None, k: int =
         progress = released_progress(prev, cur, prev_rel, rel, areas)
     return Overview(cur.campaign_id, prev.campaign_id if prev else None, k, modality,
                     _ints(trainers), _ints(managers), gaps, _ints(progress) if progress is not None else None,
-                    _names(cur.trainer_questionnaire, lang), _names(cur.organisation_questionnaire, lang))
+                    _names(cur.trainer_questionnaire, lang), _names(cur.organisation_questionnaire, lang),
+                    trade)
 
 
 def _ints(frame: pd.DataFrame) -> pd.DataFrame:

@@ -18,6 +18,7 @@ from accounts.demo import mark_demo_database
 from demo.answers import AnswerModel, DemoResponse, shape_of
 from demo.organisation import DemoPerson, make_people, make_sites, params
 from storage.db import write_session
+from trades.demo import write_demo_trades
 from storage.models import (
     Account, Answer, Campaign, Consent, Invitation, Person, Region, Response, Site,
 )
@@ -122,6 +123,7 @@ def generate_and_load(engine: Engine, size: str = "default", seed: int = 7,
             n_answers += _write_responses(s, camp.id, responses, person_ids, site_ids)
             n_responses += len(responses)
         _write_consents(s, people, person_ids)
+        write_demo_trades(s, seed, people, person_ids)
         _write_demo_accounts(s, people, person_ids)
         # The demo sign-in is offered only on a database marked here (accounts.demo).
         mark_demo_database(s)

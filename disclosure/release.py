@@ -18,7 +18,8 @@ Candidates, per key and role:
   ``manager``, whose sites rarely reach k), else the union of its children's
   released populations (pooling small sites' people early into a region's
   cell would freeze their site for the rest of the campaign);
-* a slice: the node's released population that teaches the modality.
+* a slice: the node's released population that teaches the modality (or,
+  after every modality slice, that belongs to a trade: ``site:12|trade:care``).
 
 A rejected candidate leaves the last released population in place (or the
 figure hidden when there is none).  So during an open campaign a site's
@@ -185,6 +186,7 @@ def decide(
         _offer_tree(rel, role, people, pool)
         if role == "trainer":
             _offer_slices(rel, role, people)
+            _offer_trade_slices(rel, role, people)
         _offer_gaps(rel, role, people)
     return rel
 
@@ -195,13 +197,16 @@ def gap_key(universe: str, node: str) -> str:
 
 
 def _offer_gaps(rel: Release, role: str, people: pd.DataFrame) -> None:
-    """Each gap statement and element, at the organisation and each site, in its own universe.
+    """Each gap statement and element, at the organisation, each site and each region, in its own universe.
 
     Its candidate is the node's released population (whoever of it answered);
     a statement many answered "not applicable" stays on its last release
     without holding back the node's scores.
     """
-    nodes = ["org", *[k for k in tree_keys(people) if k.startswith("site:")]]
+    keys = tree_keys(people)
+    # regions last (issue 20): each universe is its own family, so offering them after the
+    # organisation and the sites leaves those decisions as they were
+    nodes = ["org", *[k for k in keys if k.startswith("site:")], *[k for k in keys if k.startswith("region:")]]
     for universe in (u for u in rel.universes[role] if u.startswith(GAP)):
         for node in nodes:
             rel.offer(role, gap_key(universe, node), [(rel.population(role, node), "gap")], [universe])
@@ -264,15 +269,35 @@ def tree_keys(people: pd.DataFrame) -> list[str]:
 def _offer_slices(rel: Release, role: str, people: pd.DataFrame) -> None:
     teaches = {m: set(people.loc[people["modalities"].map(lambda v, m=m: m in (v or ())),
                                  "response_id"].astype(int)) for m in MODALITIES}
+    _offer_member_slices(rel, role, people, [(slice_key, m, teaches[m]) for m in MODALITIES])
+
+
+def trade_key(node: str, trade: str) -> str:
+    return f"{node}|trade:{trade}"
+
+
+def _offer_trade_slices(rel: Release, role: str, people: pd.DataFrame) -> None:
+    """Trade slices, after every modality slice: the same rule, so a trade slice never
+    differs from a node, a modality slice or another trade by fewer than k people."""
+    if "trade" not in people:
+        return
+    known = people[people["trade"].notna() & (people["trade"].astype(str) != "")]
+    groups = [(trade_key, str(t), set(g["response_id"].astype(int)))
+              for t, g in sorted(known.groupby("trade"), key=lambda x: str(x[0]))]
+    _offer_member_slices(rel, role, people, groups)
+
+
+def _offer_member_slices(rel: Release, role: str, people: pd.DataFrame, groups) -> None:  # noqa: ANN001
+    """Offer, per group (key function, label, members), a slice of every node of the tree."""
     placed = people[people["site_id"].notna()].drop_duplicates("site_id")
     parent_of = {site_key(s): region_key(r) for s, r in zip(placed["site_id"], placed["region_id"])}
     parent_of.update({region_key(r): "org" for r in placed["region_id"]})
-    for modality in MODALITIES:
-        members = np.sort(np.fromiter(teaches[modality], dtype=np.int64))
+    for make_key, label, chosen in groups:
+        members = np.sort(np.fromiter(chosen, dtype=np.int64))
         children: dict[str, list[np.ndarray]] = {}
         for node in tree_keys(people):
             pop = rel.population(role, node)
-            key = slice_key(node, modality)
+            key = make_key(node, label)
             # a region's or the organisation's slice falls back on its released sub-slices
             parts = children.get(node, [])
             union = np.unique(np.concatenate(parts)) if parts else np.empty(0, np.int64)

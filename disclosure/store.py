@@ -52,14 +52,15 @@ DECIDED = "decided"  # marker row: the data fingerprint the last decision was ma
 
 def fingerprint(cur: CampaignData, prev: CampaignData | None, status: dict, k: int) -> str:
     """A short hash of everything a decision depends on: responses, their people, sites and
-    modalities, which scores and answers exist, both campaigns' status, k."""
+    modalities and trades, which scores and answers exist, both campaigns' status, k."""
     digest = hashlib.sha256(f"{k}|{sorted(status.items())}".encode())
     for data in (cur, prev):
         if data is None:
             continue
         r = data.respondents
         frame = pd.DataFrame({"r": r["response_id"], "p": r["person_id"].astype("Float64"),
-                              "s": r["site_id"].astype("Float64"), "m": r["modalities"].astype(str)})
+                              "s": r["site_id"].astype("Float64"), "m": r["modalities"].astype(str),
+                              "t": (r["trade"] if "trade" in r else pd.Series(None, index=r.index)).astype(str)})
         digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
         scored = data.scores[data.scores["score"].notna()]
         digest.update(pd.util.hash_pandas_object(scored[["response_id"]].assign(

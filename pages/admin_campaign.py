@@ -12,6 +12,7 @@ from ui.context import lang, t
 from ui.exports import audited
 from ui.text import error_text
 from ui.navigation import roles_for
+from ui.official import official_setting
 
 context.require(*roles_for("pages/admin_campaign.py"))
 eng = context.engine()
@@ -22,6 +23,8 @@ if table.empty:
     st.stop()
 names = dict(zip(table["id"], table["name"]))
 cid = st.selectbox(t("Campaign"), list(names), format_func=names.get, key="campaign")
+
+official_setting(cid)
 
 st.subheader(t("Completion by site"))
 done = links.completion_by_site(eng, cid)

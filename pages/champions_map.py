@@ -18,6 +18,7 @@ from ui.context import require, t
 from ui.exports import audited
 from ui.navigation import roles_for
 from ui.text import error_text, plain, plain_list
+from ui.trades import trade_caption, trade_picker
 
 viewer = require(*roles_for("pages/champions_map.py"))
 is_lead = viewer.role == "lead"
@@ -35,7 +36,9 @@ c1, c2 = st.columns(2)
 campaign_id = c1.selectbox(t("Campaign"), list(camp_names), format_func=camp_names.get,
                            key="ch_campaign")
 older = [cid for cid, _ in camps][[cid for cid, _ in camps].index(campaign_id) + 1:]
-data = champions_data.load(campaign_id)
+trade = trade_picker(st, "ch_trade")
+data = champions_data.load(campaign_id, trade=trade)
+trade_caption(trade)
 k = data.k
 area_names = {a: names.get(lang) for a, names in data.area_names.items()}
 regions = sorted(data.sites["region"].dropna().unique())

@@ -17,6 +17,9 @@ from ui.chart_text import text_alternative
 from ui.dashboards import campaign_picker, chart, downloads, gap_notes
 from ui.navigation import roles_for
 from ui.text import plain
+from ui.trades import trade_caption, trade_notes, trade_picker
+from ui.qualiopi import qualiopi_downloads
+from ui.official import region_gaps
 
 MODALITY_NAMES = {"face_to_face": N_("Face to face"), "hybrid": N_("Blended"),
                   "remote_sync": N_("Remote, live"), "remote_async": N_("Remote, self-paced")}
@@ -65,14 +68,16 @@ else:
                                 format_func=lambda s: t("All sites") if s == ALL else site_names[s]) or None
     if site_id is not None:
         region_id = int(units.loc[units["site_id"] == site_id, "region_id"].iloc[0])
-modality = cols[3].selectbox(t("Modality taught"), ["", *MODALITIES], key="ov_modality",
-                             format_func=lambda m: t("All modalities") if not m else t(MODALITY_NAMES[m])) or None
+trade = trade_picker(st, "ov_trade")
+modality = None if trade is not None else cols[3].selectbox(
+    t("Modality taught"), ["", *MODALITIES], key="ov_modality",
+    format_func=lambda m: t("All modalities") if not m else t(MODALITY_NAMES[m])) or None
 
 version = data.data_version(campaign_id)
-ov = data.overview(campaign_id, modality, version=version)
+ov = data.overview(campaign_id, modality, version=version, trade=trade)
 part = data.participation_table(campaign_id, version)
 # everything a chart on this page depends on (the overview is cached on the same version)
-key = (campaign_id, modality, region_id, site_id, context.lang(), version)
+key = (campaign_id, modality, region_id, site_id, context.lang(), version, trade)
 k = ov.k
 head = headline(ov, region_id, site_id)
 scope_part = part.merge(units[["site_id", "region_id"]], on="site_id")
@@ -90,6 +95,7 @@ m3.metric(t("Organisation maturity index (0-100)"),
           help=t("Mean of the site managers' organisation scores over the seven DigCompOrg elements."))
 if modality:
     st.caption(t("The modality filter applies to trainers' scores; gaps and progress cover everyone."))
+trade_caption(trade)
 
 st.subheader(t("Participation"))
 pframe = display.participation_display(part, units, tr, "trainer", region_id, site_id)
@@ -161,6 +167,8 @@ else:
 gap_notes(gaps, k)
 learners_view.three_way_section(campaign_id, k, region_id, site_id, regions.get(region_id, ""),
                                 site_names.get(site_id, ""))
+if site_id is None:
+    region_gaps(campaign_id, version, region_id, ov.element_names, regions, k)
 
 scope_title = site_names.get(site_id) or regions.get(region_id) or t("Organisation")
 
@@ -184,10 +192,13 @@ def _report():
                         charts.progress_chart(prog, t("Area"), t("Score (0-100)"), t("Campaign"))))
     return Report(t("Relais — digital maturity report"), scope_title,
                   t("Generated on {date}", date=tr.date(dt.date.today(), "long")),
-                  [t("Figures from fewer than {k} people are never shown.", k=k)], figures, tables)
+                  [t("Figures from fewer than {k} people are never shown.", k=k), *trade_notes(trade)],
+                  figures, tables)
 
 
 downloads(viewer, "site_xlsx" if own_site is not None else "overview_xlsx", "relais-vue-ensemble",
           _tables, _report, "ov")
 if viewer.role == "director":
     recognition_view.draw_effect(context.engine(), viewer, key="ov_effect")
+if own_site is None:
+    qualiopi_downloads(viewer, campaign_id, data.overview(campaign_id, version=version))

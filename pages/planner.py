@@ -19,6 +19,7 @@ from planning.labels import AREA_LABELS, MODALITY_LABELS, STATUS_LABELS
 from planning.model import AREAS, MODALITIES, Params, Wave
 from planning.rules import RULE_SUMMARY, check_plan
 from planning.solve import solve
+from ui.trades import same_trade_option, with_trades
 from reports import planner as export
 from scoring.data import campaign_ids
 from scoring.levels import LEVEL_CODES
@@ -174,6 +175,7 @@ with st.form("pl_settings"):
     remote = c2.checkbox(t("Remote cohorts across the organisation"), True, key="pl_remote")
     hybrid = c3.checkbox(t("Hybrid cohorts"), True, key="pl_hybrid")
     limit = c4.number_input(t("Time limit (seconds)"), 1, 60, 20, key="pl_limit")
+    same_trade = same_trade_option()
     submitted = st.form_submit_button(t("Plan"), type="primary")
 
 cascade_planner.requests_and_demand(engine, campaign, target)  # issue 18: who asked, demand
@@ -216,6 +218,8 @@ if submitted:
             base = inputs.build_instance(engine, campaign, params, waves, target, areas)
             inst = overrides.apply(base, S.get("pl_overrides", overrides.NONE))
             plan = solve(inst)
+            if same_trade:
+                plan = with_trades(inst, plan)
         if plan.message and not plan.cohorts:  # bad settings: say why, keep the current plan
             raise RelaisError(plan.message, **plan.message_params)
         S.update(pl_instance=inst, pl_plan=plan, pl_campaign=campaign, pl_draft=None,

@@ -11,6 +11,7 @@ from ui.result_view import draw_result
 from ui.section_saver import SectionSaver
 from ui.survey_glue import guarded, link_context, pdf_download, privacy_notice
 from ui.text import plain
+from ui.official import official_notice
 
 context.ensure_shell()
 eng = context.engine()
@@ -20,6 +21,7 @@ ctx = link_context(eng)
 state = answering.existing_state(eng, ctx)
 if state is None:  # before the first question: who sees what, and how to withdraw
     privacy_notice()
+    official_notice(eng, ctx)
     st.button(t("I have read this: start"), type="primary", key="start",
               on_click=guarded(eng, ctx, lambda: answering.start_or_resume(eng, ctx)))
     st.stop()

@@ -16,6 +16,8 @@ from ui.chart_text import text_alternative
 from ui.dashboards import campaign_picker, downloads, focus_list, gap_notes
 from ui.navigation import roles_for
 from ui.text import plain
+from ui.trades import trade_caption, trade_picker
+from ui.official import site_official_gaps
 
 viewer = context.require(*roles_for("pages/site_profile.py"))
 tr = context.translator()
@@ -49,10 +51,12 @@ else:
         campaign_id = campaign_picker("site_campaign")
 if campaign_id is None or site_id is None:
     st.stop()
+trade = trade_picker(st, "site_trade")
 region_id = int(units.loc[units["site_id"] == site_id, "region_id"].iloc[0])
 region_name = units.loc[units["site_id"] == site_id, "region"].iloc[0]
 
-ov = data.overview(campaign_id)
+ov = data.overview(campaign_id, trade=trade)
+trade_caption(trade)
 k = ov.k
 part = data.participation_table(campaign_id, data.data_version(campaign_id))
 head_site, head_region = headline(ov, region_id, site_id), headline(ov, region_id)
@@ -104,6 +108,8 @@ else:
                     width="stretch", alt=alt_gaps.summary)
     text_alternative(alt_gaps, "sp_gaps")
     gap_notes(gaps, k)
+
+site_official_gaps(campaign_id, data.data_version(campaign_id), site_id, ov.element_names, k)
 
 st.subheader(t("Progress since the previous campaign"))
 prog = display.progress_display(ov, tr, (t("Previous campaign"), t("This campaign")), region_id, site_id)

@@ -19,6 +19,7 @@ from i18n import RelaisError
 from planning.store import forget_person
 from storage import audit
 from storage.db import read_session, write_session
+from storage.models import PersonTrade
 from storage.models import (
     ActionPlan, Account, Answer, AuditLog, Campaign, CohortPlan, Consent, DisclosureRelease,
     Invitation, Person, Response, ResponseScore, Setting, SignInSession, Site, utcnow,
@@ -129,6 +130,7 @@ def erase_person(engine: Engine, person_id: int, actor: Person | None = None,
         s.exec(delete(Consent).where(Consent.person_id == person_id))
         s.exec(delete(Account).where(Account.person_id == person_id))
         s.exec(delete(SignInSession).where(SignInSession.person_id == person_id))
+        s.exec(delete(PersonTrade).where(PersonTrade.person_id == person_id))
         for model, column in ((ActionPlan, ActionPlan.created_by),
                               (CohortPlan, CohortPlan.created_by),
                               (Setting, Setting.updated_by),

@@ -15,6 +15,7 @@ from roster.validate import Validation, load_directory, validate
 from storage import audit
 from storage.db import read_session, write_session
 from storage.models import Person, Region, Site, utcnow
+from trades.store import set_trade
 
 
 @dataclass(frozen=True)
@@ -108,10 +109,15 @@ def _apply(s: Session, v: Validation, deactivate_missing: bool, actor: Person | 
             s.flush()
             kept.add(person.id)
             created += 1
+            if v.has_trade:
+                set_trade(s, person.id, p.trade)
             continue
         person = s.get(Person, p.person_id)
         kept.add(person.id)
         changes = {k: v_ for k, v_ in wanted.items() if getattr(person, k) != v_}
+        if v.has_trade and set_trade(s, person.id, p.trade) and not changes:
+            updated += 1
+            continue
         if not changes:
             unchanged += 1
             continue

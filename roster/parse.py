@@ -25,6 +25,7 @@ MAX_CELL = 500
 
 COLUMNS = ("line", "first_name", "last_name", "email", "external_id", "role", "site", "region",
            "language")
+OPTIONAL = ("trade",)  # a column present only when the file has it
 REQUIRED = ("first_name", "last_name", "email", "role", "site")
 FIELD_LABELS = {"first_name": "Prénom / first name", "last_name": "Nom / last name",
                 "email": "Courriel / email", "role": "Rôle / role", "site": "Site"}
@@ -41,6 +42,8 @@ SYNONYMS = {
     "site": ("site", "code site", "site code", "etablissement", "centre"),
     "region": ("region", "code region", "region code"),
     "language": ("langue", "language", "lang"),
+    "trade": ("filiere", "trade", "secteur", "sector", "metier", "domaine professionnel",
+              "trade sector", "vocational area"),
 }
 HEADER_TO_FIELD = {syn: field for field, syns in SYNONYMS.items() for syn in syns}
 
@@ -161,7 +164,7 @@ def parse(data: bytes, filename: str = "roster.csv") -> pd.DataFrame:
     """Rows of a roster file as text, blank lines dropped.
 
     Columns: line (int, as numbered in a spreadsheet), first_name, last_name,
-    email, external_id, role, site, region, language (str, stripped, "" when absent).
+    email, external_id, role, site, region, language (str, stripped, "" when absent), and trade when the file has that column.
     """
     if len(data) > MAX_UPLOAD_BYTES:
         raise ImportProblem("The file is larger than {mb} MB.", mb=MAX_UPLOAD_BYTES // 1048576)
@@ -184,11 +187,14 @@ def parse(data: bytes, filename: str = "roster.csv") -> pd.DataFrame:
         raise ImportProblem("Line {line}: missing columns: {columns}. The first line must name "
                             "the columns (for example Prénom;Nom;Courriel;Rôle;Site).",
                             line=header_line, columns=", ".join(missing))
+    columns = (*COLUMNS, *(f for f in OPTIONAL if f in mapping.values()))
     records = []
     for number, cells in rows[1:]:
-        record = dict.fromkeys(COLUMNS[1:], "")
+        record = dict.fromkeys(columns[1:], "")
         for index, field in mapping.items():
             if index < len(cells):
                 record[field] = cells[index][:MAX_CELL]
         records.append({"line": number, **record})
-    return pd.DataFrame(records, columns=list(COLUMNS)).astype({"line": int})
+    frame = pd.DataFrame(records, columns=list(columns)).astype({"line": int})
+    frame.attrs["columns"] = sorted(mapping.values())  # which optional columns the file has
+    return frame

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from i18n import N_
 from roster.parse import ImportProblem, fold
 from storage.models import Person, Region, Site
+from trades import codes, trade_of
 
 EMAIL = re.compile(r"^[^@\s;,<>\"']+@[^@\s;,<>\"']+\.[^@\s;,<>\"']{2,}$")
 ROLES = {
@@ -71,6 +72,7 @@ class RosterPerson:
     site: str | None  # folded key into Directory.sites or Validation.new_sites
     language: str
     person_id: int | None
+    trade: str | None = None  # a code of data/trades.yaml; None: no trade column or empty cell
 
 
 @dataclass
@@ -79,6 +81,7 @@ class Validation:
     problems: list[ImportProblem] = field(default_factory=list)
     new_sites: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (label, region)
     new_regions: dict[str, str] = field(default_factory=dict)  # key -> label
+    has_trade: bool = False  # the file has a trade column: its cells replace stored trades
 
     @property
     def ok(self) -> bool:
@@ -87,7 +90,7 @@ class Validation:
 
 def validate(rows: pd.DataFrame, directory: Directory, create_sites: bool = False) -> Validation:
     """Every problem of every line; the people to import only if there is none."""
-    out = Validation()
+    out = Validation(has_trade="trade" in rows.attrs.get("columns", ()))
     if rows.empty:
         out.problems.append(ImportProblem("The file has no people, only a header line."))
         return out
@@ -146,6 +149,13 @@ def _check_row(row, d: Directory, create_sites: bool, out: Validation,  # noqa: 
         problems.append(ImportProblem("Line {line}: unknown language “{language}” (fr or en).",
                                       line=line, language=row.language))
     site = _check_site(row, d, create_sites, out, role, problems)
+    trade = None
+    if getattr(row, "trade", ""):
+        trade = trade_of(row.trade)
+        if trade is None:
+            problems.append(ImportProblem(
+                "Line {line}: unknown trade “{trade}” (expected one of: {known}; or leave the cell "
+                "empty).", line=line, trade=row.trade[:60], known=", ".join(codes())))
 
     by_email = d.by_email.get(email) if email else None
     by_ext = d.by_external.get(ext) if ext else None
@@ -162,7 +172,7 @@ def _check_row(row, d: Directory, create_sites: bool, out: Validation,  # noqa: 
             seen_person[person_id] = line
     if not problems:
         out.people.append(RosterPerson(line, row.first_name, row.last_name, email, ext, role,
-                                       site, language, person_id))
+                                       site, language, person_id, trade))
     return problems
 
 

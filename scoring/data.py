@@ -53,6 +53,12 @@ def _tuple(value: object) -> tuple:
     return tuple(value) if isinstance(value, (list, tuple)) else ()
 
 
+def _trades(engine: Engine) -> dict[int, str]:
+    from trades import person_trades  # trades/ reads storage only; imported late to keep this light
+
+    return person_trades(engine)
+
+
 def load_campaign(engine: Engine, campaign_id: int) -> CampaignData:
     """The submitted responses of a campaign as scoring frames."""
     with read_session(engine) as s:
@@ -97,6 +103,8 @@ def load_campaign(engine: Engine, campaign_id: int) -> CampaignData:
         "years_practice": float(prof["years_practice"]) if prof.get("years_practice") is not None
         else float("nan"),
     } for rid, pid, site, region, role, prof in rows], columns=list(RESPONDENT_COLUMNS))
+    # the trade of each respondent as the roster says now (issue 20); an erased person has none
+    respondents["trade"] = respondents["person_id"].map(_trades(engine)).astype(object)
     scores = pd.DataFrame.from_records(list(map(tuple, score_rows)), columns=["response_id", "area", "score"])
     scores["score"] = scores["score"].astype(float)
     scores["level"] = level_of(scores["score"])

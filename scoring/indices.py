@@ -118,12 +118,15 @@ def _top_down_items(items: pd.DataFrame) -> pd.DataFrame:
 
 def top_down_sites(
     scores: pd.DataFrame, answers: pd.DataFrame, items: pd.DataFrame, respondents: pd.DataFrame,
-    k: int = DEFAULT_K,
+    k: int = DEFAULT_K, official: bool = False,
 ) -> pd.DataFrame:
     """Guarded top-down index: scope, site_id, n_managers, managers, n_trainers, trainers, top_down, basis, reason, hidden.
 
     ``items`` is the trainer questionnaire's items frame (see the module
     docstring for the policy when a site has fewer than k managers).
+    ``official``: the campaign made site managers' answers their site's named,
+    official position (official/), so a site's managers' side is used whatever
+    their number; the trainers' side stays guarded.
     """
     people = respondents[["response_id", "role", "site_id"]]
     mgr = scores[scores["area"].astype(str).isin(TOP_DOWN_ELEMENTS)].merge(people, on="response_id")
@@ -137,8 +140,14 @@ def top_down_sites(
     for frame, n_name, mean_name in ((mgr, "n_managers", "managers"), (trn, "n_trainers", "trainers")):
         side = _org_and_sites(frame, "value", n_name, mean_name)
         raw_n = side[n_name].to_numpy(dtype=float)
+        raw_mean = side[mean_name].to_numpy(dtype=float)
         side = guard_tree(side, levels=("site_id",), n_col=n_name, value_cols=[mean_name],
                           by=["index_name"], k=k)
+        if official and mean_name == "managers":
+            named = side["site_id"].notna().to_numpy() & (raw_n > 0)
+            side[mean_name] = np.where(named, raw_mean, side[mean_name].to_numpy(dtype=float))
+            side[n_name] = np.where(named, raw_n, side[n_name].to_numpy(dtype=float))
+            side["hidden"] = np.where(named, False, side["hidden"].to_numpy(dtype=bool))
         sides.append(side.rename(columns={"hidden": f"_hidden_{mean_name}"}).assign(
             **{f"_raw_{n_name}": raw_n}))
     out = sides[0].merge(sides[1], on=["site_id", "index_name"], how="outer")

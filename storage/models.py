@@ -402,3 +402,20 @@ class LearnerRelease(SQLModel, table=True):
     reason: str = Field(default="", max_length=20)
     released_at: dt.datetime = Field(default_factory=utcnow)
     viewer_id: Optional[int] = Field(default=None, foreign_key="person.id")
+# --- trades_official (issue 20 items 5 and 7) ---
+class PersonTrade(SQLModel, table=True):
+    """The trade (filière) a person teaches, from the roster; absent when the roster has none."""
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    trade: str = Field(max_length=40, index=True)  # a code of data/trades.yaml
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class CampaignOfficialPosition(SQLModel, table=True):
+    """A campaign whose site managers answer the organisation questionnaire as their site's
+    official, named position (stated on their privacy notice before they answer)."""
+
+    campaign_id: int = Field(foreign_key="campaign.id", primary_key=True)
+    enabled: bool = Field(default=False)
+    set_at: dt.datetime = Field(default_factory=utcnow)
+    set_by: Optional[int] = Field(default=None, foreign_key="person.id")

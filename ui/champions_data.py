@@ -15,14 +15,15 @@ from ui import context
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _load(url: str, campaign_id: int, version: tuple, k: int) -> champions_data.ChampionsData:
+def _load(url: str, campaign_id: int, version: tuple, k: int,
+          trade: str | None = None) -> champions_data.ChampionsData:
     del url, version  # cache keys only
-    return champions_data.load(context.engine(), campaign_id, k=k)
+    return champions_data.load(context.engine(), campaign_id, k=k, trade=trade)
 
 
-def load(campaign_id: int, k: int = DEFAULT_K) -> champions_data.ChampionsData:
+def load(campaign_id: int, k: int = DEFAULT_K, trade: str | None = None) -> champions_data.ChampionsData:
     """The campaign's champions data, cached per database, campaign and data version."""
     eng = context.engine()
     version = champions_data.data_version(eng, campaign_id)
-    return _load(eng.url.render_as_string(hide_password=True), campaign_id, version, k)
+    return _load(eng.url.render_as_string(hide_password=True), campaign_id, version, k, trade)
 

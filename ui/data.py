@@ -56,13 +56,13 @@ def _campaign(campaign_id: int, version: tuple):  # noqa: ANN202 - CampaignData,
 
 @st.cache_resource(ttl=TTL, show_spinner=False, max_entries=16)
 def _overview(campaign_id: int, previous_id: int | None, modality: str | None, lang: str, k: int,
-              version: tuple, prev_version: tuple | None) -> ov_mod.Overview:
+              version: tuple, prev_version: tuple | None, trade: str | None = None) -> ov_mod.Overview:
     cur = _campaign(campaign_id, version)
     prev = _campaign(previous_id, prev_version) if previous_id is not None else None
     # the releases are decided (and recorded) once per data version: a new submission
     # changes the version, and only then may a figure move to a new released population
     rels = releases(context.engine(), cur, prev, k, viewer_id=_viewer_id())
-    return ov_mod.build_overview(cur, prev, k=k, modality=modality, lang=lang, releases=rels)
+    return ov_mod.build_overview(cur, prev, k=k, modality=modality, lang=lang, releases=rels, trade=trade)
 
 
 def _viewer_id() -> int | None:
@@ -71,7 +71,7 @@ def _viewer_id() -> int | None:
 
 
 def overview(campaign_id: int, modality: str | None = None, k: int = DEFAULT_K,
-             version: tuple | None = None) -> ov_mod.Overview:
+             version: tuple | None = None, trade: str | None = None) -> ov_mod.Overview:
     """The guarded overview of a campaign (compared with the one before it), cached.
 
     cache_resource, not cache_data: the frames are read-only here and copying
@@ -80,4 +80,4 @@ def overview(campaign_id: int, modality: str | None = None, k: int = DEFAULT_K,
     table = campaign_table()
     prev = previous_campaign(table, campaign_id)
     return _overview(campaign_id, prev, modality, context.lang(), k, version or data_version(campaign_id),
-                     data_version(prev) if prev is not None else None)
+                     data_version(prev) if prev is not None else None, trade)
