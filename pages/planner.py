@@ -18,12 +18,12 @@ from planning.editing import move_learner
 from planning.labels import AREA_LABELS, MODALITY_LABELS, STATUS_LABELS
 from planning.model import AREAS, MODALITIES, Params, Wave
 from planning.rules import RULE_SUMMARY, check_plan
-from planning.solve import solve
+from planning.solve import solve, validate
 from reports import planner as export
 from scoring.data import campaign_ids
 from scoring.levels import LEVEL_CODES
 from storage import queries
-from ui import context
+from ui import context, solve_jobs
 from ui.context import t
 from ui.exports import allowed, audited
 from ui.navigation import roles_for
@@ -207,17 +207,28 @@ if submitted:
                         max_cohorts_per_relay_total=int(total), hours_per_cohort=float(hours),
                         face_to_face_scope=scope, allow_remote=remote, allow_hybrid=hybrid,
                         time_limit_s=float(limit))
-        with st.spinner(t("Planning the cohorts…")):
+        with st.spinner(t("Reading the campaign…")):
             base = inputs.build_instance(engine, campaign, params, waves, target, areas)
-            inst = overrides.apply(base, S.get("pl_overrides", overrides.NONE))
-            plan = solve(inst)
-        if plan.message and not plan.cohorts:  # bad settings: say why, keep the current plan
-            raise RelaisError(plan.message, **plan.message_params)
-        S.update(pl_instance=inst, pl_plan=plan, pl_campaign=campaign, pl_draft=None,
-                 pl_variant=None, pl_notice=None, pl_base=base,
-                 pl_edit_gen=S.get("pl_edit_gen", 0) + 1)
+        inst = overrides.apply(base, S.get("pl_overrides", overrides.NONE))
+        if problem := validate(inst):  # bad settings: say why at once, keep the current plan
+            raise RelaisError(problem[1], **problem[2])
+        # The solve runs in a worker process; the panel below follows it.
+        solve_jobs.start(engine, "pl_job", inst, campaign, viewer.person_id)
+        S.update(pl_job_base=base, pl_job_campaign=campaign)
     except RelaisError as err:
         context.show_error(err)
+
+try:
+    if (done := solve_jobs.outcome(engine, "pl_job")) is not None:
+        inst, plan = done
+        if plan.message and not plan.cohorts:
+            raise RelaisError(plan.message, **plan.message_params)
+        S.update(pl_instance=inst, pl_plan=plan, pl_campaign=S.get("pl_job_campaign"),
+                 pl_draft=None, pl_variant=None, pl_notice=None, pl_base=S.get("pl_job_base"),
+                 pl_edit_gen=S.get("pl_edit_gen", 0) + 1)
+except RelaisError as err:
+    context.show_error(err)
+solve_jobs.progress_panel(engine, "pl_job")
 
 if S.get("pl_overrides"):
     st.info(t("Your edits to relays and learners are applied again each time you press Plan."))
@@ -225,7 +236,8 @@ if S.get("pl_overrides"):
         st.button(t("Clear the edits"), key="pl_ed_clear", on_click=_clear_edits)
 
 if S.get("pl_plan") is None:
-    st.info(t("Choose the settings, then press Plan."))
+    if S.get("pl_job") is None:
+        st.info(t("Choose the settings, then press Plan."))
     st.stop()
 
 inst, plan = S["pl_instance"], S["pl_plan"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from i18n import Translator
+from planning import jobs, worker
 from planning.inputs import directory
 from planning.model import AREAS
 from planning.rules import RULE_SUMMARY
@@ -34,6 +35,15 @@ def _plan(url):
     at.number_input(key="pl_limit").set_value(4)
     next(b for b in at.button if b.label == "Planifier").click().run()
     assert not at.exception
+    # The page queued the solve for a worker and shows its progress instead of solving.
+    job = at.session_state["pl_job"]
+    assert jobs.get(make_engine(url), job).status == jobs.QUEUED
+    assert any(p.value == 0.0 for p in at.get("progress"))
+    assert any(b.label == "Annuler la planification" for b in at.button)
+    assert worker.run_once(make_engine(url)) == (job, jobs.DONE)  # a worker takes it
+    at.run()
+    assert not at.exception
+    assert "pl_job" not in at.session_state
     return at
 
 
@@ -187,6 +197,8 @@ def test_lead_unticks_a_relay_plans_again_and_the_draft_keeps_the_edit(own_demo)
     fresh.number_input(key="pl_limit").set_value(4)
     next(b for b in fresh.button if b.label == "Planifier").click().run()
     assert not fresh.exception
+    assert worker.run_once(make_engine(own_demo))[1] == jobs.DONE
+    fresh.run()
     assert all(c.relay_id != leader for c in fresh.session_state["pl_plan"].cohorts)
     fresh.button(key="pl_ed_clear").click().run()
     assert not fresh.exception
@@ -238,3 +250,34 @@ def test_opening_a_saved_draft_restores_its_edits(own_demo):
     assert other.session_state["pl_overrides"].learners[learner.person_id].excluded
     table = other.data_editor[1].value
     assert len(table) == len(base.learners) and not table["include"].iloc[0]
+
+
+def test_planning_is_queued_and_can_be_cancelled_while_the_page_stays_usable(own_demo):
+    at = run_page(PAGE, demo_viewer(own_demo, "lead"), timeout=90)
+    next(b for b in at.button if b.label == "Planifier").click().run()
+    assert not at.exception
+    job = at.session_state["pl_job"]
+    assert "En attente d'un processus de planification…" in [
+        p.proto.text for p in at.get("progress")]
+    at.button(key="pl_job_cancel").click().run()
+    assert not at.exception
+    assert jobs.get(make_engine(own_demo), job).status == jobs.CANCELLED
+    assert "Planification annulée : le plan actuel est conservé." in texts(at)
+    assert "pl_job" not in at.session_state
+
+
+def test_a_failed_solve_gets_a_french_message(own_demo):
+    from sqlalchemy import update
+    from storage.db import write_session
+    from storage.models import SolveJob
+
+    at = run_page(PAGE, demo_viewer(own_demo, "lead"), timeout=90)
+    next(b for b in at.button if b.label == "Planifier").click().run()
+    job = at.session_state["pl_job"]
+    with write_session(make_engine(own_demo)) as s:  # as a worker reports a solver crash
+        s.execute(update(SolveJob).where(SolveJob.id == job).values(
+            status=jobs.FAILED, error=worker.WORKER_CRASHED, error_params={"detail": "boom"}))
+    at.run()
+    assert not at.exception
+    assert "Le planificateur n'a pas pu terminer : boom" in texts(at)
+    assert "pl_job" not in at.session_state
