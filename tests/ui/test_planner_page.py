@@ -281,3 +281,22 @@ def test_a_failed_solve_gets_a_french_message(own_demo):
     assert not at.exception
     assert "Le planificateur n'a pas pu terminer : boom" in texts(at)
     assert "pl_job" not in at.session_state
+
+
+def test_a_running_solve_shows_its_progress_then_its_plan(own_demo):
+    engine = make_engine(own_demo)
+    at = run_page(PAGE, demo_viewer(own_demo, "lead"), timeout=90)
+    at.number_input(key="pl_limit").set_value(4)
+    next(b for b in at.button if b.label == "Planifier").click().run()
+    job = at.session_state["pl_job"]
+    assert jobs.claim(engine, "w-test") == job
+    assert jobs.heartbeat(engine, job, "w-test", 0.4)
+    at.run()
+    assert not at.exception
+    bars = at.get("progress")
+    assert [b.proto.text for b in bars] == [
+        "Planification des cohortes… 40 % de la durée limite"]
+    assert worker.run_job(engine, job, "w-test") == jobs.DONE
+    at.run()
+    assert not at.exception and at.session_state["pl_plan"].cohorts
+    assert not at.get("progress")
