@@ -183,17 +183,15 @@ def _clear_edits() -> None:
     _replan(overrides.NONE)
 
 
-def _replan(edits: overrides.Overrides) -> bool:
-    """Apply edits to the unedited instance and solve; the current plan stays on error."""
+def _replan(edits: overrides.Overrides) -> None:
+    """Apply edits to the unedited instance and queue its solve; the current plan stays on error."""
     base = S.get("pl_base") or S["pl_instance"]
     inst = overrides.apply(base, edits)
-    plan = solve(inst)
-    if plan.message and not plan.cohorts:
-        S["pl_edit_error"] = RelaisError(plan.message, **plan.message_params)
-        return False
-    S.update(pl_instance=inst, pl_plan=plan, pl_overrides=edits, pl_variant=None,
-             pl_notice=None, pl_edit_gen=S.get("pl_edit_gen", 0) + 1)
-    return True
+    if problem := validate(inst):
+        S["pl_edit_error"] = RelaisError(problem[1], **problem[2])
+        return
+    solve_jobs.start(engine, "pl_job", inst, S.get("pl_campaign"), viewer.person_id)
+    S["pl_job_apply"] = {"pl_overrides": edits}  # the draft, base and campaign stay
 
 
 if submitted:
@@ -214,7 +212,7 @@ if submitted:
             raise RelaisError(problem[1], **problem[2])
         # The solve runs in a worker process; the panel below follows it.
         solve_jobs.start(engine, "pl_job", inst, campaign, viewer.person_id)
-        S.update(pl_job_base=base, pl_job_campaign=campaign)
+        S["pl_job_apply"] = {"pl_base": base, "pl_campaign": campaign, "pl_draft": None}
     except RelaisError as err:
         context.show_error(err)
 
@@ -223,8 +221,8 @@ try:
         inst, plan = done
         if plan.message and not plan.cohorts:
             raise RelaisError(plan.message, **plan.message_params)
-        S.update(pl_instance=inst, pl_plan=plan, pl_campaign=S.get("pl_job_campaign"),
-                 pl_draft=None, pl_variant=None, pl_notice=None, pl_base=S.get("pl_job_base"),
+        S.update(pl_instance=inst, pl_plan=plan, pl_variant=None, pl_notice=None,
+                 **S.get("pl_job_apply", {}),
                  pl_edit_gen=S.get("pl_edit_gen", 0) + 1)
 except RelaisError as err:
     context.show_error(err)

@@ -47,6 +47,14 @@ def _plan(url):
     return at
 
 
+def _solved(at, url):  # noqa: ANN001, ANN202
+    """A worker solves the job the page queued; the page then shows its plan."""
+    assert not at.exception
+    assert at.session_state["pl_job"]
+    assert worker.run_once(make_engine(url))[1] == jobs.DONE
+    return at.run()
+
+
 def test_lead_plans_and_sees_cohorts_kpis_and_chart(own_demo):
     at = _plan(own_demo)
     plan = at.session_state["pl_plan"]
@@ -167,7 +175,7 @@ def test_lead_unticks_a_relay_plans_again_and_the_draft_keeps_the_edit(own_demo)
     assert len(at.data_editor[1].value) == len(base.learners)
     leader = plan.cohorts[0].relay_id
     _edit(at, "relays", {[r.person_id for r in base.relays].index(leader): {"include": False}})
-    at.button(key="pl_ed_replan").click().run()
+    _solved(at.button(key="pl_ed_replan").click().run(), own_demo)
     assert not at.exception
     again = at.session_state["pl_plan"]
     assert again is not plan and again.cohorts
@@ -200,7 +208,7 @@ def test_lead_unticks_a_relay_plans_again_and_the_draft_keeps_the_edit(own_demo)
     assert worker.run_once(make_engine(own_demo))[1] == jobs.DONE
     fresh.run()
     assert all(c.relay_id != leader for c in fresh.session_state["pl_plan"].cohorts)
-    fresh.button(key="pl_ed_clear").click().run()
+    _solved(fresh.button(key="pl_ed_clear").click().run(), own_demo)
     assert not fresh.exception
     assert not fresh.session_state["pl_overrides"]
     assert leader in {r.person_id for r in fresh.session_state["pl_instance"].relays}
@@ -212,7 +220,7 @@ def test_an_area_beyond_a_relays_answers_is_planned_and_flagged(own_demo):
     r = base.relays[1]
     extra = next(a for a in AREAS if a not in r.areas and a in base.params.areas_in_scope)
     _edit(at, "relays", {1: {"areas": sorted(r.areas | {extra})}})
-    at.button(key="pl_ed_replan").click().run()
+    _solved(at.button(key="pl_ed_replan").click().run(), own_demo)
     assert not at.exception
     edited = {x.person_id: x for x in at.session_state["pl_instance"].relays}[r.person_id]
     assert extra in edited.areas
@@ -238,7 +246,7 @@ def test_opening_a_saved_draft_restores_its_edits(own_demo):
     base = at.session_state["pl_base"]
     learner = base.learners[0]
     _edit(at, "learners", {0: {"include": False}})
-    at.button(key="pl_ed_replan").click().run()
+    _solved(at.button(key="pl_ed_replan").click().run(), own_demo)
     assert learner.person_id not in {x.person_id for x in at.session_state["pl_instance"].learners}
     at.text_input(key="pl_name_input").set_value("Un apprenant de moins")
     at.button(key="pl_save").click().run()
