@@ -36,12 +36,24 @@ def worker_name() -> str:
 
 def _child(encoded: dict, conn) -> None:  # noqa: ANN001
     """Solve in the child process and send the plan back as JSON."""
+    _die_with_parent()
     try:
         conn.send(("ok", plan_to_json(solve(jobs.decode_instance(encoded)))))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, never raised
         conn.send(("error", str(exc)))
     finally:
         conn.close()
+
+
+def _die_with_parent() -> None:
+    """Linux: end this solver when its worker is killed (else it would solve to its limit)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _context() -> mp.context.BaseContext:

@@ -105,3 +105,38 @@ def test_a_stale_job_is_reclaimed_and_solved(engine, tiny):
         s.execute(update(SolveJob).values(heartbeat_at=jobs.utcnow() - dt.timedelta(minutes=1)))
     assert worker.run_once(engine, "alive") == (job, jobs.DONE)
     assert jobs.get(engine, job).worker_id == "alive"
+
+
+def test_a_killed_worker_process_leaves_a_job_another_worker_finishes(engine, db_url, tiny):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    slow = replace(generate("small", seed=1), params=replace(tiny.params, time_limit_s=60.0))
+    job = jobs.enqueue(engine, slow)
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.Popen([sys.executable, "manage.py", "worker"], cwd=root,
+                            env={**os.environ, "DATABASE_URL": db_url},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while jobs.get(engine, job).status != jobs.RUNNING:
+            assert time.monotonic() < deadline, "the worker never took the job"
+            time.sleep(0.3)
+        os.kill(proc.pid, signal.SIGKILL)  # a crash: no chance to clean up
+        proc.wait(10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert jobs.get(engine, job).status == jobs.RUNNING  # left behind, heartbeat stops
+    assert jobs.claim(engine, "alive") is None  # not yet stale
+    later = jobs.utcnow() + dt.timedelta(seconds=jobs.STALE_S + 1)
+    assert jobs.claim(engine, "alive", now=later) == job
+    with write_session(engine) as s:  # a short limit for the second attempt
+        row = s.get(SolveJob, job)
+        row.instance = {**row.instance, "params": {**row.instance["params"], "time_limit_s": 3.0}}
+    assert worker.run_job(engine, job, "alive") == jobs.DONE
+    assert jobs.result(engine, job)[1].cohorts
