@@ -135,12 +135,22 @@ def step_planner(url: str) -> dict:
 STEPS = {"build": step_build, "scores": step_scores, "page": step_page, "planner": step_planner}
 
 
+class StepFailed(Exception):
+    """A step's process failed; the others still run."""
+
+
 def child(step: str, *args: str) -> dict:
     """Run one step in a fresh process; its result with the process's peak memory."""
     env = {**os.environ, "DATABASE_URL": args[0], "RELAIS_DEMO": "1"}
-    out = subprocess.run([sys.executable, __file__, "--step", step, *args], cwd=ROOT, env=env,
-                         check=True, capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    proc = subprocess.run([sys.executable, __file__, "--step", step, *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        tail = [x for x in proc.stderr.splitlines() if "ScriptRunContext" not in x][-12:]
+        print(f"# step {step} {' '.join(args[1:])} failed (exit {proc.returncode}):", flush=True)
+        for x in tail:
+            print(f"#   {x}", flush=True)
+        raise StepFailed(step)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def fresh_pg_url() -> str | None:
@@ -168,13 +178,18 @@ def main() -> None:
     print(f"# cores: {multiprocessing.cpu_count()}", flush=True)
     CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"xlarge-{SEED}.db"
-    for p in CACHE.glob(f"xlarge-{SEED}.db*"):
-        p.unlink()
     sqlite = f"sqlite:///{path}"
-    backends = [("sqlite", sqlite)]
-    if (pg := fresh_pg_url()) is not None:
-        backends.append(("postgresql", pg))
-    for name, url in backends:
+    if os.environ.get("RELAIS_XLARGE_REUSE") and path.exists():  # page steps only, no build
+        print("# RELAIS_XLARGE_REUSE: the SQLite demo already built is used; no build", flush=True)
+        backends, build = [("sqlite", sqlite)], []
+    else:
+        for p in CACHE.glob(f"xlarge-{SEED}.db*"):
+            p.unlink()
+        backends = [("sqlite", sqlite)]
+        if (pg := fresh_pg_url()) is not None:
+            backends.append(("postgresql", pg))
+        build = backends
+    for name, url in build:
         r = child("build", url)
         print(f"# {name}: {r['summary']}", flush=True)
         line(f"xlarge.build.{name}", r["s"], "s", 1)
@@ -184,9 +199,14 @@ def main() -> None:
         suffix = "" if name == "sqlite" else f".{name}"
         line(f"xlarge.db_to_site_region_scores{suffix}", r["s"], "s")
         line(f"xlarge.db_to_site_region_scores{suffix}.peak_memory", r["peak_mb"], "MB", 0)
+    failed = False
     for label, page, role in (("overview", "overview.py", "director"),
                               ("champions", "champions_map.py", "lead")):
-        r = child("page", sqlite, page, role)
+        try:
+            r = child("page", sqlite, page, role)
+        except StepFailed:
+            failed = True
+            continue
         line(f"xlarge.{label}.cold", r["cold"], "s")
         line(f"xlarge.{label}.warm", r["warm"], "s")
         line(f"xlarge.{label}.peak_memory", r["peak_mb"], "MB", 0)
@@ -197,6 +217,8 @@ def main() -> None:
     line("xlarge.planner.by_region.total", r["s"], "s", 1)
     line("xlarge.planner.by_region.gap", r["gap"], "ratio", 4)
     line("xlarge.planner.by_region.peak_memory", r["peak_mb"], "MB", 0)
+    if failed:
+        sys.exit(1)
 
 
 if __name__ == "__main__":
