@@ -37,6 +37,8 @@ run: migrate
 	@echo "  Relais: http://$(ADDRESS):$(PORT)"
 	@echo "  Demo sign-in: choose a role on the home page (director, manager, digital lead, admin, trainer)."
 	@echo ""
+	@# The planner's worker runs beside the app and stops with it.
+	$(PY) manage.py worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) -m streamlit run serve.py --server.address $(ADDRESS) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 test: setup-test

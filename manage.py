@@ -38,6 +38,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    import signal
+
+    from planning.worker import run_forever
+
+    logging.getLogger("planning").setLevel(logging.INFO)
+    engine = get_engine()
+    upgrade(engine)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # `make run` stops it with the app
+    try:
+        run_forever(engine, stop_after=args.seconds)
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
 def _person_by_email(email: str):  # noqa: ANN202
     from privacy.erase import find_person
 
@@ -204,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
     demo = sub.add_parser("demo", help="load the fictitious demo organisation")
-    demo.add_argument("--size", choices=["tiny", "default", "large"], default="default")
+    demo.add_argument("--size", choices=["tiny", "default", "large", "xlarge"], default="default")
     demo.add_argument("--seed", type=int, default=7)
     demo.add_argument("--if-empty", action="store_true", help="do nothing if data exists")
     demo.add_argument("--no-cascade", action="store_true",
@@ -252,6 +268,9 @@ def main(argv: list[str] | None = None) -> int:
     vb.set_defaults(func=cmd_verify_badge)
     sub.add_parser("badge-status-list", help="print the signed badge revocation list to publish"
                    ).set_defaults(func=cmd_badge_status_list)
+    worker = sub.add_parser("worker", help="run planner solves queued by the app (any server's)")
+    worker.add_argument("--seconds", type=float, default=None, help="stop after this long")
+    worker.set_defaults(func=cmd_worker)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -63,6 +63,11 @@ def _allocate(total: int, weights: list[float]) -> list[int]:
     return out.tolist()
 
 
+def _campus(names: list[str], k: int) -> str:
+    """The k-th campus name; past the list (national demo), numbered: "Nord 2"."""
+    return names[k] if k < len(names) else f"{names[k % len(names)]} {k // len(names) + 1}"
+
+
 def make_sites(rng: np.random.Generator, size: str) -> list[DemoSite]:
     """Sites spread over the size's regions, each with a culture and latent levels."""
     p = params()
@@ -78,7 +83,7 @@ def make_sites(rng: np.random.Generator, size: str) -> list[DemoSite]:
         cities = p["regions"][region]["cities"]
         for i in range(n):
             city = cities[i % len(cities)]
-            name = city if i < len(cities) else f"{city} {p['campus'][(i // len(cities)) - 1]}"
+            name = city if i < len(cities) else f"{city} {_campus(p['campus'], i // len(cities) - 1)}"
             code = f"{region}-{_ascii(name)[:20].upper()}"
             while code in used:
                 code += "X"
@@ -98,10 +103,13 @@ class _Names:
 
     def __init__(self, rng: np.random.Generator):
         self.rng, self.p, self.emails = rng, params(), set()
+        # arrays once: rng.choice converts a list on every call (slow at national size),
+        # and draws the same names from an array
+        self.first, self.last = np.asarray(self.p["first_names"]), np.asarray(self.p["last_names"])
 
     def next(self) -> tuple[str, str, str]:
-        first = str(self.rng.choice(self.p["first_names"]))
-        last = str(self.rng.choice(self.p["last_names"]))
+        first = str(self.rng.choice(self.first))
+        last = str(self.rng.choice(self.last))
         local = f"{_ascii(first)}.{_ascii(last.replace(' ', '-'))}"
         email, n = f"{local}@{self.p['email_domain']}", 1
         while email in self.emails:
@@ -137,10 +145,11 @@ def make_people(rng: np.random.Generator, size: str, sites: list[DemoSite],
         for _ in range(n_t):
             add("trainer", site, **_trainer_traits(rng, site, areas))
     turnover = params()["turnover"]
+    by_code = {s.code: s for s in sites}
     for person in people:
         if person.role == "trainer" and rng.random() < turnover:
             person.left = True
-            site = next(s for s in sites if s.code == person.site)
+            site = by_code[person.site]
             add("trainer", site, joined_late=True, **_trainer_traits(rng, site, areas))
     return people
 

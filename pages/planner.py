@@ -18,13 +18,13 @@ from planning.editing import move_learner
 from planning.labels import AREA_LABELS, MODALITY_LABELS, STATUS_LABELS
 from planning.model import AREAS, MODALITIES, Params, Wave
 from planning.rules import RULE_SUMMARY, check_plan
-from planning.solve import solve
+from planning.solve import solve, validate
 from ui.trades import same_trade_option, with_trades
 from reports import planner as export
 from scoring.data import campaign_ids
 from scoring.levels import LEVEL_CODES
 from storage import queries
-from ui import context, recognition_view
+from ui import context, recognition_view, solve_jobs
 from ui.context import t
 from ui import cascade_planner
 from ui.exports import allowed, audited
@@ -190,17 +190,15 @@ def _clear_edits() -> None:
     _replan(overrides.NONE)
 
 
-def _replan(edits: overrides.Overrides) -> bool:
-    """Apply edits to the unedited instance and solve; the current plan stays on error."""
+def _replan(edits: overrides.Overrides) -> None:
+    """Apply edits to the unedited instance and queue its solve; the current plan stays on error."""
     base = S.get("pl_base") or S["pl_instance"]
     inst = overrides.apply(base, edits)
-    plan = solve(inst)
-    if plan.message and not plan.cohorts:
-        S["pl_edit_error"] = RelaisError(plan.message, **plan.message_params)
-        return False
-    S.update(pl_instance=inst, pl_plan=plan, pl_overrides=edits, pl_variant=None,
-             pl_notice=None, pl_edit_gen=S.get("pl_edit_gen", 0) + 1)
-    return True
+    if problem := validate(inst):
+        S["pl_edit_error"] = RelaisError(problem[1], **problem[2])
+        return
+    solve_jobs.start(engine, "pl_job", inst, S.get("pl_campaign"), viewer.person_id)
+    S["pl_job_apply"] = {"pl_overrides": edits}  # the draft, base and campaign stay
 
 
 if submitted:
@@ -214,19 +212,31 @@ if submitted:
                         max_cohorts_per_relay_total=int(total), hours_per_cohort=float(hours),
                         face_to_face_scope=scope, allow_remote=remote, allow_hybrid=hybrid,
                         time_limit_s=float(limit))
-        with st.spinner(t("Planning the cohorts…")):
+        with st.spinner(t("Reading the campaign…")):
             base = inputs.build_instance(engine, campaign, params, waves, target, areas)
-            inst = overrides.apply(base, S.get("pl_overrides", overrides.NONE))
-            plan = solve(inst)
-            if same_trade:
-                plan = with_trades(inst, plan)
-        if plan.message and not plan.cohorts:  # bad settings: say why, keep the current plan
-            raise RelaisError(plan.message, **plan.message_params)
-        S.update(pl_instance=inst, pl_plan=plan, pl_campaign=campaign, pl_draft=None,
-                 pl_variant=None, pl_notice=None, pl_base=base,
-                 pl_edit_gen=S.get("pl_edit_gen", 0) + 1)
+        inst = overrides.apply(base, S.get("pl_overrides", overrides.NONE))
+        if problem := validate(inst):  # bad settings: say why at once, keep the current plan
+            raise RelaisError(problem[1], **problem[2])
+        # The solve runs in a worker process; the panel below follows it.
+        solve_jobs.start(engine, "pl_job", inst, campaign, viewer.person_id)
+        S["pl_job_apply"] = {"pl_base": base, "pl_campaign": campaign, "pl_draft": None}
+        S["pl_same_trade"] = bool(same_trade)  # applied when the worker's plan arrives
     except RelaisError as err:
         context.show_error(err)
+
+try:
+    if (done := solve_jobs.outcome(engine, "pl_job")) is not None:
+        inst, plan = done
+        if plan.message and not plan.cohorts:
+            raise RelaisError(plan.message, **plan.message_params)
+        if S.get("pl_same_trade"):  # cohorts within one trade: swaps that keep every rule
+            plan = with_trades(inst, plan)
+        S.update(pl_instance=inst, pl_plan=plan, pl_variant=None, pl_notice=None,
+                 **S.get("pl_job_apply", {}),
+                 pl_edit_gen=S.get("pl_edit_gen", 0) + 1)
+except RelaisError as err:
+    context.show_error(err)
+solve_jobs.progress_panel(engine, "pl_job")
 
 if S.get("pl_overrides"):
     st.info(t("Your edits to relays and learners are applied again each time you press Plan."))
@@ -240,7 +250,8 @@ if viewer.role == "lead":
         if st.toggle(t("Show the measured effect"), key="pl_effect_on"):
             recognition_view.draw_effect(engine, viewer, key="pl_effect")
 if S.get("pl_plan") is None:
-    st.info(t("Choose the settings, then press Plan."))
+    if S.get("pl_job") is None:
+        st.info(t("Choose the settings, then press Plan."))
     st.stop()
 
 inst, plan = S["pl_instance"], S["pl_plan"]

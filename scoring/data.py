@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from scoring.levels import level_of
 from scoring.store import questionnaire_of
+from storage.bulk import fetch_rows, json_value
 from storage.db import read_session
 from storage.models import Answer, Campaign, Consent, Person, Response, ResponseScore, Site
 from survey.schema import Questionnaire
@@ -75,21 +76,24 @@ def load_campaign(engine: Engine, campaign_id: int) -> CampaignData:
     wanted |= set(oitems.loc[oitems["shared"], "item_id"])
     # Core rows as plain tuples: the ORM and pandas' probing of Row objects cost more
     # than the query itself on a national campaign.
+    # (storage.bulk: straight from the driver, several times faster at national size)
     with engine.connect() as s:
-        rows = s.execute(
-            select(Response.id, Response.person_id, Response.site_id, Site.region_id,
-                   Response.role, Response.profile)
-            .join(Site, Site.id == Response.site_id, isouter=True)
-            .where(Response.campaign_id == campaign_id, Response.status == "submitted")).all()
-        score_rows = s.execute(
+        rows = [(rid, pid, site, region, role, json_value(prof) or {})
+                for rid, pid, site, region, role, prof in fetch_rows(s, (
+                    select(Response.id, Response.person_id, Response.site_id, Site.region_id,
+                           Response.role, Response.profile)
+                    .join(Site, Site.id == Response.site_id, isouter=True)
+                    .where(Response.campaign_id == campaign_id,
+                           Response.status == "submitted")))]
+        score_rows = fetch_rows(s, (
             select(ResponseScore.response_id, ResponseScore.area, ResponseScore.score)
             .join(Response, Response.id == ResponseScore.response_id)
-            .where(Response.campaign_id == campaign_id, Response.status == "submitted")).all()
-        answer_rows = s.execute(
+            .where(Response.campaign_id == campaign_id, Response.status == "submitted")))
+        answer_rows = fetch_rows(s, (
             select(Answer.response_id, Answer.item_id, Answer.value, Answer.not_applicable)
             .join(Response, Response.id == Answer.response_id)
             .where(Response.campaign_id == campaign_id, Response.status == "submitted",
-                   Answer.item_id.in_(sorted(wanted)))).all()
+                   Answer.item_id.in_(sorted(wanted)))))
 
     respondents = pd.DataFrame([{
         "response_id": rid, "person_id": pid, "site_id": site, "region_id": region,
@@ -105,10 +109,10 @@ def load_campaign(engine: Engine, campaign_id: int) -> CampaignData:
     } for rid, pid, site, region, role, prof in rows], columns=list(RESPONDENT_COLUMNS))
     # the trade of each respondent as the roster says now (issue 20); an erased person has none
     respondents["trade"] = respondents["person_id"].map(_trades(engine)).astype(object)
-    scores = pd.DataFrame.from_records(list(map(tuple, score_rows)), columns=["response_id", "area", "score"])
+    scores = pd.DataFrame.from_records(score_rows, columns=["response_id", "area", "score"])
     scores["score"] = scores["score"].astype(float)
     scores["level"] = level_of(scores["score"])
-    answers = pd.DataFrame.from_records(list(map(tuple, answer_rows)), columns=["response_id", "item_id", "value", "na"])
+    answers = pd.DataFrame.from_records(answer_rows, columns=["response_id", "item_id", "value", "na"])
     answers["value"] = answers["value"].astype(float).where(~answers.pop("na").astype(bool))
     return CampaignData(campaign_id, scores, respondents, answers, titems, oitems, tq, oq)
 

@@ -23,6 +23,7 @@ from storage.models import Answer, QuestionnaireVersion, Response, ResponseScore
 from survey.schema import Questionnaire
 
 _CHUNK = 5_000
+_RESCORE_CHUNK = 10_000  # responses scored per pass by rescore_version
 
 
 _PARSED: dict[tuple[int, str], Questionnaire] = {}
@@ -92,7 +93,9 @@ def rescore_version(engine: Engine, qv_id: int) -> int:
     with write_session(engine) as s:
         ids = s.exec(select(Response.id).where(Response.questionnaire_version_id == qv_id,
                                                Response.status == "submitted")).scalars().all()
-        return score_and_store(s, qv_id, ids)
+        # by chunks: a national organisation's answers do not fit in memory at once
+        return sum(score_and_store(s, qv_id, ids[start:start + _RESCORE_CHUNK])
+                   for start in range(0, len(ids), _RESCORE_CHUNK))
 
 
 def rescore_all(engine: Engine) -> int:
@@ -135,4 +138,6 @@ def reweight_version(engine: Engine, qv_id: int, item_weights: dict[str, float] 
         s.flush()
         ids = s.exec(select(Response.id).where(Response.questionnaire_version_id == qv_id,
                                                Response.status == "submitted")).scalars().all()
-        return score_and_store(s, qv_id, ids)
+        # by chunks: a national organisation's answers do not fit in memory at once
+        return sum(score_and_store(s, qv_id, ids[start:start + _RESCORE_CHUNK])
+                   for start in range(0, len(ids), _RESCORE_CHUNK))

@@ -419,3 +419,30 @@ class CampaignOfficialPosition(SQLModel, table=True):
     enabled: bool = Field(default=False)
     set_at: dt.datetime = Field(default_factory=utcnow)
     set_by: Optional[int] = Field(default=None, foreign_key="person.id")
+# --- solve jobs (scale) ---
+class SolveJob(SQLModel, table=True):
+    """A planner solve waiting for, or run by, a worker process (see planning/jobs.py).
+
+    The job carries its own input (the instance as JSON) and, once done, the plan as
+    JSON, so any server's worker can take it and any server's page can show the result.
+    """
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    campaign_id: Optional[int] = Field(default=None, foreign_key="campaign.id")
+    status: str = Field(default="queued", max_length=20)  # queued|running|done|failed|cancelled
+    progress: float = 0.0  # 0..1, the share of the time limit spent
+    cancel_requested: bool = False
+    attempts: int = 0
+    instance: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    result: Optional[dict] = Field(default=None, sa_column=Column(JSON, nullable=True))
+    error: str = Field(default="", max_length=300)  # an English msgid, rendered by the page
+    error_params: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    requested_by: Optional[int] = Field(default=None, foreign_key="person.id")
+    worker_id: str = Field(default="", max_length=120)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    started_at: Optional[dt.datetime] = None
+    heartbeat_at: Optional[dt.datetime] = None
+    finished_at: Optional[dt.datetime] = None
+
+
+Index("ix_solvejob_status_id", SolveJob.status, SolveJob.id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import altair as alt
 import streamlit as st
 
 from dashboards.display import area_label, hidden_label
@@ -22,8 +23,13 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @st.cache_data(ttl=data.TTL, show_spinner=False, max_entries=256)
 def _spec(name: str, key: tuple, _build: Callable[[], object]) -> dict:
-    """A chart's Vega-Lite spec, built (and validated by Altair) once per name and key."""
-    return _build().to_dict()
+    """A chart's Vega-Lite spec, built (and validated by Altair) once per name and key.
+
+    Altair refuses more than 5,000 rows by default; a national organisation's site chart
+    has 1,000 sites x 7 areas, already aggregated and guarded, so the limit is lifted here.
+    """
+    with alt.data_transformers.disable_max_rows():
+        return _build().to_dict()
 
 
 def chart(name: str, depends: tuple, build: Callable[[], object], **kwargs: object) -> object:

@@ -57,16 +57,24 @@ def streamlit_server(db_url: str, log_path: Path, script: str = "serve.py",
              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
              *(flags or [])],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        # The planner's solves run in a worker process beside the app, as with `make run`.
+        worker = subprocess.Popen([sys.executable, "manage.py", "worker"], cwd=ROOT, env=env,
+                                  stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         try:
             wait_ready(url, proc)
             yield url
         finally:
+            worker.terminate()
             proc.terminate()
             try:
                 proc.wait(10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+            try:
+                worker.wait(10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from i18n import Translator
+from planning import jobs, worker
 from planning.inputs import directory
 from planning.model import AREAS
 from planning.rules import RULE_SUMMARY
@@ -34,7 +35,24 @@ def _plan(url):
     at.number_input(key="pl_limit").set_value(4)
     next(b for b in at.button if b.label == "Planifier").click().run()
     assert not at.exception
+    # The page queued the solve for a worker and shows its progress instead of solving.
+    job = at.session_state["pl_job"]
+    assert jobs.get(make_engine(url), job).status == jobs.QUEUED
+    assert any(p.value == 0.0 for p in at.get("progress"))
+    assert any(b.label == "Annuler la planification" for b in at.button)
+    assert worker.run_once(make_engine(url)) == (job, jobs.DONE)  # a worker takes it
+    at.run()
+    assert not at.exception
+    assert "pl_job" not in at.session_state
     return at
+
+
+def _solved(at, url):  # noqa: ANN001, ANN202
+    """A worker solves the job the page queued; the page then shows its plan."""
+    assert not at.exception
+    assert at.session_state["pl_job"]
+    assert worker.run_once(make_engine(url))[1] == jobs.DONE
+    return at.run()
 
 
 def test_lead_plans_and_sees_cohorts_kpis_and_chart(own_demo):
@@ -157,7 +175,7 @@ def test_lead_unticks_a_relay_plans_again_and_the_draft_keeps_the_edit(own_demo)
     assert len(at.data_editor[1].value) == len(base.learners)
     leader = plan.cohorts[0].relay_id
     _edit(at, "relays", {[r.person_id for r in base.relays].index(leader): {"include": False}})
-    at.button(key="pl_ed_replan").click().run()
+    _solved(at.button(key="pl_ed_replan").click().run(), own_demo)
     assert not at.exception
     again = at.session_state["pl_plan"]
     assert again is not plan and again.cohorts
@@ -187,8 +205,10 @@ def test_lead_unticks_a_relay_plans_again_and_the_draft_keeps_the_edit(own_demo)
     fresh.number_input(key="pl_limit").set_value(4)
     next(b for b in fresh.button if b.label == "Planifier").click().run()
     assert not fresh.exception
+    assert worker.run_once(make_engine(own_demo))[1] == jobs.DONE
+    fresh.run()
     assert all(c.relay_id != leader for c in fresh.session_state["pl_plan"].cohorts)
-    fresh.button(key="pl_ed_clear").click().run()
+    _solved(fresh.button(key="pl_ed_clear").click().run(), own_demo)
     assert not fresh.exception
     assert not fresh.session_state["pl_overrides"]
     assert leader in {r.person_id for r in fresh.session_state["pl_instance"].relays}
@@ -200,7 +220,7 @@ def test_an_area_beyond_a_relays_answers_is_planned_and_flagged(own_demo):
     r = base.relays[1]
     extra = next(a for a in AREAS if a not in r.areas and a in base.params.areas_in_scope)
     _edit(at, "relays", {1: {"areas": sorted(r.areas | {extra})}})
-    at.button(key="pl_ed_replan").click().run()
+    _solved(at.button(key="pl_ed_replan").click().run(), own_demo)
     assert not at.exception
     edited = {x.person_id: x for x in at.session_state["pl_instance"].relays}[r.person_id]
     assert extra in edited.areas
@@ -226,7 +246,7 @@ def test_opening_a_saved_draft_restores_its_edits(own_demo):
     base = at.session_state["pl_base"]
     learner = base.learners[0]
     _edit(at, "learners", {0: {"include": False}})
-    at.button(key="pl_ed_replan").click().run()
+    _solved(at.button(key="pl_ed_replan").click().run(), own_demo)
     assert learner.person_id not in {x.person_id for x in at.session_state["pl_instance"].learners}
     at.text_input(key="pl_name_input").set_value("Un apprenant de moins")
     at.button(key="pl_save").click().run()
@@ -238,3 +258,53 @@ def test_opening_a_saved_draft_restores_its_edits(own_demo):
     assert other.session_state["pl_overrides"].learners[learner.person_id].excluded
     table = other.data_editor[1].value
     assert len(table) == len(base.learners) and not table["include"].iloc[0]
+
+
+def test_planning_is_queued_and_can_be_cancelled_while_the_page_stays_usable(own_demo):
+    at = run_page(PAGE, demo_viewer(own_demo, "lead"), timeout=90)
+    next(b for b in at.button if b.label == "Planifier").click().run()
+    assert not at.exception
+    job = at.session_state["pl_job"]
+    assert "En attente d'un processus de planification…" in [
+        p.proto.text for p in at.get("progress")]
+    at.button(key="pl_job_cancel").click().run()
+    assert not at.exception
+    assert jobs.get(make_engine(own_demo), job).status == jobs.CANCELLED
+    assert "Planification annulée : le plan actuel est conservé." in texts(at)
+    assert "pl_job" not in at.session_state
+
+
+def test_a_failed_solve_gets_a_french_message(own_demo):
+    from sqlalchemy import update
+    from storage.db import write_session
+    from storage.models import SolveJob
+
+    at = run_page(PAGE, demo_viewer(own_demo, "lead"), timeout=90)
+    next(b for b in at.button if b.label == "Planifier").click().run()
+    job = at.session_state["pl_job"]
+    with write_session(make_engine(own_demo)) as s:  # as a worker reports a solver crash
+        s.execute(update(SolveJob).where(SolveJob.id == job).values(
+            status=jobs.FAILED, error=worker.WORKER_CRASHED, error_params={"detail": "boom"}))
+    at.run()
+    assert not at.exception
+    assert "Le planificateur n'a pas pu terminer : boom" in texts(at)
+    assert "pl_job" not in at.session_state
+
+
+def test_a_running_solve_shows_its_progress_then_its_plan(own_demo):
+    engine = make_engine(own_demo)
+    at = run_page(PAGE, demo_viewer(own_demo, "lead"), timeout=90)
+    at.number_input(key="pl_limit").set_value(4)
+    next(b for b in at.button if b.label == "Planifier").click().run()
+    job = at.session_state["pl_job"]
+    assert jobs.claim(engine, "w-test") == job
+    assert jobs.heartbeat(engine, job, "w-test", 0.4)
+    at.run()
+    assert not at.exception
+    bars = at.get("progress")
+    assert [b.proto.text for b in bars] == [
+        "Planification des cohortes… 40 % de la durée limite"]
+    assert worker.run_job(engine, job, "w-test") == jobs.DONE
+    at.run()
+    assert not at.exception and at.session_state["pl_plan"].cohorts
+    assert not at.get("progress")

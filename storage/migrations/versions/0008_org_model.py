@@ -1,7 +1,7 @@
 """The organisation's model (issue 20): pedagogical model and resource production, per org or site.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 """
 
 from typing import Sequence, Union
@@ -11,7 +11,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = '0008'
-down_revision: Union[str, None] = '0006'
+down_revision: Union[str, None] = '0007'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -1,0 +1,31 @@
+"""Large reads straight through the database driver, as plain tuples.
+
+On a national campaign (hundreds of thousands of answer rows) building
+SQLAlchemy Row objects costs as much as the query itself; the dashboards only
+turn the rows into DataFrames, so they take the driver's tuples instead.
+Queries are still written with SQLAlchemy and compiled for the engine's
+dialect; their values are our own (ids, item ids from the questionnaire).
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql import Select
+
+
+def fetch_rows(conn: Connection, query: Select) -> list[tuple]:
+    """All rows of query as tuples, without SQLAlchemy's result processing."""
+    sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(sql)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def json_value(raw: object) -> object:
+    """A JSON column's value as read by the driver (text on SQLite, parsed on PostgreSQL)."""
+    return json.loads(raw) if isinstance(raw, (str, bytes)) else raw
