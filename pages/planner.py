@@ -220,7 +220,7 @@ if submitted:
         # The solve runs in a worker process; the panel below follows it.
         solve_jobs.start(engine, "pl_job", inst, campaign, viewer.person_id)
         S["pl_job_apply"] = {"pl_base": base, "pl_campaign": campaign, "pl_draft": None}
-        S["pl_same_trade"] = bool(same_trade)  # applied when the worker's plan arrives
+        S["pl_job_same_trade"] = bool(same_trade)  # applied when the worker's plan arrives
     except RelaisError as err:
         context.show_error(err)
 
@@ -229,7 +229,7 @@ try:
         inst, plan = done
         if plan.message and not plan.cohorts:
             raise RelaisError(plan.message, **plan.message_params)
-        if S.get("pl_same_trade"):  # cohorts within one trade: swaps that keep every rule
+        if S.get("pl_job_same_trade"):  # cohorts within one trade: swaps that keep every rule
             plan = with_trades(inst, plan)
         S.update(pl_instance=inst, pl_plan=plan, pl_variant=None, pl_notice=None,
                  **S.get("pl_job_apply", {}),

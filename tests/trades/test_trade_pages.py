@@ -101,6 +101,13 @@ def test_lead_plans_with_the_same_trade_preference(demo_url):
     at.checkbox(key="pl_same_trade").check()
     next(b for b in at.button if b.label == "Planifier").click().run()
     assert not at.exception, at.exception
+    # the solve is queued for a worker; the preference is applied when its plan arrives
+    from planning import jobs, worker
+    from storage.db import make_engine
+
+    assert worker.run_once(make_engine(demo_url))[1] == jobs.DONE
+    at.run()
+    assert not at.exception, at.exception
     plan, inst = at.session_state["pl_plan"], at.session_state["pl_instance"]
     assert plan.cohorts and "same_trade_pairs" in plan.stats
     assert check_plan(inst, plan) == []
