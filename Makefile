@@ -6,7 +6,7 @@ PORT ?= 8501
 # Listen on loopback by default; set ADDRESS=0.0.0.0 only behind an HTTPS reverse proxy.
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test bench setup setup-test migrate demo clean
+.PHONY: run test bench setup setup-test migrate demo clean cluster
 
 $(VENV)/.installed: pyproject.toml scripts/deps.py
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ run: migrate
 	@echo "  Demo sign-in: choose a role on the home page (director, manager, digital lead, admin, trainer)."
 	@echo ""
 	$(PY) -m streamlit run serve.py --server.address $(ADDRESS) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+
+# Several servers behind HAProxy on PostgreSQL (README, "Several servers"): REPLICAS=2 PORT=8500
+cluster: setup
+	REPLICAS=$(or $(REPLICAS),2) PORT=$(or $(CLUSTER_PORT),8500) ADDRESS=$(ADDRESS) bash scripts/cluster.sh
 
 test: setup-test
 	bash scripts/test.sh

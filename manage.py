@@ -205,6 +205,9 @@ def main(argv: list[str] | None = None) -> int:
                          "showed, and when")
     log.add_argument("campaign", type=int)
     log.set_defaults(func=cmd_release_log)
+    from cluster.cli import register as register_cluster  # serve --replicas N, loadtest
+
+    register_cluster(sub)
     args = parser.parse_args(argv)
     try:
         return args.func(args)
