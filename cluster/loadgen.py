@@ -282,36 +282,56 @@ class Trainer:
             await self.client.close()
 
 
+async def _director_visit(client: Client, stats: Stats, rng: random.Random, changes: int,
+                          pause: tuple[float, float]) -> None:
+    await client.connect()
+    run, secs = await client.run(page="home")
+    stats.add("home", secs)
+    button = run.widget("demo_director")
+    if button is None:
+        raise ProtocolError(f"no demo director button on the home page: {run.text()[:200]!r}")
+    run, secs = await client.run(states=[trigger(button)])
+    stats.add("sign_in", secs)
+    if run.widget("sign_out") is None:
+        raise ProtocolError(f"the demo sign-in did not sign in: {run.text()[:200]!r}")
+    run, secs = await client.run(page="overview")
+    stats.add("overview_open", secs)
+    if run.widget("ov_region") is None:
+        raise ProtocolError(f"overview not drawn (page not found: {run.page_not_found}): "
+                            f"{run.text()[:160]!r}")
+    for _ in range(changes):
+        await asyncio.sleep(rng.uniform(*pause))
+        key = rng.choice(["ov_region", "ov_modality"])
+        box = run.widget(key)
+        if box is None:
+            raise ProtocolError(f"no {key} filter on the overview: {run.text()[:200]!r}")
+        value = rng.choice(list(box.proto.options))
+        run, secs = await client.run(states=[string_value(box, value)])
+        stats.add("overview_filter", secs)
+        if run.exception:
+            raise ProtocolError(f"exception on the overview: {run.exception[:200]}")
+
+
 async def director(base_url: str, stats: Stats, rng: random.Random, changes: int,
-                   pause: tuple[float, float], timeout: float) -> None:
+                   pause: tuple[float, float], timeout: float, attempts: int = 3) -> None:
+    """Sign in (demo), open the overview, change filters; a dropped connection (its server
+    stopped) starts again through the proxy, as a browser reconnecting does."""
     stats.directors += 1
-    client = Client(base_url, timeout=timeout)
-    try:
-        await client.connect()
-        run, secs = await client.run(page="home")
-        stats.add("home", secs)
-        button = run.widget("demo_director")
-        if button is None:
-            raise ProtocolError("no demo director button on the home page")
-        run, secs = await client.run(states=[trigger(button)])
-        stats.add("sign_in", secs)
-        run, secs = await client.run(page="overview")
-        stats.add("overview_open", secs)
-        for _ in range(changes):
-            await asyncio.sleep(rng.uniform(*pause))
-            key = rng.choice(["ov_region", "ov_modality"])
-            box = run.widget(key)
-            if box is None:
-                raise ProtocolError(f"no {key} filter on the overview: {run.text()[:200]!r}")
-            run, secs = await client.run(states=[string_value(box, rng.choice(list(box.proto.options)))])
-            stats.add("overview_filter", secs)
-            if run.exception:
-                raise ProtocolError(f"exception on the overview: {run.exception[:200]}")
-        stats.directors_ok += 1
-    except (ProtocolError, OSError, asyncio.TimeoutError) as err:
-        stats.errors.append(f"director: {type(err).__name__}: {str(err)[:160]}")
-    finally:
-        await client.close()
+    cookies: dict[str, str] = {}
+    for _ in range(attempts):
+        client = Client(base_url, timeout=timeout)
+        client.cookies.update(cookies)
+        try:
+            await _director_visit(client, stats, rng, changes, pause)
+            stats.directors_ok += 1
+            return
+        except (ProtocolError, OSError, asyncio.TimeoutError) as err:
+            stats.errors.append(f"director: {type(err).__name__}: {str(err)[:160]}")
+            stats.reconnects += 1
+            cookies = dict(client.cookies)
+            await asyncio.sleep(1.0)
+        finally:
+            await client.close()
 
 
 async def run_load(base_url: str, links: list[tuple[int, str]], directors: int = 0,

@@ -54,6 +54,7 @@ class Run:
     widgets: list[Widget] = field(default_factory=list)
     exception: str | None = None
     status: str = ""
+    page_not_found: str | None = None
 
     def widget(self, key: str) -> Widget | None:
         return next((w for w in self.widgets if w.key == key), None)
@@ -95,7 +96,14 @@ class Client:
 
     async def connect(self) -> None:
         """Load the page (cookies), then open the WebSocket as the frontend does."""
-        await asyncio.to_thread(self._http_get)
+        for attempt in range(5):  # the frontend retries too while the proxy has no server
+            try:
+                await asyncio.to_thread(self._http_get)
+                break
+            except OSError:
+                if attempt == 4:
+                    raise
+                await asyncio.sleep(1.0 + attempt)
         parts = urlsplit(self.base)
         ws_url = f"ws://{parts.netloc}/_stcore/stream"
         self.ws = await websockets.connect(
@@ -139,7 +147,12 @@ class Client:
                 merged[st.id] = st
         cs.widget_states.widgets.extend(list(merged.values()) + triggers)
         start = time.perf_counter()
-        await self.ws.send(msg.SerializeToString())
+        if self.ws is None:
+            raise ProtocolError("not connected")
+        try:
+            await self.ws.send(msg.SerializeToString())
+        except websockets.ConnectionClosed as err:
+            raise ProtocolError(f"connection closed: {err}") from err
         result = await asyncio.wait_for(self._read_run(), self.timeout)
         elapsed = time.perf_counter() - start
         self._states = {k: v for k, v in merged.items()
@@ -168,7 +181,8 @@ class Client:
             elif kind == "delta":
                 _collect(run, fwd.delta)
             elif kind == "page_not_found":
-                raise ProtocolError("page not found")
+                # the browser shows a notice and draws the main page: the run goes on
+                run.page_not_found = fwd.page_not_found.page_name or self.page
             elif kind == "script_finished" and started:
                 status = ForwardMsg.ScriptFinishedStatus.Name(fwd.script_finished)
                 if status == "FINISHED_EARLY_FOR_RERUN":

@@ -156,7 +156,7 @@ class Cluster:
         server = next(s for s in self.servers if s.name == name)
         server.proc.send_signal(signal.SIGKILL if hard else signal.SIGTERM)
         server.proc.wait(15)
-        time.sleep(2.5)  # health checks every second, down after 2 failures
+        time.sleep(3.5)  # health checks every second, down after 3 failures
 
     def pids(self) -> dict[str, int]:
         return {s.name: s.proc.pid for s in self.servers if s.alive}
