@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+import urllib.request
 
 import pytest
 from sqlmodel import select
@@ -69,6 +70,13 @@ def test_two_servers_lose_nothing_and_resume_after_a_crash(pg_demo, tmp_path):  
     seen: dict[str, object] = {}
 
     with Cluster(pg_demo, 2, logdir=tmp_path) as cluster:
+        with urllib.request.urlopen(cluster.url + "/", timeout=30) as page:
+            headers = page.headers
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        assert headers["Set-Cookie"].startswith("RELAIS_SRV=s")  # the sticky cookie
+
         async def resumer() -> None:
             first = Client(cluster.url)
             await first.connect()
