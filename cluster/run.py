@@ -121,7 +121,11 @@ class Cluster:
             raise ClusterError("--replicas must be at least 1")
         binary = haproxy_binary()
         self.logdir.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, "DATABASE_URL": self.db_url, **self.env_extra}
+        # a server of a peak holds ~100 sessions whose runs wait for the CPU while holding
+        # a connection: a larger pool than one server's default (PostgreSQL allows 100+)
+        pool = {"RELAIS_DB_POOL_SIZE": os.environ.get("RELAIS_DB_POOL_SIZE", "10"),
+                "RELAIS_DB_MAX_OVERFLOW": os.environ.get("RELAIS_DB_MAX_OVERFLOW", "30")}
+        env = {**os.environ, **pool, "DATABASE_URL": self.db_url, **self.env_extra}
         for i in range(1, self.replicas + 1):
             port = free_port()
             log = (self.logdir / f"server{i}.log").open("w")
