@@ -11,6 +11,10 @@ Figures:
   40, 80; each trainer answers three sections);
 - the machine's core count: the generator and the servers share it.
 
+The 200-trainer run is bounded at 10 minutes: a trainer who has not submitted by then
+counts as not submitted. RELAIS_BENCH_CLUSTER_URL may name a PostgreSQL database that
+already holds the large demo (loading it takes minutes).
+
 Needs PostgreSQL (RELAIS_TEST_PG_URL, started by scripts/bench.sh) and HAProxy.
 """
 
