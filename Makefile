@@ -6,7 +6,7 @@ PORT ?= 8501
 # Listen on loopback by default; set ADDRESS=0.0.0.0 only behind an HTTPS reverse proxy.
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test bench setup setup-test migrate demo clean
+.PHONY: run test bench setup setup-test migrate demo clean cluster
 
 $(VENV)/.installed: pyproject.toml scripts/deps.py
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ run: migrate
 	@# The planner's worker runs beside the app and stops with it.
 	$(PY) manage.py worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) -m streamlit run serve.py --server.address $(ADDRESS) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+
+# Several servers behind HAProxy on PostgreSQL (README, "Several servers"): REPLICAS=2 PORT=8500
+cluster: setup
+	REPLICAS=$(or $(REPLICAS),2) PORT=$(or $(CLUSTER_PORT),8500) ADDRESS=$(ADDRESS) bash scripts/cluster.sh
 
 test: setup-test
 	bash scripts/test.sh

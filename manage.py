@@ -271,6 +271,9 @@ def main(argv: list[str] | None = None) -> int:
     worker = sub.add_parser("worker", help="run planner solves queued by the app (any server's)")
     worker.add_argument("--seconds", type=float, default=None, help="stop after this long")
     worker.set_defaults(func=cmd_worker)
+    from cluster.cli import register as register_cluster  # serve --replicas N, loadtest
+
+    register_cluster(sub)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -11,6 +11,10 @@ if ! bash scripts/ensure_chromium.sh; then
   [ "${CI:-}" = true ] && exit 1
 fi
 
+if ! bash scripts/haproxy.sh >/dev/null; then
+  echo "!!! HAProxy unavailable: the cluster tests will FAIL" >&2
+fi
+
 PGDIR=$(mktemp -d /tmp/relais-pg.XXXXXX)
 trap 'bash scripts/pg.sh stop "$PGDIR"' EXIT
 if url=$(bash scripts/pg.sh start "$PGDIR"); then

@@ -8,6 +8,7 @@ failing with "database is locked" when a read transaction tries to upgrade.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,7 +32,11 @@ def make_engine(url: str | None = None) -> Engine:
         )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    # several servers (manage.py serve --replicas N) each run many sessions' scripts in
+    # threads: their pool is set from the environment (cluster/run.py sets it)
+    return create_engine(url, pool_pre_ping=True,
+                         pool_size=int(os.environ.get("RELAIS_DB_POOL_SIZE", "5")),
+                         max_overflow=int(os.environ.get("RELAIS_DB_MAX_OVERFLOW", "10")))
 
 
 def _configure_sqlite(engine: Engine) -> None:

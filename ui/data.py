@@ -3,6 +3,11 @@
 The version (count and max id of submitted responses, and of stored scores)
 changes when anyone submits or a campaign is rescored, so a cached overview is
 never stale for long and never recomputed while nothing changed.
+
+Several servers (``manage.py serve --replicas N``) each hold their own caches, so no
+cache here may outlive a change made through another server: every cached read is
+keyed by a fingerprint read from the database on each run (campaigns are a handful of
+rows and are read fresh).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from dashboards.units import campaigns, previous_campaign, units
 from scoring.anonymity import DEFAULT_K
 from scoring.data import load_campaign
 from storage.db import read_session
-from storage.models import Response, ResponseScore
+from storage.models import Region, Response, ResponseScore, Site
 from ui import context
 
 TTL = 3600
@@ -34,13 +39,31 @@ def data_version(campaign_id: int) -> tuple:
     return (*(str(v) for v in resp), *scores)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
 def campaign_table(_version: int = 0) -> pd.DataFrame:
+    """The campaigns, read from the database on every call: a campaign opened or closed
+    through another server shows at once (a few rows; not worth a cache)."""
     return campaigns(context.engine())
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
+def units_version() -> tuple:
+    """A cheap fingerprint of sites and regions: added, removed, renamed or moved ones
+    change it (a rename to a name of the very same length is caught by the 60 s TTL)."""
+    with read_session(context.engine()) as s:
+        sites = s.execute(select(func.count(Site.id), func.max(Site.id), func.sum(Site.region_id),
+                                 func.sum(func.length(Site.name) + func.length(Site.city)))).one()
+        regions = s.execute(select(func.count(Region.id), func.max(Region.id),
+                                   func.sum(func.length(Region.name)))).one()
+    return (*(str(v) for v in sites), *(str(v) for v in regions))
+
+
 def unit_table() -> pd.DataFrame:
+    """Sites and regions, cached per fingerprint read from the database (shared by every
+    server of a cluster)."""
+    return _unit_table(units_version())
+
+
+@st.cache_data(ttl=60, show_spinner=False, max_entries=4)
+def _unit_table(version: tuple) -> pd.DataFrame:
     return units(context.engine())
 
 
