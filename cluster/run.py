@@ -98,6 +98,7 @@ class Cluster:
     bind: str = "127.0.0.1"
     env_extra: dict[str, str] = field(default_factory=dict)
     servers: list[Server] = field(default_factory=list)
+    workers: list[subprocess.Popen] = field(default_factory=list)
     proxy: subprocess.Popen | None = None
 
     @property
@@ -138,6 +139,13 @@ class Cluster:
                 start_new_session=True)
             log.close()
             self.servers.append(Server(f"s{i}", port, proc))
+            # one planner worker beside each server: solves leave the web processes, and any
+            # worker takes any server's queued job from the shared database (planning.jobs)
+            wlog = (self.logdir / f"worker{i}.log").open("w")
+            self.workers.append(subprocess.Popen(
+                [sys.executable, "manage.py", "worker"], cwd=ROOT, env=env, stdout=wlog,
+                stderr=subprocess.STDOUT, start_new_session=True))
+            wlog.close()
         for server in self.servers:
             wait_http(server.url + "/_stcore/health", server.proc)
         self.port = self.port or free_port()
@@ -166,7 +174,8 @@ class Cluster:
         return {s.name: s.proc.pid for s in self.servers if s.alive}
 
     def stop(self) -> None:
-        procs = ([self.proxy] if self.proxy else []) + [s.proc for s in self.servers]
+        procs = (([self.proxy] if self.proxy else []) + [s.proc for s in self.servers]
+                 + list(self.workers))
         for proc in procs:
             if proc.poll() is None:
                 proc.terminate()

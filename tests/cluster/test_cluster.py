@@ -12,6 +12,7 @@ two responses, no section answer confirmed before the kill is missing.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import random
 import time
 import urllib.request
@@ -22,6 +23,9 @@ from sqlmodel import select
 from cluster import loadgen
 from cluster.protocol import Client, trigger
 from cluster.run import Cluster
+from planning import jobs
+from planning.inputs import build_instance, monthly_waves
+from planning.model import Params
 from storage.db import make_engine, read_session
 from storage.models import Answer, Response
 from tests.conftest import fresh_pg_url
@@ -76,6 +80,10 @@ def test_two_servers_lose_nothing_and_resume_after_a_crash(pg_demo, tmp_path):  
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
         assert headers["Set-Cookie"].startswith("RELAIS_SRV=s")  # the sticky cookie
+        # a planner solve queued meanwhile is taken by one of the cluster's workers
+        solve = jobs.enqueue(engine, build_instance(
+            engine, loadgen.open_campaign(engine), Params(time_limit_s=3),
+            monthly_waves(dt.date(2027, 1, 11), 2)))
 
         async def resumer() -> None:
             first = Client(cluster.url)
@@ -108,7 +116,12 @@ def test_two_servers_lose_nothing_and_resume_after_a_crash(pg_demo, tmp_path):  
             stats = asyncio.run(everyone())
         outcome = loadgen.check_database(engine, [p for p, _ in crowd], stats.submitted)
         print("\n".join(loadgen.report(stats, outcome, sampler, len(crowd))))
+        deadline = time.monotonic() + 120
+        while not jobs.get(engine, solve).finished and time.monotonic() < deadline:
+            time.sleep(1)
+        solved = jobs.get(engine, solve)
 
+    assert solved.status == jobs.DONE, solved  # solves run off the web servers
     # the crowd: all submitted, nobody twice, nothing seen submitted that the DB lacks
     assert outcome.submitted == USERS, (outcome, stats.errors[:10])
     assert outcome.doubled == 0 and outcome.lost == 0
