@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from champions.rules import trainers_frame
 from disclosure.release import tree_keys
 from disclosure.store import releases
+from disclosure.topdown import released_top_down
 from scoring.anonymity import DEFAULT_K
 from scoring.data import load_campaign
 from scoring.indices import bottom_up_sites, bottom_up_trainers, top_down_sites
@@ -54,11 +55,18 @@ def site_table(engine: Engine) -> pd.DataFrame:
     return frame
 
 
-def site_positions(data, sites: pd.DataFrame, k: int = DEFAULT_K) -> pd.DataFrame:  # noqa: ANN001
-    """Guarded bottom-up and top-down index per site of a CampaignData (module docstring)."""
+def site_positions(data, sites: pd.DataFrame, k: int = DEFAULT_K,  # noqa: ANN001
+                   top_down: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Guarded bottom-up and top-down index per site of a CampaignData (module docstring).
+
+    ``top_down``: the index already computed over released populations
+    (:func:`disclosure.topdown.released_top_down`); without it, it is computed
+    over ``data`` (tests and tools).
+    """
     bt = bottom_up_trainers(data.scores, data.answers, data.trainer_items, data.respondents)
     bu = bottom_up_sites(bt, k=k)
-    td = top_down_sites(data.scores, data.answers, data.trainer_items, data.respondents, k=k)
+    td = top_down if top_down is not None else top_down_sites(
+        data.scores, data.answers, data.trainer_items, data.respondents, k=k)
     bu = bu[bu["scope"] == "site"].assign(site_id=lambda f: _int_ids(f["site_id"]))
     td = td[td["scope"] == "site"].assign(site_id=lambda f: _int_ids(f["site_id"]))
     out = sites.merge(bu[["site_id", "n_trainers", "bottom_up", "hidden"]], on="site_id", how="left")
@@ -79,6 +87,8 @@ def load(engine: Engine, campaign_id: int, k: int = DEFAULT_K) -> ChampionsData:
     Site positions and the density count only the responses the disclosure
     layer released for each site (the same populations as the overview), so
     reading the map before and after one more submission shows nothing new.
+    The top-down index is released in its own universe per site
+    (:mod:`disclosure.topdown`): a site whose index is not released is hidden.
     """
     data = load_campaign(engine, campaign_id)
     rel, _ = releases(engine, data, None, k)
@@ -86,7 +96,7 @@ def load(engine: Engine, campaign_id: int, k: int = DEFAULT_K) -> ChampionsData:
     ids = {int(r) for role in ("trainer", "manager") for key in site_keys
            for r in rel.population(role, key)}
     shown = replace(data, respondents=data.respondents[data.respondents["response_id"].isin(ids)])
-    sites = site_positions(shown, site_table(engine), k=k)
+    sites = site_positions(shown, site_table(engine), k=k, top_down=released_top_down(data, rel))
     trainers = trainers_frame(data.scores, data.respondents)
     trainers["site_id"] = _int_ids(trainers["site_id"])
     names = {a.id: {lg: a.name.get(lg) for lg in ("fr", "en")}

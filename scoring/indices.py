@@ -116,14 +116,14 @@ def _top_down_items(items: pd.DataFrame) -> pd.DataFrame:
     return table[table["area"].isin(TOP_DOWN_ELEMENTS)].reset_index(drop=True)
 
 
-def top_down_sites(
+def top_down_people(
     scores: pd.DataFrame, answers: pd.DataFrame, items: pd.DataFrame, respondents: pd.DataFrame,
-    k: int = DEFAULT_K,
-) -> pd.DataFrame:
-    """Guarded top-down index: scope, site_id, n_managers, managers, n_trainers, trainers, top_down, basis, reason, hidden.
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-person top-down values: (managers, trainers), each indexed by response_id with site_id, value.
 
-    ``items`` is the trainer questionnaire's items frame (see the module
-    docstring for the policy when a site has fewer than k managers).
+    A manager's value is the mean of their leadership, infrastructure and
+    development scores; a trainer's the mean of their perception of those
+    elements (items of ``items``).  A person without one is not in the frame.
     """
     people = respondents[["response_id", "role", "site_id"]]
     mgr = scores[scores["area"].astype(str).isin(TOP_DOWN_ELEMENTS)].merge(people, on="response_id")
@@ -133,9 +133,31 @@ def top_down_sites(
     perception = _person_scores(answers, table, respondents, table["item_id"].tolist())
     perception = perception[(perception["role"] == "trainer") & (perception["kind"] == "element")]
     trn = perception.groupby("response_id").agg(site_id=("site_id", "first"), value=("score", "mean"))
+    return mgr, trn
+
+
+def top_down_sites(
+    scores: pd.DataFrame, answers: pd.DataFrame, items: pd.DataFrame, respondents: pd.DataFrame,
+    k: int = DEFAULT_K,
+) -> pd.DataFrame:
+    """Guarded top-down index: scope, site_id, n_managers, managers, n_trainers, trainers, top_down, basis, reason, hidden.
+
+    ``items`` is the trainer questionnaire's items frame (see the module
+    docstring for the policy when a site has fewer than k managers).
+    """
+    mgr, trn = top_down_people(scores, answers, items, respondents)
+    return top_down_from_sides(_org_and_sites(mgr, "value", "n_managers", "managers"),
+                               _org_and_sites(trn, "value", "n_trainers", "trainers"), k)
+
+
+def top_down_from_sides(managers: pd.DataFrame, trainers: pd.DataFrame, k: int = DEFAULT_K) -> pd.DataFrame:
+    """Guard each side (org -> site) and combine them (module docstring).
+
+    ``managers``: site_id (None for the org row), n_managers, managers,
+    index_name; ``trainers`` likewise with n_trainers, trainers.
+    """
     sides = []
-    for frame, n_name, mean_name in ((mgr, "n_managers", "managers"), (trn, "n_trainers", "trainers")):
-        side = _org_and_sites(frame, "value", n_name, mean_name)
+    for side, n_name, mean_name in ((managers, "n_managers", "managers"), (trainers, "n_trainers", "trainers")):
         raw_n = side[n_name].to_numpy(dtype=float)
         side = guard_tree(side, levels=("site_id",), n_col=n_name, value_cols=[mean_name],
                           by=["index_name"], k=k)
