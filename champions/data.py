@@ -16,13 +16,13 @@ from sqlalchemy.engine import Engine
 
 from champions.rules import trainers_frame
 from disclosure.release import tree_keys
-from disclosure.store import releases
+from disclosure.store import EPOCH, releases
 from disclosure.topdown import released_top_down
 from scoring.anonymity import DEFAULT_K
 from scoring.data import load_campaign
 from scoring.indices import bottom_up_sites, bottom_up_trainers, top_down_sites
 from storage.db import read_session
-from storage.models import Campaign, Consent, Person, Region, Response, Site
+from storage.models import Campaign, Consent, DisclosureRelease, Person, Region, Response, Site
 
 
 @dataclass(frozen=True)
@@ -92,16 +92,21 @@ def load(engine: Engine, campaign_id: int, k: int = DEFAULT_K) -> ChampionsData:
     """
     data = load_campaign(engine, campaign_id)
     rel, _ = releases(engine, data, None, k)
+    return from_release(data, rel, site_table(engine), k)
+
+
+def from_release(data, rel, sites: pd.DataFrame, k: int = DEFAULT_K) -> ChampionsData:  # noqa: ANN001
+    """The champions data of a CampaignData over a disclosure Release (what :func:`load` returns)."""
     site_keys = [key for key in tree_keys(data.respondents) if key.startswith("site:")]
     ids = {int(r) for role in ("trainer", "manager") for key in site_keys
            for r in rel.population(role, key)}
     shown = replace(data, respondents=data.respondents[data.respondents["response_id"].isin(ids)])
-    sites = site_positions(shown, site_table(engine), k=k, top_down=released_top_down(data, rel))
+    positions = site_positions(shown, sites, k=k, top_down=released_top_down(data, rel))
     trainers = trainers_frame(data.scores, data.respondents)
     trainers["site_id"] = _int_ids(trainers["site_id"])
     names = {a.id: {lg: a.name.get(lg) for lg in ("fr", "en")}
              for a in data.trainer_questionnaire.areas}
-    return ChampionsData(campaign_id, sites, trainers, names, k, frozenset(ids))
+    return ChampionsData(data.campaign_id, positions, trainers, names, k, frozenset(ids))
 
 
 def campaigns(engine: Engine) -> list[tuple[int, str]]:
@@ -118,7 +123,10 @@ def data_version(engine: Engine, campaign_id: int) -> tuple:
                          .where(Response.campaign_id == campaign_id)).one()
         consent = s.execute(select(func.count(Consent.id), func.max(Consent.id))).one()
         people = s.execute(select(func.count(Person.id), func.max(Person.updated_at))).one()
-    return (tuple(map(str, resp)), tuple(map(str, consent)), tuple(map(str, people)))
+        # a rescoring starts a release epoch (disclosure.store.start_epoch): read again
+        epoch = s.execute(select(func.count(DisclosureRelease.id)).where(
+            DisclosureRelease.campaign_id == campaign_id, DisclosureRelease.figure == EPOCH)).scalar()
+    return (tuple(map(str, resp)), tuple(map(str, consent)), tuple(map(str, people)), str(epoch))
 
 
 def names_of(engine: Engine, person_ids: list[int]) -> pd.DataFrame:

@@ -85,12 +85,24 @@ def score_and_store(session: Session, qv_id: int, response_ids: Iterable[int]) -
     return len(ids)
 
 
+def _new_epoch(session: Session, qv_id: int, reason: str) -> None:
+    """A new release epoch for every campaign with rescored responses (disclosure.store.start_epoch)."""
+    from disclosure.store import start_epoch
+
+    campaigns = session.exec(select(Response.campaign_id).where(
+        Response.questionnaire_version_id == qv_id, Response.status == "submitted").distinct()).scalars().all()
+    if campaigns:
+        start_epoch(session, campaigns, reason)
+
+
 def rescore_version(engine: Engine, qv_id: int) -> int:
     """Recompute every submitted response of a questionnaire version (after a weight change)."""
     with write_session(engine) as s:
         ids = s.exec(select(Response.id).where(Response.questionnaire_version_id == qv_id,
                                                Response.status == "submitted")).scalars().all()
-        return score_and_store(s, qv_id, ids)
+        n = score_and_store(s, qv_id, ids)
+        _new_epoch(s, qv_id, "rescore")
+        return n
 
 
 def rescore_all(engine: Engine) -> int:
@@ -133,4 +145,6 @@ def reweight_version(engine: Engine, qv_id: int, item_weights: dict[str, float] 
         s.flush()
         ids = s.exec(select(Response.id).where(Response.questionnaire_version_id == qv_id,
                                                Response.status == "submitted")).scalars().all()
-        return score_and_store(s, qv_id, ids)
+        n = score_and_store(s, qv_id, ids)
+        _new_epoch(s, qv_id, "reweight")
+        return n

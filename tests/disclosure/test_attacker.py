@@ -38,7 +38,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.disclosure.linalg import Ledger
-from tests.disclosure.scenarios import ATTACKS, layer, legacy, scores
+from tests.disclosure.scenarios import ATTACKS, champions_over_time, layer, legacy, scores
 from tests.disclosure.sim import AREAS, C1, C2, ELEMENTS, Person, World
 
 MODS = ("hybrid", "remote_sync", "face_to_face")
@@ -54,6 +54,17 @@ def test_the_layer_stops_each_attack(attack):
     ledger = ATTACKS[attack](layer)
     assert ledger.rows["score:overall"], "the layer must still show figures"
     assert ledger.leaks() == []
+
+
+def test_the_champions_map_is_read_and_guarded_over_time():
+    """Bottom-up, top-down and density figures of the champions map are collected (and leak on
+    the code before the layer: the 8th trainer's index and strategy rating by difference)."""
+    ledger = champions_over_time(layer)
+    assert {"bottom_up", "td:trainer"} <= set(ledger.rows), sorted(ledger.rows)
+    assert any(u.startswith("band:") for u in ledger.rows), sorted(ledger.rows)
+    assert ledger.leaks() == []
+    old = {u for u, _ in champions_over_time(legacy).leaks()}
+    assert {"bottom_up", "td:trainer"} <= old, old
 
 
 SHARED = ("O-LEA-1", "O-LEA-2", "O-DEV-1", "O-INF-2")
