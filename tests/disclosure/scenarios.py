@@ -117,3 +117,19 @@ def champions_over_time(read) -> Ledger:  # noqa: ANN001
     w.submit(C2, 8)
     read(w, ledger)
     return ledger
+
+
+def rescored_between_reads(read, fresh: bool = False) -> Ledger:  # noqa: ANN001
+    """A site read at 7, new weights for one area, one more submission, read again."""
+    rng = random.Random(7)
+    w = World(people([(1, 1, 8), (2, 1, 6)], rng))
+    ledger = Ledger(w.k)
+    for p in w.people:
+        w.submit(C1, p.pid)
+    for pid in [*range(9, 15), *range(1, 8)]:
+        w.submit(C2, pid)
+    read(w, ledger)
+    w.rescore(fresh)
+    w.submit(C2, 8)
+    read(w, ledger)
+    return ledger

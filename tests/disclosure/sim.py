@@ -41,6 +41,7 @@ from tests.disclosure.linalg import Ledger
 AREAS = (*TRAINER_AREAS, OVERALL)
 ELEMENTS = (*ORG_ELEMENTS, OVERALL)
 C1, C2 = 1, 2
+RESCORED = "assessment"  # the area World.rescore gives new weights
 
 
 @dataclass
@@ -62,6 +63,20 @@ class World:
     erased: set[int] = field(default_factory=set)
     closed: dict[int, bool] = field(default_factory=lambda: {C1: True, C2: False})
     history: dict[int, list[Row]] = field(default_factory=lambda: {C1: [], C2: []})
+    epoch: int = 0  # rescorings of the second campaign (new weights for RESCORED)
+
+    def rescore(self, fresh: bool = False) -> None:
+        """New weights for one area of the second campaign: its scores become new unknowns.
+
+        The layer keeps the history (disclosure.store.start_epoch); ``fresh``
+        forgets it, the counterfactual the docs warn about.
+        """
+        self.epoch += 1
+        for p in self.people:
+            if RESCORED in p.scores[C2]:
+                p.scores[C2][RESCORED] = float((p.scores[C2][RESCORED] * 7 + 13 * self.epoch + p.pid) % 101)
+        if fresh:
+            self.history[C2] = []
 
     def submit(self, campaign: int, pid: int) -> None:
         self.submitted[campaign].append(pid)
@@ -89,6 +104,8 @@ class World:
         frame = pd.DataFrame(scores, columns=["response_id", "area", "score"])
         frame["score"] = frame["score"].astype(float)
         frame["level"] = level_of(frame["score"])
+        if campaign == C2 and self.epoch:
+            frame.attrs["epoch"] = {RESCORED: self.epoch}
         answers = pd.DataFrame([(self.response_id(campaign, pid), item, value)
                                 for pid in self.submitted[campaign]
                                 for item, value in by_id[pid].shared.get(campaign, {}).items()],
@@ -247,8 +264,10 @@ def _mean(data: CampaignData, area: str, ids: list[int]) -> float:
     return float(np.mean([scores[(i, area)] for i in ids])) if ids else float("nan")
 
 
-def _unknowns(campaign: int, ids: list[int]) -> set:
-    return {(campaign, i) for i in ids}
+def _unknowns(campaign: int, ids: list[int], data: CampaignData | None = None, area: str = "") -> set:
+    """Unknown ids; after a rescoring an area's scores are new unknowns (campaign, id, epoch)."""
+    tag = data.scores.attrs.get("epoch", {}).get(area) if data is not None else None
+    return {(campaign, i) if not tag else (campaign, i, tag) for i in ids}
 
 
 def _tree(ledger: Ledger, data: CampaignData, frame: pd.DataFrame, population_of,  # noqa: ANN001
@@ -261,7 +280,7 @@ def _tree(ledger: Ledger, data: CampaignData, frame: pd.DataFrame, population_of
         # the figure must be what it claims: n and mean over exactly that population
         assert row["n"] == len(ids), (node, row["area"], row["n"], len(ids))
         assert math.isclose(row["mean"], _mean(data, row["area"], ids), abs_tol=1e-9)
-        ledger.add(f"{prefix}score:{row['area']}", _unknowns(data.campaign_id, ids))
+        ledger.add(f"{prefix}score:{row['area']}", _unknowns(data.campaign_id, ids, data, row["area"]))
         if row["area"] == OVERALL:
             # the level counts are sums of 0/1 unknowns over the same population
             scores = _lookup(data)
@@ -297,17 +316,17 @@ def _progress(ledger: Ledger, d1, d2, r1, r2, prog: pd.DataFrame) -> None:  # no
         if not row["hidden_from"]:
             ids = _present(d1, area, r1.population("trainer", node))
             assert math.isclose(row["mean_from"], _mean(d1, area, ids), abs_tol=1e-9)
-            ledger.add(f"score:{area}", _unknowns(C1, ids))
+            ledger.add(f"score:{area}", _unknowns(C1, ids, d1, area))
         if not row["hidden_to"]:
             ids = _present(d2, area, r2.population("trainer", node))
             assert math.isclose(row["mean_to"], _mean(d2, area, ids), abs_tol=1e-9)
-            ledger.add(f"score:{area}", _unknowns(C2, ids))
+            ledger.add(f"score:{area}", _unknowns(C2, ids, d2, area))
         if not row["hidden_paired"]:
             y = _present(d2, area, r2.population("trainer", paired_key(node)))
             x = _present(d1, area, r1.population("trainer", prev_paired_key(C2, node)))
             assert len(x) == len(y) == row["n_paired"]
             assert math.isclose(row["mean_delta"], _mean(d2, area, y) - _mean(d1, area, x), abs_tol=1e-9)
-            ledger.add(f"score:{area}", _unknowns(C2, y), _unknowns(C1, x))
+            ledger.add(f"score:{area}", _unknowns(C2, y, d2, area), _unknowns(C1, x, d1, area))
 
 
 def _legacy_progress(ledger: Ledger, d1, d2, prog: pd.DataFrame) -> None:  # noqa: ANN001
