@@ -35,7 +35,7 @@ def history(session, campaign_id: int) -> list[Row]:  # noqa: ANN001
         .order_by(DisclosureRelease.id)).all()
     # every row of every epoch: the populations shown before a rescoring still constrain
     # what may be shown after it (see start_epoch)
-    return [Row(campaign_id, role, figure, tuple(int(x) for x in pop), reason)
+    return [Row(campaign_id, role, figure, tuple(pop), reason)  # JSON ids are ints already
             for role, figure, pop, reason in rows]
 
 
@@ -110,8 +110,8 @@ def _shown(data: CampaignData, rows: list[Row], k: int) -> Release:
     """What each figure shows, read from the history alone (no decision: nothing changed)."""
     ids = np.sort(data.respondents["response_id"].astype(np.int64).to_numpy())
     rel = Release(data.campaign_id, k, ids, {}, {})
-    for row in rows:
-        rel.current[(row.role, row.figure)] = np.unique(np.asarray(row.population, dtype=np.int64))
+    for row in rows:  # recorded populations are sorted and unique (Release.record)
+        rel.current[(row.role, row.figure)] = np.asarray(row.population, dtype=np.int64)
     return rel
 
 
