@@ -26,6 +26,17 @@ failing example (k=3, a two-site organisation, reads between submissions)
 had 52 leaks, the first ``score:assessment ((1, 10002), (1, 10021))``, a
 group of two people's first-campaign scores.  Attack 5 (the
 champions map density) is a count grid, checked in ``test_density.py``.
+
+The champions map is read too (each site's bottom-up and top-down index, the
+density per region and for all regions, through
+``champions.data.from_release``); before the layer it was computed over
+every submitted response, and ``scenarios.champions_over_time`` read through
+``read_legacy`` gives the 8th trainer's bottom-up index (``bottom_up``) and
+strategy rating (``td:trainer``) by difference.  Rescorings are part of
+the random stories: the rescored area's scores become new unknowns, the
+others stay the same ones; ``scenarios.rescored_between_reads`` with a
+history forgotten at the rescoring (``fresh=True``) leaks the 8th person's
+unchanged areas (``score:overall``), with the layer's kept history nothing.
 """
 
 from __future__ import annotations
