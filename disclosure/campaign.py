@@ -97,6 +97,8 @@ def _person_pairs(prev: CampaignData, cur: CampaignData) -> pd.DataFrame:
     cols = ["response_id", "person_id"]
     a = prev.respondents.loc[(prev.respondents["role"] == "trainer") & prev.respondents["person_id"].notna(), cols]
     b = cur.respondents.loc[(cur.respondents["role"] == "trainer") & cur.respondents["person_id"].notna(), cols]
+    # linked people only, so ids are whole numbers; an all-erased side reads as object dtype
+    a, b = (f.astype({"person_id": np.int64}) for f in (a, b))
     pairs = b.merge(a, on="person_id", suffixes=("_to", "_from"))
     return pairs[["response_id_to", "response_id_from"]].astype(np.int64)
 
