@@ -17,12 +17,13 @@ from sqlalchemy.engine import Engine
 from champions.rules import trainers_frame
 from official import is_official
 from disclosure.release import trade_key, tree_keys
-from disclosure.store import releases
+from disclosure.store import EPOCH, releases
+from disclosure.topdown import released_top_down
 from scoring.anonymity import DEFAULT_K
 from scoring.data import load_campaign
 from scoring.indices import bottom_up_sites, bottom_up_trainers, top_down_sites
 from storage.db import read_session
-from storage.models import Campaign, Consent, Person, Region, Response, Site
+from storage.models import Campaign, Consent, DisclosureRelease, Person, Region, Response, Site
 
 
 @dataclass(frozen=True)
@@ -55,12 +56,19 @@ def site_table(engine: Engine) -> pd.DataFrame:
     return frame
 
 
-def site_positions(data, sites: pd.DataFrame, k: int = DEFAULT_K, official: bool = False) -> pd.DataFrame:  # noqa: ANN001
-    """Guarded bottom-up and top-down index per site of a CampaignData (module docstring);
-    ``official``: site managers' answers are their site's named position (official/)."""
+def site_positions(data, sites: pd.DataFrame, k: int = DEFAULT_K,  # noqa: ANN001
+                   top_down: pd.DataFrame | None = None, official: bool = False) -> pd.DataFrame:
+    """Guarded bottom-up and top-down index per site of a CampaignData (module docstring).
+
+    ``top_down``: the index already computed over released populations
+    (:func:`disclosure.topdown.released_top_down`); without it, it is computed
+    over ``data`` (tests and tools, and campaigns where ``official``: site
+    managers' answers are their site's named position, official/).
+    """
     bt = bottom_up_trainers(data.scores, data.answers, data.trainer_items, data.respondents)
     bu = bottom_up_sites(bt, k=k)
-    td = top_down_sites(data.scores, data.answers, data.trainer_items, data.respondents, k=k, official=official)
+    td = top_down if top_down is not None else top_down_sites(
+        data.scores, data.answers, data.trainer_items, data.respondents, k=k, official=official)
     bu = bu[bu["scope"] == "site"].assign(site_id=lambda f: _int_ids(f["site_id"]))
     td = td[td["scope"] == "site"].assign(site_id=lambda f: _int_ids(f["site_id"]))
     out = sites.merge(bu[["site_id", "n_trainers", "bottom_up", "hidden"]], on="site_id", how="left")
@@ -83,27 +91,42 @@ def load(engine: Engine, campaign_id: int, k: int = DEFAULT_K, trade: str | None
     reading the map before and after one more submission shows nothing new.
     With a trade, each site's trainers are its released trade slice
     (``site:12|trade:care``), the managers' side stays the site's.
+    The top-down index is released in its own universe per site
+    (:mod:`disclosure.topdown`): a site whose index is not released is hidden.
     """
     data = load_campaign(engine, campaign_id)
     rel, _ = releases(engine, data, None, k)
+    return from_release(data, rel, site_table(engine), k, trade,
+                        is_official(engine, campaign_id))
+
+
+def from_release(data, rel, sites: pd.DataFrame, k: int = DEFAULT_K,  # noqa: ANN001
+                 trade: str | None = None, official: bool = False) -> ChampionsData:
+    """The champions data of a CampaignData over a disclosure Release (what :func:`load` returns).
+
+    ``official``: the campaign made site managers' answers their site's named position, so
+    every site manager counts for their site's top-down side, released or not.
+    """
     site_keys = [key for key in tree_keys(data.respondents) if key.startswith("site:")]
     trainer_key = (lambda key: trade_key(key, trade)) if trade is not None else (lambda key: key)
     ids = {int(r) for key in site_keys for r in rel.population("trainer", trainer_key(key))}
     ids |= {int(r) for key in site_keys for r in rel.population("manager", key)}
     shown = replace(data, respondents=data.respondents[data.respondents["response_id"].isin(ids)])
-    if is_official(engine, campaign_id):
+    if official:
         # named managers: every site manager's response counts for their site, released or not
         managers = data.respondents[data.respondents["role"] == "manager"]["response_id"]
         shown = replace(data, respondents=data.respondents[data.respondents["response_id"].isin(ids)
                                                            | data.respondents["response_id"].isin(managers)])
-    sites = site_positions(shown, site_table(engine), k=k, official=is_official(engine, campaign_id))
+        positions = site_positions(shown, sites, k=k, official=True)
+    else:
+        positions = site_positions(shown, sites, k=k, top_down=released_top_down(data, rel))
     trainers = trainers_frame(data.scores, data.respondents)
     if trade is not None:
         trainers = trainers[trainers["response_id"].isin(ids)].reset_index(drop=True)
     trainers["site_id"] = _int_ids(trainers["site_id"])
     names = {a.id: {lg: a.name.get(lg) for lg in ("fr", "en")}
              for a in data.trainer_questionnaire.areas}
-    return ChampionsData(campaign_id, sites, trainers, names, k, frozenset(ids))
+    return ChampionsData(data.campaign_id, positions, trainers, names, k, frozenset(ids))
 
 
 def campaigns(engine: Engine) -> list[tuple[int, str]]:
@@ -120,7 +143,10 @@ def data_version(engine: Engine, campaign_id: int) -> tuple:
                          .where(Response.campaign_id == campaign_id)).one()
         consent = s.execute(select(func.count(Consent.id), func.max(Consent.id))).one()
         people = s.execute(select(func.count(Person.id), func.max(Person.updated_at))).one()
-    return (tuple(map(str, resp)), tuple(map(str, consent)), tuple(map(str, people)))
+        # a rescoring starts a release epoch (disclosure.store.start_epoch): read again
+        epoch = s.execute(select(func.count(DisclosureRelease.id)).where(
+            DisclosureRelease.campaign_id == campaign_id, DisclosureRelease.figure == EPOCH)).scalar()
+    return (tuple(map(str, resp)), tuple(map(str, consent)), tuple(map(str, people)), str(epoch))
 
 
 def names_of(engine: Engine, person_ids: list[int]) -> pd.DataFrame:

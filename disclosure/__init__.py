@@ -8,7 +8,10 @@
 - :mod:`disclosure.campaign` - a campaign's universes, gaps and joint progress;
 - :mod:`disclosure.figures` - tree and slice frames computed from released
   populations only;
-- :mod:`disclosure.store` - releases recorded in the database.
+- :mod:`disclosure.topdown` - the champions map's top-down index per site,
+  over its own released populations;
+- :mod:`disclosure.store` - releases recorded in the database, and the
+  epochs a rescoring starts.
 
 See docs/disclosure.md.  No Streamlit here.
 """

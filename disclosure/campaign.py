@@ -4,7 +4,8 @@ Universes of a campaign (see :mod:`disclosure.cells`): each scored area
 (``area:<id>``; the levels are counted on ``area:overall``), and each
 statement and element of the perception gaps (``gap:item:<id>``,
 ``gap:element:<id>``), because a respondent who answered "not applicable"
-is outside that sum.
+is outside that sum, and the champions map's top-down index (``td:index``,
+see :mod:`disclosure.topdown`).
 
 Progress is one joint table per node: the previous campaign's released
 figure (before), this campaign's released figure (after), and the same
@@ -21,9 +22,10 @@ import numpy as np
 import pandas as pd
 
 from disclosure.figures import released_tree
-from disclosure.release import Release, Row, decide, gap_key, tree_keys
+from disclosure.release import TOP_DOWN, Release, Row, decide, gap_key, tree_keys
 from scoring.data import CampaignData
 from scoring.gaps import _person_scores, gaps_of, shared_item_ids
+from scoring.indices import top_down_people
 
 AREA = "area:"
 
@@ -46,6 +48,10 @@ def presence(data: CampaignData) -> pd.DataFrame:
         people = _person_scores(data.answers, items, data.respondents, shared)
         parts.append(pd.DataFrame({"response_id": people["response_id"].astype(np.int64),
                                    "universe": "gap:" + people["kind"] + ":" + people["key"].astype(str)}))
+    managers, trainers = top_down_people(data.scores, data.answers, data.trainer_items, data.respondents)
+    for side in (managers, trainers):
+        parts.append(pd.DataFrame({"response_id": side.index.to_numpy(dtype=np.int64),
+                                   "universe": TOP_DOWN}))
     return pd.concat(parts, ignore_index=True).drop_duplicates()
 
 
@@ -91,6 +97,8 @@ def _person_pairs(prev: CampaignData, cur: CampaignData) -> pd.DataFrame:
     cols = ["response_id", "person_id"]
     a = prev.respondents.loc[(prev.respondents["role"] == "trainer") & prev.respondents["person_id"].notna(), cols]
     b = cur.respondents.loc[(cur.respondents["role"] == "trainer") & cur.respondents["person_id"].notna(), cols]
+    # linked people only, so ids are whole numbers; an all-erased side reads as object dtype
+    a, b = (f.astype({"person_id": np.int64}) for f in (a, b))
     pairs = b.merge(a, on="person_id", suffixes=("_to", "_from"))
     return pairs[["response_id_to", "response_id_from"]].astype(np.int64)
 

@@ -42,7 +42,8 @@ from disclosure.cells import Family
 from scoring.anonymity import check_k
 
 MODALITIES = ("face_to_face", "hybrid", "remote_sync", "remote_async")
-AREA, GAP = "area:", "gap:"
+AREA, GAP, TD = "area:", "gap:", "td:"
+TOP_DOWN = TD + "index"  # the universe of each person's top-down value (disclosure.topdown)
 ROLES = ("trainer", "manager")
 
 
@@ -197,17 +198,23 @@ def gap_key(universe: str, node: str) -> str:
 
 
 def _offer_gaps(rel: Release, role: str, people: pd.DataFrame) -> None:
-    """Each gap statement and element, at the organisation, each site and each region, in its own universe.
+    """Each gap statement and element at the organisation, each site and each region, and the
+    top-down index at the organisation and each site, each in its own universe.
 
     Its candidate is the node's released population (whoever of it answered);
     a statement many answered "not applicable" stays on its last release
-    without holding back the node's scores.
+    without holding back the node's scores.  The top-down universe
+    (``td:index``: a manager's mean over the strategy elements, a trainer's
+    perception of them) is offered after the gaps, in the same way.
     """
     keys = tree_keys(people)
+    sites = [k for k in keys if k.startswith("site:")]
     # regions last (issue 20): each universe is its own family, so offering them after the
     # organisation and the sites leaves those decisions as they were
-    nodes = ["org", *[k for k in keys if k.startswith("site:")], *[k for k in keys if k.startswith("region:")]]
-    for universe in (u for u in rel.universes[role] if u.startswith(GAP)):
+    gap_nodes = ["org", *sites, *[k for k in keys if k.startswith("region:")]]
+    own = [(u, gap_nodes) for u in rel.universes[role] if u.startswith(GAP)]
+    own += [(u, ["org", *sites]) for u in rel.universes[role] if u.startswith(TD)]
+    for universe, nodes in own:
         for node in nodes:
             rel.offer(role, gap_key(universe, node), [(rel.population(role, node), "gap")], [universe])
 
@@ -225,7 +232,8 @@ def _replay(rel: Release, history: Sequence[Row]) -> None:
             rel.current[(role, row.figure)] = np.unique(pop)
             # a node, slice or paired row was checked in the area universes; a gap row in its own
             key = keys.integers(1, 2**63, dtype=np.uint64)
-            target = own.setdefault(row.figure.split("|")[0], zero.copy()) if row.figure.startswith(GAP) else base
+            separate = row.figure.startswith((GAP, TD))
+            target = own.setdefault(row.figure.split("|")[0], zero.copy()) if separate else base
             np.add.at(target, rel.index(np.unique(pop)), key)
         for fam, universe in zip(families, rel.universes[role]):
             fam.load(base if universe.startswith(AREA) else own.get(universe, zero))

@@ -31,9 +31,11 @@ def history(session, campaign_id: int) -> list[Row]:  # noqa: ANN001
     rows = session.execute(
         select(DisclosureRelease.role, DisclosureRelease.figure, DisclosureRelease.population,
                DisclosureRelease.reason)
-        .where(DisclosureRelease.campaign_id == campaign_id, DisclosureRelease.figure != DECIDED)
+        .where(DisclosureRelease.campaign_id == campaign_id, DisclosureRelease.figure.not_in(MARKERS))
         .order_by(DisclosureRelease.id)).all()
-    return [Row(campaign_id, role, figure, tuple(int(x) for x in pop), reason)
+    # every row of every epoch: the populations shown before a rescoring still constrain
+    # what may be shown after it (see start_epoch)
+    return [Row(campaign_id, role, figure, tuple(pop), reason)  # JSON ids are ints already
             for role, figure, pop, reason in rows]
 
 
@@ -48,12 +50,46 @@ def _save(session, rows: list[Row], viewer_id: int | None) -> None:  # noqa: ANN
 
 
 DECIDED = "decided"  # marker row: the data fingerprint the last decision was made on (in reason)
+EPOCH = "epoch"  # marker row: stored scores were recomputed (reason: why); a new release epoch starts
+MARKERS = (DECIDED, EPOCH)
+LAYER = "td1"  # bumped when the layer gains figure keys, so a stored decision is made again
 
 
-def fingerprint(cur: CampaignData, prev: CampaignData | None, status: dict, k: int) -> str:
+def start_epoch(session, campaign_ids, reason: str = "rescore") -> None:  # noqa: ANN001
+    """Record that the campaigns' stored scores were recomputed (a weight or model change).
+
+    Figures are always computed from the stored scores over the released
+    populations, so from this row on every figure shows the new scores and
+    none of the old values is shown again.  The populations released before
+    stay in the history: each person now has two unknowns (old and new
+    score), and every figure of either epoch is a sum over a union of the
+    same cells of at least k, so no combination of old and new figures
+    isolates anyone.  Forgetting them (a fresh start) would let an area
+    whose weights did not change be read over 7 people before the rescoring
+    and over 8 after it.  The marker makes the next read decide again and
+    shows in the release log when the figures changed meaning.
+    """
+    now = utcnow()
+    for cid in sorted({int(c) for c in campaign_ids}):
+        session.execute(insert(DisclosureRelease), [{
+            "campaign_id": cid, "role": "", "figure": EPOCH, "n": 0, "population": [],
+            "reason": reason[:20], "released_at": now, "viewer_id": None}])
+
+
+def epochs(session, campaign_ids) -> dict[int, int]:  # noqa: ANN001
+    """campaign_id -> number of epochs started (rescorings recorded)."""
+    rows = session.execute(select(DisclosureRelease.campaign_id, func.count(DisclosureRelease.id))
+                           .where(DisclosureRelease.campaign_id.in_(list(campaign_ids)),
+                                  DisclosureRelease.figure == EPOCH)
+                           .group_by(DisclosureRelease.campaign_id)).all()
+    return {int(c): int(n) for c, n in rows}
+
+
+def fingerprint(cur: CampaignData, prev: CampaignData | None, status: dict, k: int,
+                epoch: dict | None = None) -> str:
     """A short hash of everything a decision depends on: responses, their people, sites and
-    modalities and trades, which scores and answers exist, both campaigns' status, k."""
-    digest = hashlib.sha256(f"{k}|{sorted(status.items())}".encode())
+    modalities and trades, which scores and answers exist, both campaigns' status and epochs, k."""
+    digest = hashlib.sha256(f"{LAYER}|{k}|{sorted(status.items())}|{sorted((epoch or {}).items())}".encode())
     for data in (cur, prev):
         if data is None:
             continue
@@ -75,8 +111,8 @@ def _shown(data: CampaignData, rows: list[Row], k: int) -> Release:
     """What each figure shows, read from the history alone (no decision: nothing changed)."""
     ids = np.sort(data.respondents["response_id"].astype(np.int64).to_numpy())
     rel = Release(data.campaign_id, k, ids, {}, {})
-    for row in rows:
-        rel.current[(row.role, row.figure)] = np.unique(np.asarray(row.population, dtype=np.int64))
+    for row in rows:  # recorded populations are sorted and unique (Release.record)
+        rel.current[(row.role, row.figure)] = np.asarray(row.population, dtype=np.int64)
     return rel
 
 
@@ -86,7 +122,7 @@ def _decided(session, campaign_ids: list[int], mark: str) -> bool:  # noqa: ANN0
         DisclosureRelease.campaign_id == campaign_ids[0], DisclosureRelease.figure == DECIDED,
         DisclosureRelease.reason == mark)).scalar()
     later = session.execute(select(func.max(DisclosureRelease.id)).where(
-        DisclosureRelease.campaign_id.in_(campaign_ids), DisclosureRelease.figure != DECIDED)).scalar()
+        DisclosureRelease.campaign_id.in_(campaign_ids), DisclosureRelease.figure.not_in(MARKERS))).scalar()
     return marker is not None and (later is None or later < marker)
 
 
@@ -102,7 +138,7 @@ def releases(engine: Engine, cur: CampaignData, prev: CampaignData | None = None
     with write_session(engine) as s:
         status = dict(s.execute(select(Campaign.id, Campaign.status).where(Campaign.id.in_(ids))
                                 .order_by(Campaign.id).with_for_update()).all())
-        mark = fingerprint(cur, prev, status, k)
+        mark = fingerprint(cur, prev, status, k, epochs(s, ids))
         if _decided(s, ids, mark):
             return (_shown(cur, history(s, cur.campaign_id), k),
                     _shown(prev, history(s, prev.campaign_id), k) if prev is not None else None)
@@ -122,7 +158,10 @@ def releases(engine: Engine, cur: CampaignData, prev: CampaignData | None = None
 
 
 def release_log(engine: Engine, campaign_id: int) -> pd.DataFrame:
-    """What was released for a campaign, when, on whose read: id, role, figure, n, reason, released_at, viewer_id."""
+    """What was released for a campaign, when, on whose read: id, role, figure, n, reason, released_at, viewer_id.
+
+    Epoch rows (figure 'epoch', see :func:`start_epoch`) mark when the stored
+    scores were recomputed: figures after one show the new scores."""
     with read_session(engine) as s:
         rows = s.execute(
             select(DisclosureRelease.id, DisclosureRelease.role, DisclosureRelease.figure,

@@ -21,9 +21,10 @@ Who learns (learners)
 
         (cut-off - score) / 100 * (1 + weakness of the site's strategy)
 
-    where weakness = (100 - top-down index of the site) / 100, the guarded
-    top-down index of :func:`scoring.indices.top_down_sites` (a hidden or
-    missing site falls back to the organisation's index, then to 0.5).  A
+    where weakness = (100 - top-down index of the site) / 100, the released
+    top-down index the champions map shows (:mod:`disclosure.topdown`; a
+    hidden or unreleased site falls back to the organisation's released index,
+    then to 0.5).  A
     weak strategy means the cascade is the main way practice spreads there,
     so those needs weigh up to twice as much.  Weights are rounded to hundredths
     (at least 0.01), the unit the solvers count in, so a proof of optimality
@@ -47,7 +48,10 @@ from sqlalchemy.engine import Engine
 
 from planning.model import AREAS, Instance, Learner, Params, Relay, Wave
 from scoring.data import CampaignData, load_campaign
-from scoring.indices import top_down_sites
+from disclosure.release import Release
+from disclosure.store import releases
+from disclosure.topdown import released_top_down
+from scoring.anonymity import DEFAULT_K
 from scoring.levels import CUTOFFS, LEVEL_CODES
 from scoring.schema import OVERALL
 from storage.db import read_session
@@ -127,9 +131,15 @@ def weak_items(engine: Engine, response_ids: Iterable[int],
     return out
 
 
-def site_weakness(data: CampaignData) -> dict[int, float]:
-    """site_id -> (100 - guarded top-down index) / 100, falling back to the org's."""
-    td = top_down_sites(data.scores, data.answers, data.organisation_items, data.respondents)
+def site_weakness(data: CampaignData, rel: Release) -> dict[int, float]:
+    """site_id -> (100 - released top-down index) / 100, falling back to the org's.
+
+    The index is the one the champions map shows (:func:`disclosure.topdown.released_top_down`,
+    over the populations released for it), never one computed over responses not released:
+    a need weight that moved with one more submission would give that person's rating away
+    to whoever reads the plan's weights.
+    """
+    td = released_top_down(data, rel)
     org = td.loc[td["scope"] == "org", "top_down"]
     org_value = float(org.iloc[0]) if len(org) and pd.notna(org.iloc[0]) else math.nan
     fallback = (100 - org_value) / 100 if not math.isnan(org_value) else DEFAULT_WEAKNESS
@@ -145,11 +155,13 @@ def build_instance(
     engine: Engine, campaign_id: int, params: Params, waves: tuple[Wave, ...],
     target_level: str | None = None, areas: Iterable[str] | None = None,
     champion_rule: ChampionRule | None = None,
-    requests: Mapping[int, Iterable[str]] | None = None,
+    requests: Mapping[int, Iterable[str]] | None = None, k: int = DEFAULT_K,
 ) -> Instance:
     """The planner's Instance for a campaign: relays, learners, waves and params.
 
     requests: person_id -> areas asked for (default: the campaign's active requests).
+    The sites' strategy weakness comes from released figures only (``k``: the
+    disclosure threshold of those releases); relays only from consent in force.
     """
     from cascade.requests import active as active_requests
 
@@ -169,14 +181,16 @@ def build_instance(
     for rid, area, score in data.scores[["response_id", "area", "score"]].itertuples(index=False):
         if pd.notna(score):
             by_resp.setdefault(int(rid), {})[str(area)] = float(score)
-    weakness = site_weakness(data)
+    rel, _ = releases(engine, data, None, k)
+    weakness = site_weakness(data, rel)
     threshold = cutoff(target)
     relays: list[Relay] = []
     needs: dict[int, dict[str, float]] = {}
     for row in trainers.itertuples(index=False):
         s = by_resp.get(int(row.response_id), {})
         led = set()
-        if rule(row._asdict(), s):
+        # relays are named to the lead: only on a consent in force now, whatever the rule says
+        if bool(row.consent_named) and rule(row._asdict(), s):
             led = {a for a in row.relay_areas if s.get(a, -1) >= cutoff("C1") - 1e-9}
             mods = {MODALITY_MAP[m] for m in row.modalities if m in MODALITY_MAP}
             if led and mods:

@@ -116,6 +116,26 @@ def _top_down_items(items: pd.DataFrame) -> pd.DataFrame:
     return table[table["area"].isin(TOP_DOWN_ELEMENTS)].reset_index(drop=True)
 
 
+def top_down_people(
+    scores: pd.DataFrame, answers: pd.DataFrame, items: pd.DataFrame, respondents: pd.DataFrame,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-person top-down values: (managers, trainers), each indexed by response_id with site_id, value.
+
+    A manager's value is the mean of their leadership, infrastructure and
+    development scores; a trainer's the mean of their perception of those
+    elements (items of ``items``).  A person without one is not in the frame.
+    """
+    people = respondents[["response_id", "role", "site_id"]]
+    mgr = scores[scores["area"].astype(str).isin(TOP_DOWN_ELEMENTS)].merge(people, on="response_id")
+    mgr = mgr[(mgr["role"] == "manager") & mgr["score"].notna()].groupby("response_id").agg(
+        site_id=("site_id", "first"), value=("score", "mean"))
+    table = _top_down_items(items)
+    perception = _person_scores(answers, table, respondents, table["item_id"].tolist())
+    perception = perception[(perception["role"] == "trainer") & (perception["kind"] == "element")]
+    trn = perception.groupby("response_id").agg(site_id=("site_id", "first"), value=("score", "mean"))
+    return mgr, trn
+
+
 def top_down_sites(
     scores: pd.DataFrame, answers: pd.DataFrame, items: pd.DataFrame, respondents: pd.DataFrame,
     k: int = DEFAULT_K, official: bool = False,
@@ -128,17 +148,21 @@ def top_down_sites(
     official position (official/), so a site's managers' side is used whatever
     their number; the trainers' side stays guarded.
     """
-    people = respondents[["response_id", "role", "site_id"]]
-    mgr = scores[scores["area"].astype(str).isin(TOP_DOWN_ELEMENTS)].merge(people, on="response_id")
-    mgr = mgr[(mgr["role"] == "manager") & mgr["score"].notna()].groupby("response_id").agg(
-        site_id=("site_id", "first"), value=("score", "mean"))
-    table = _top_down_items(items)
-    perception = _person_scores(answers, table, respondents, table["item_id"].tolist())
-    perception = perception[(perception["role"] == "trainer") & (perception["kind"] == "element")]
-    trn = perception.groupby("response_id").agg(site_id=("site_id", "first"), value=("score", "mean"))
+    mgr, trn = top_down_people(scores, answers, items, respondents)
+    return top_down_from_sides(_org_and_sites(mgr, "value", "n_managers", "managers"),
+                               _org_and_sites(trn, "value", "n_trainers", "trainers"), k,
+                               official)
+
+
+def top_down_from_sides(managers: pd.DataFrame, trainers: pd.DataFrame, k: int = DEFAULT_K,
+                        official: bool = False) -> pd.DataFrame:
+    """Guard each side (org -> site) and combine them (module docstring).
+
+    ``managers``: site_id (None for the org row), n_managers, managers,
+    index_name; ``trainers`` likewise with n_trainers, trainers.
+    """
     sides = []
-    for frame, n_name, mean_name in ((mgr, "n_managers", "managers"), (trn, "n_trainers", "trainers")):
-        side = _org_and_sites(frame, "value", n_name, mean_name)
+    for side, n_name, mean_name in ((managers, "n_managers", "managers"), (trainers, "n_trainers", "trainers")):
         raw_n = side[n_name].to_numpy(dtype=float)
         raw_mean = side[mean_name].to_numpy(dtype=float)
         side = guard_tree(side, levels=("site_id",), n_col=n_name, value_cols=[mean_name],

@@ -215,7 +215,14 @@ def _rescore_affected(s: Session, site_id: int | None) -> int:
     by_version: dict[int, list[int]] = {}
     for rid, qv_id in s.exec(query).all():
         by_version.setdefault(qv_id, []).append(rid)
-    return sum(score_and_store(s, qv_id, ids) for qv_id, ids in by_version.items())
+    n = sum(score_and_store(s, qv_id, ids) for qv_id, ids in by_version.items())
+    if by_version:  # scores changed meaning: a new release epoch (disclosure.store.start_epoch)
+        from disclosure.store import start_epoch
+
+        campaigns = s.exec(select(Response.campaign_id).where(
+            Response.id.in_([r for ids in by_version.values() for r in ids])).distinct()).all()
+        start_epoch(s, campaigns, "model")
+    return n
 
 
 def declared_table(engine: Engine) -> pd.DataFrame:

@@ -88,14 +88,26 @@ def score_and_store(session: Session, qv_id: int, response_ids: Iterable[int]) -
     return len(ids)
 
 
+def _new_epoch(session: Session, qv_id: int, reason: str) -> None:
+    """A new release epoch for every campaign with rescored responses (disclosure.store.start_epoch)."""
+    from disclosure.store import start_epoch
+
+    campaigns = session.exec(select(Response.campaign_id).where(
+        Response.questionnaire_version_id == qv_id, Response.status == "submitted").distinct()).scalars().all()
+    if campaigns:
+        start_epoch(session, campaigns, reason)
+
+
 def rescore_version(engine: Engine, qv_id: int) -> int:
     """Recompute every submitted response of a questionnaire version (after a weight change)."""
     with write_session(engine) as s:
         ids = s.exec(select(Response.id).where(Response.questionnaire_version_id == qv_id,
                                                Response.status == "submitted")).scalars().all()
         # by chunks: a national organisation's answers do not fit in memory at once
-        return sum(score_and_store(s, qv_id, ids[start:start + _RESCORE_CHUNK])
-                   for start in range(0, len(ids), _RESCORE_CHUNK))
+        n = sum(score_and_store(s, qv_id, ids[start:start + _RESCORE_CHUNK])
+                for start in range(0, len(ids), _RESCORE_CHUNK))
+        _new_epoch(s, qv_id, "rescore")
+        return n
 
 
 def rescore_all(engine: Engine) -> int:
@@ -139,5 +151,7 @@ def reweight_version(engine: Engine, qv_id: int, item_weights: dict[str, float] 
         ids = s.exec(select(Response.id).where(Response.questionnaire_version_id == qv_id,
                                                Response.status == "submitted")).scalars().all()
         # by chunks: a national organisation's answers do not fit in memory at once
-        return sum(score_and_store(s, qv_id, ids[start:start + _RESCORE_CHUNK])
-                   for start in range(0, len(ids), _RESCORE_CHUNK))
+        n = sum(score_and_store(s, qv_id, ids[start:start + _RESCORE_CHUNK])
+                for start in range(0, len(ids), _RESCORE_CHUNK))
+        _new_epoch(s, qv_id, "reweight")
+        return n

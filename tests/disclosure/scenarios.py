@@ -96,3 +96,40 @@ def layer(w: World, ledger: Ledger) -> None:
 
 def legacy(w: World, ledger: Ledger) -> None:
     w.read_legacy(ledger)
+
+
+def champions_over_time(read) -> Ledger:  # noqa: ANN001
+    """The champions map read at 7 then 8 trainers of a site who rate its strategy (open campaign)."""
+    rng = random.Random(6)
+    items = ("O-LEA-1", "O-LEA-2", "O-DEV-1", "O-INF-2")
+    out = people([(1, 1, 8), (2, 1, 6)], rng)
+    for p in out:
+        p.shared = {c: {i: float(rng.randint(0, 4)) for i in items} for c in (C1, C2)}
+        for c in (C1, C2):  # practice in two bands, so some density squares reach k
+            p.scores[c]["overall"] = float(rng.choice((52, 57, 63)))
+    w = World(out)
+    ledger = Ledger(w.k)
+    for p in w.people:
+        w.submit(C1, p.pid)
+    for pid in [*range(9, 15), *range(1, 8)]:
+        w.submit(C2, pid)
+    read(w, ledger)
+    w.submit(C2, 8)
+    read(w, ledger)
+    return ledger
+
+
+def rescored_between_reads(read, fresh: bool = False) -> Ledger:  # noqa: ANN001
+    """A site read at 7, new weights for one area, one more submission, read again."""
+    rng = random.Random(7)
+    w = World(people([(1, 1, 8), (2, 1, 6)], rng))
+    ledger = Ledger(w.k)
+    for p in w.people:
+        w.submit(C1, p.pid)
+    for pid in [*range(9, 15), *range(1, 8)]:
+        w.submit(C2, pid)
+    read(w, ledger)
+    w.rescore(fresh)
+    w.submit(C2, 8)
+    read(w, ledger)
+    return ledger

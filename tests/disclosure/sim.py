@@ -20,13 +20,18 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from champions import trainer_map
+from champions.data import ChampionsData, from_release, site_positions
+from champions.rules import trainers_frame
 from dashboards.overview import MODALITIES, build_overview
 from disclosure.figures import released_tree
 from disclosure.campaign import gap_items, offer_paired, paired_key, prev_paired_key, release_of
 from disclosure.release import Row, gap_key, node_key, slice_key
+from disclosure.topdown import td_key
 from scoring.aggregate import organisation_aggregates, trainer_aggregates
 from scoring.data import RESPONDENT_COLUMNS, CampaignData
 from scoring.gaps import _person_scores, perception_gaps
+from scoring.indices import bottom_up_trainers, top_down_people
 from scoring.levels import level_of
 from scoring.schema import ORG_ELEMENTS, OVERALL, TRAINER_AREAS
 from survey.loader import default_questionnaires
@@ -36,6 +41,7 @@ from tests.disclosure.linalg import Ledger
 AREAS = (*TRAINER_AREAS, OVERALL)
 ELEMENTS = (*ORG_ELEMENTS, OVERALL)
 C1, C2 = 1, 2
+RESCORED = "assessment"  # the area World.rescore gives new weights
 
 
 @dataclass
@@ -57,6 +63,20 @@ class World:
     erased: set[int] = field(default_factory=set)
     closed: dict[int, bool] = field(default_factory=lambda: {C1: True, C2: False})
     history: dict[int, list[Row]] = field(default_factory=lambda: {C1: [], C2: []})
+    epoch: int = 0  # rescorings of the second campaign (new weights for RESCORED)
+
+    def rescore(self, fresh: bool = False) -> None:
+        """New weights for one area of the second campaign: its scores become new unknowns.
+
+        The layer keeps the history (disclosure.store.start_epoch); ``fresh``
+        forgets it, the counterfactual the docs warn about.
+        """
+        self.epoch += 1
+        for p in self.people:
+            if RESCORED in p.scores[C2]:
+                p.scores[C2][RESCORED] = float((p.scores[C2][RESCORED] * 7 + 13 * self.epoch + p.pid) % 101)
+        if fresh:
+            self.history[C2] = []
 
     def submit(self, campaign: int, pid: int) -> None:
         self.submitted[campaign].append(pid)
@@ -84,6 +104,8 @@ class World:
         frame = pd.DataFrame(scores, columns=["response_id", "area", "score"])
         frame["score"] = frame["score"].astype(float)
         frame["level"] = level_of(frame["score"])
+        if campaign == C2 and self.epoch:
+            frame.attrs["epoch"] = {RESCORED: self.epoch}
         answers = pd.DataFrame([(self.response_id(campaign, pid), item, value)
                                 for pid in self.submitted[campaign]
                                 for item, value in by_id[pid].shared.get(campaign, {}).items()],
@@ -121,6 +143,15 @@ class World:
                 _tree(ledger, data, frame, lambda node, r=rel, m=m: r.population("trainer", slice_key(node, m)))
         if ov2.progress is not None:
             _progress(ledger, d1, d2, r1, r2, ov2.progress)
+        for data, rel in ((d2, r2), (d1, r1)):
+            _champions(ledger, data, from_release(data, rel, self.sites(), self.k), rel)
+
+    def sites(self) -> pd.DataFrame:
+        """The site table of champions.data.site_table: site_id, site, region_id, region."""
+        pairs = sorted({(p.site_id, p.region_id) for p in self.people})
+        return pd.DataFrame({"site_id": pd.array([s for s, _ in pairs], dtype="Int64"),
+                             "site": [f"S{s}" for s, _ in pairs], "region_id": [r for _, r in pairs],
+                             "region": [f"R{r}" for _, r in pairs]})
 
     # --- the code before the layer ------------------------------------------------------------
     def read_legacy(self, ledger: Ledger) -> None:
@@ -141,6 +172,63 @@ class World:
             prog = None
         if prog is not None:
             _legacy_progress(ledger, d1, d2, prog)
+        for data in (d1, d2):  # the champions map before the layer: every submitted response
+            everyone = _Everyone(data, self.k)
+            champ = ChampionsData(data.campaign_id, site_positions(data, self.sites(), self.k),
+                                  trainers_frame(data.scores, data.respondents), {}, self.k,
+                                  frozenset(data.respondents["response_id"].astype(int)))
+            champ.trainers["site_id"] = champ.trainers["site_id"].astype("Int64")
+            _champions(ledger, data, champ, everyone)
+
+
+def _champions(ledger: Ledger, data: CampaignData, champ, rel) -> None:  # noqa: ANN001
+    """What the champions map shows: each site's bottom-up and top-down index, the density
+    per region and for all regions (every figure checked against the population it claims).
+
+    The combined top-down index (0.6 x managers + 0.4 x trainers) is entered as its two
+    sides separately: an attacker who knew both sums would know at least as much.
+    """
+    managers, trainers = top_down_people(data.scores, data.answers, data.trainer_items, data.respondents)
+    bottom = bottom_up_trainers(data.scores, data.answers, data.trainer_items, data.respondents)
+    index = dict(zip(bottom["response_id"].astype(int), bottom["index"]))
+    for _, row in champ.sites[~champ.sites["hidden"]].iterrows():
+        node = f"site:{int(row['site_id'])}"
+        ids = sorted(int(r) for r in rel.population("trainer", node) if not pd.isna(index.get(int(r))))
+        assert row["n_trainers"] == len(ids), (node, row["n_trainers"], len(ids))
+        assert math.isclose(row["bottom_up"], float(np.mean([index[i] for i in ids])), abs_tol=1e-9)
+        ledger.add("bottom_up", _unknowns(data.campaign_id, ids))
+        t_ids = sorted(int(r) for r in rel.population("trainer", td_key(node)) if int(r) in trainers.index)
+        m_ids = sorted(int(r) for r in rel.population("manager", td_key(node)) if int(r) in managers.index)
+        t_mean = float(trainers.loc[t_ids, "value"].mean())
+        if row["basis"] == "combined":
+            m_mean = float(managers.loc[m_ids, "value"].mean())
+            assert math.isclose(row["top_down"], 0.6 * m_mean + 0.4 * t_mean, abs_tol=1e-9)
+            ledger.add("td:manager", _unknowns(data.campaign_id, m_ids))
+        else:
+            assert math.isclose(row["top_down"], t_mean, abs_tol=1e-9), (node, row["top_down"], t_mean)
+        ledger.add("td:trainer", _unknowns(data.campaign_id, t_ids))
+    trainers_shown = champ.density_trainers()
+    placed = trainer_map.placed(trainers_shown, champ.sites).merge(champ.sites[["site_id", "region"]],
+                                                                   on="site_id")
+    placed = placed.assign(_x=trainer_map._band(placed["x"]), _y=trainer_map._band(placed["y"]))
+    for region in (None, *sorted(champ.sites["region"].unique())):
+        cells = trainer_map.density(trainers_shown, champ.sites, rel.k, region)
+        pop = placed if region is None else placed[placed["region"] == region]
+        for _, c in cells[~cells["hidden"]].iterrows():
+            column = pop[pop["_x"] == c["x_band"]]
+            assert c["n"] == int((column["_y"] == c["y_band"]).sum()), (region, c.to_dict())
+            # a count per practice band: a sum of 0/1 unknowns over the column's trainers
+            ledger.add(f"band:{c['y_band']}", _unknowns(data.campaign_id, column["response_id"].astype(int).tolist()))
+
+
+class _Everyone:
+    """A stand-in for a Release before the layer: every figure key is over everyone submitted."""
+
+    def __init__(self, data: CampaignData, k: int) -> None:
+        self.data, self.k = data, k
+
+    def population(self, role: str, key: str) -> np.ndarray:
+        return _everyone(self.data, key.split("|")[-1], None, role)
 
 
 def _everyone(data: CampaignData, node: str, modality: str | None, role: str = "trainer") -> np.ndarray:
@@ -176,8 +264,10 @@ def _mean(data: CampaignData, area: str, ids: list[int]) -> float:
     return float(np.mean([scores[(i, area)] for i in ids])) if ids else float("nan")
 
 
-def _unknowns(campaign: int, ids: list[int]) -> set:
-    return {(campaign, i) for i in ids}
+def _unknowns(campaign: int, ids: list[int], data: CampaignData | None = None, area: str = "") -> set:
+    """Unknown ids; after a rescoring an area's scores are new unknowns (campaign, id, epoch)."""
+    tag = data.scores.attrs.get("epoch", {}).get(area) if data is not None else None
+    return {(campaign, i) if not tag else (campaign, i, tag) for i in ids}
 
 
 def _tree(ledger: Ledger, data: CampaignData, frame: pd.DataFrame, population_of,  # noqa: ANN001
@@ -190,7 +280,7 @@ def _tree(ledger: Ledger, data: CampaignData, frame: pd.DataFrame, population_of
         # the figure must be what it claims: n and mean over exactly that population
         assert row["n"] == len(ids), (node, row["area"], row["n"], len(ids))
         assert math.isclose(row["mean"], _mean(data, row["area"], ids), abs_tol=1e-9)
-        ledger.add(f"{prefix}score:{row['area']}", _unknowns(data.campaign_id, ids))
+        ledger.add(f"{prefix}score:{row['area']}", _unknowns(data.campaign_id, ids, data, row["area"]))
         if row["area"] == OVERALL:
             # the level counts are sums of 0/1 unknowns over the same population
             scores = _lookup(data)
@@ -226,17 +316,17 @@ def _progress(ledger: Ledger, d1, d2, r1, r2, prog: pd.DataFrame) -> None:  # no
         if not row["hidden_from"]:
             ids = _present(d1, area, r1.population("trainer", node))
             assert math.isclose(row["mean_from"], _mean(d1, area, ids), abs_tol=1e-9)
-            ledger.add(f"score:{area}", _unknowns(C1, ids))
+            ledger.add(f"score:{area}", _unknowns(C1, ids, d1, area))
         if not row["hidden_to"]:
             ids = _present(d2, area, r2.population("trainer", node))
             assert math.isclose(row["mean_to"], _mean(d2, area, ids), abs_tol=1e-9)
-            ledger.add(f"score:{area}", _unknowns(C2, ids))
+            ledger.add(f"score:{area}", _unknowns(C2, ids, d2, area))
         if not row["hidden_paired"]:
             y = _present(d2, area, r2.population("trainer", paired_key(node)))
             x = _present(d1, area, r1.population("trainer", prev_paired_key(C2, node)))
             assert len(x) == len(y) == row["n_paired"]
             assert math.isclose(row["mean_delta"], _mean(d2, area, y) - _mean(d1, area, x), abs_tol=1e-9)
-            ledger.add(f"score:{area}", _unknowns(C2, y), _unknowns(C1, x))
+            ledger.add(f"score:{area}", _unknowns(C2, y, d2, area), _unknowns(C1, x, d1, area))
 
 
 def _legacy_progress(ledger: Ledger, d1, d2, prog: pd.DataFrame) -> None:  # noqa: ANN001

@@ -26,6 +26,17 @@ failing example (k=3, a two-site organisation, reads between submissions)
 had 52 leaks, the first ``score:assessment ((1, 10002), (1, 10021))``, a
 group of two people's first-campaign scores.  Attack 5 (the
 champions map density) is a count grid, checked in ``test_density.py``.
+
+The champions map is read too (each site's bottom-up and top-down index, the
+density per region and for all regions, through
+``champions.data.from_release``); before the layer it was computed over
+every submitted response, and ``scenarios.champions_over_time`` read through
+``read_legacy`` gives the 8th trainer's bottom-up index (``bottom_up``) and
+strategy rating (``td:trainer``) by difference.  Rescorings are part of
+the random stories: the rescored area's scores become new unknowns, the
+others stay the same ones; ``scenarios.rescored_between_reads`` with a
+history forgotten at the rescoring (``fresh=True``) leaks the 8th person's
+unchanged areas (``score:overall``), with the layer's kept history nothing.
 """
 
 from __future__ import annotations
@@ -38,7 +49,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.disclosure.linalg import Ledger
-from tests.disclosure.scenarios import ATTACKS, layer, legacy, scores
+from tests.disclosure.scenarios import (
+    ATTACKS, champions_over_time, layer, legacy, rescored_between_reads, scores,
+)
 from tests.disclosure.sim import AREAS, C1, C2, ELEMENTS, Person, World
 
 MODS = ("hybrid", "remote_sync", "face_to_face")
@@ -54,6 +67,27 @@ def test_the_layer_stops_each_attack(attack):
     ledger = ATTACKS[attack](layer)
     assert ledger.rows["score:overall"], "the layer must still show figures"
     assert ledger.leaks() == []
+
+
+def test_the_champions_map_is_read_and_guarded_over_time():
+    """Bottom-up, top-down and density figures of the champions map are collected (and leak on
+    the code before the layer: the 8th trainer's index and strategy rating by difference)."""
+    ledger = champions_over_time(layer)
+    assert {"bottom_up", "td:trainer"} <= set(ledger.rows), sorted(ledger.rows)
+    assert any(u.startswith("band:") for u in ledger.rows), sorted(ledger.rows)
+    assert ledger.leaks() == []
+    old = {u for u, _ in champions_over_time(legacy).leaks()}
+    assert {"bottom_up", "td:trainer"} <= old, old
+
+
+def test_a_rescoring_keeps_the_history_and_a_fresh_start_would_leak():
+    """After new weights for one area, the other areas' figures are the same unknowns as before:
+    forgetting the releases (a fresh epoch) shows the site over 8 and gives the 8th away."""
+    assert rescored_between_reads(layer).leaks() == []
+    leaks = rescored_between_reads(layer, fresh=True).leaks()
+    assert any(u == "score:overall" for u, _ in leaks), leaks
+    # the rescored area's new figures are new unknowns: a difference across epochs is no leak there
+    assert not [g for u, g in leaks if u == "score:assessment"], leaks
 
 
 SHARED = ("O-LEA-1", "O-LEA-2", "O-DEV-1", "O-INF-2")
@@ -97,6 +131,8 @@ def worlds(draw):  # noqa: ANN001, ANN201
             actions.append(("read", None))
         if draw(st.integers(0, 9)) == 0:
             actions.append(("erase", draw(st.sampled_from(ids))))
+        if draw(st.integers(0, 14)) == 0:
+            actions.append(("rescore", None))
     actions += [("read", None), ("close", None), ("read", None)]
     return k, people, in_c1, actions
 
@@ -111,6 +147,8 @@ def run(k, people, in_c1, actions, read) -> Ledger:  # noqa: ANN001
             w.submit(C2, who)
         elif what == "erase":
             w.erased.add(who)
+        elif what == "rescore":
+            w.rescore()
         elif what == "close":
             w.closed[C2] = True
         else:
