@@ -220,7 +220,8 @@ def _rescore_affected(s: Session, site_id: int | None) -> int:
         from disclosure.store import start_epoch
 
         campaigns = s.exec(select(Response.campaign_id).where(
-            Response.id.in_([r for ids in by_version.values() for r in ids])).distinct()).all()
+            Response.status == "submitted",
+            Response.questionnaire_version_id.in_(list(by_version))).distinct()).all()
         start_epoch(s, campaigns, "model")
     return n
 
