@@ -31,6 +31,18 @@ FULL = N_("This cohort is full: every seat has been taken.")
 NOT_YOURS = N_("You have no invitation to this cohort.")
 OUT_OF_REACH = N_("This cohort is open to trainers of its site or region only.")
 ALREADY_IN = N_("You already have a seat in this cohort.")
+SAME_WAVE = N_("You already have a cohort on that date: one cohort per wave, as in the plan.")
+
+
+def _busy_dates(s, person_id: int) -> set:  # noqa: ANN001
+    """Dates of the open cohorts a person holds a seat in or leads (one cohort per wave)."""
+    held = s.exec(select(CascadeCohort.starts_on).join(
+        CascadeSeat, CascadeSeat.cohort_id == CascadeCohort.id).where(
+        CascadeSeat.person_id == person_id, CascadeSeat.status.in_(HELD),
+        CascadeCohort.status == "open")).all()
+    led = s.exec(select(CascadeCohort.starts_on).where(
+        CascadeCohort.relay_id == person_id, CascadeCohort.status == "open")).all()
+    return {d for d in (*held, *led) if d is not None}
 
 
 @dataclass(frozen=True)
@@ -107,11 +119,12 @@ def open_seats(engine: Engine, token: str) -> list[CohortView]:
         region = _region_of(s, me)
         mine = set(s.exec(select(CascadeSeat.cohort_id).where(
             CascadeSeat.person_id == ctx.person_id, CascadeSeat.status.in_(HELD))).all())
+        busy = _busy_dates(s, ctx.person_id)
         rows = s.exec(select(CascadeCohort).where(CascadeCohort.taken < CascadeCohort.capacity,
                                                   CascadeCohort.status == "open")).all()
         for c in rows:
             site, reg = _place(s, c)
-            if (c.id in mine or c.relay_id == ctx.person_id
+            if (c.id in mine or c.relay_id == ctx.person_id or c.starts_on in busy
                     or cohorts.plan_status(s, c.plan_id) != cohorts.PUBLISHED):
                 continue
             if (site is not None and site == me.site_id) or (reg is not None and reg == region):
@@ -143,6 +156,10 @@ def _take(engine: Engine, ctx: links.LinkContext, cohort_id: int) -> None:
             raise RelaisError(OUT_OF_REACH)
         seat = s.exec(select(CascadeSeat).where(CascadeSeat.cohort_id == cohort_id,
                                                 CascadeSeat.person_id == me.id)).first()
+        if seat is not None and seat.status in HELD:
+            raise RelaisError(ALREADY_IN)
+        if cohort.starts_on is not None and cohort.starts_on in _busy_dates(s, me.id):
+            raise RelaisError(SAME_WAVE)
         if seat is None:
             s.add(CascadeSeat(cohort_id=cohort_id, person_id=me.id, source="open_seat",
                               status=ACCEPTED))

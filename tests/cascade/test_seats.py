@@ -159,3 +159,32 @@ def test_a_double_click_takes_or_frees_one_seat_only(engine):
         got = _race([lambda: seats.answer(engine, tok, c.id, False)] * 2)
         assert sorted(map(str, got)) == sorted(["declined", seats.NOT_YOURS]), got
         assert _state(engine, c.id)[0] == 1
+
+
+def test_open_seats_keep_one_cohort_per_wave(engine):
+    """A trainer who holds a seat (or leads a cohort) on a wave's date is not offered, and
+    cannot take, another cohort on that date: the planner's one-cohort-per-wave rule."""
+    w = build(engine)
+    c = _cohort(engine, w.plan_id)
+    with write_session(engine) as s:
+        row = s.get(CascadeCohort, c.id)
+        twin = CascadeCohort(plan_id=w.plan_id, key="twin", campaign_id=row.campaign_id,
+                             relay_id=w.others[3], area="resources", modality="face_to_face",
+                             site_id=row.site_id, region_id=row.region_id,
+                             starts_on=row.starts_on, hours=row.hours, capacity=3, taken=0)
+        s.add(twin)
+        s.flush()
+        twin_id = twin.id
+    invited = w.tokens[w.learners[0]]  # invited to c, on the same date
+    assert twin_id not in [v.id for v in seats.open_seats(engine, invited)]
+    with pytest.raises(RelaisError) as err:
+        seats.take(engine, invited, twin_id, consent=True)
+    assert err.value.message == seats.SAME_WAVE
+    assert _state(engine, twin_id)[0] == 0  # nothing changed
+    free = w.tokens[w.others[0]]  # no seat yet: both are offered; after taking one, not the other
+    assert {c.id, twin_id} <= {v.id for v in seats.open_seats(engine, free)}
+    seats.take(engine, free, c.id, consent=True)
+    assert twin_id not in [v.id for v in seats.open_seats(engine, free)]
+    with pytest.raises(RelaisError) as err:  # the twin's relay leads on that date
+        seats.take(engine, w.tokens[w.others[3]], c.id, consent=True)
+    assert err.value.message in (seats.SAME_WAVE, seats.FULL)
