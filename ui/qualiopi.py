@@ -13,6 +13,20 @@ from ui.exports import audited
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _learner_rows(campaign_id: int, k: int) -> list[tuple[str, object, object]]:
+    """The learners' released organisation-level figures as pack rows (statement, mean 0-100, n)."""
+    from survey.learner_questionnaire import default
+    from ui import learners_view
+
+    items, _ = learners_view.figures(campaign_id, k)
+    if items.empty:
+        return []
+    shown = items[(items["scope"] == "org") & ~items["hidden"].astype(bool) & items["n"].notna()]
+    texts = {i.id: i.text.get(context.lang(), i.text.get("fr", i.id)) for i in default().items}
+    return [(texts.get(r.item, r.item), round(float(r.mean), 2), int(r.n))
+            for r in shown.itertuples(index=False)]
+
+
 def qualiopi_downloads(viewer: Viewer, campaign_id: int, ov) -> None:  # noqa: ANN001 - Overview
     """The pack of a campaign as XLSX and PDF, built when clicked from the unfiltered overview."""
     if not can_export(viewer.role, "qualiopi_pack"):
@@ -28,8 +42,12 @@ def qualiopi_downloads(viewer: Viewer, campaign_id: int, ov) -> None:  # noqa: A
     engine, tr = context.engine(), context.translator()
     flag = None if remote == "auto" else remote == "yes"
 
+    # read during the page run (cached with the overview's three-way section): the download
+    # builds the pack later, outside the run, where the session is not available
+    learners = _learner_rows(campaign_id, ov.k)
+
     def pack():  # noqa: ANN202
-        return build_pack(engine, campaign_id, tr, ov=ov, remote=flag)
+        return build_pack(engine, campaign_id, tr, ov=ov, remote=flag, learners=learners)
 
     stem = f"relais-qualiopi-{campaign_id}"
     c1, c2 = st.columns(2)
