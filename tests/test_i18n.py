@@ -25,6 +25,29 @@ def test_french_translations_keep_placeholders():
         assert fields(msgid) == fields(msgstr), f"placeholders differ: {msgid!r} -> {msgstr!r}"
 
 
+def test_one_translation_per_msgid_across_feature_catalogues():
+    """Catalogues are merged in file order, so a msgid translated twice silently takes the last
+    file's text everywhere (a planner label once read "Plan" because the Qualiopi catalogue
+    translated the same msgid for a column)."""
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    seen: dict[str, tuple[str, str]] = {}
+    clashes = []
+    for path in sorted((Path(i18n.__file__).parent.parent / "data/i18n/fr").glob("*.po")):
+        with path.open("rb") as fh:
+            for msg in read_po(fh):
+                if not msg.id:
+                    continue
+                key = msg.id if isinstance(msg.id, str) else msg.id[0]
+                text = msg.string if isinstance(msg.string, str) else msg.string[0]
+                first = seen.setdefault(key, (path.name, text))
+                if first[1] != text:
+                    clashes.append(f"{key!r}: {first[0]} {first[1]!r} vs {path.name} {text!r}")
+    assert not clashes, "\n".join(clashes)
+
+
 @pytest.mark.parametrize("lang,expected", [("fr", "fr"), ("en", "en"), ("fr_FR", "fr"),
                                            ("en-GB", "en"), ("de", "fr"), (None, "fr")])
 def test_language_normalisation(lang, expected):
