@@ -12,6 +12,7 @@ two responses, no section answer confirmed before the kill is missing.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime as dt
 import random
 import time
@@ -113,7 +114,10 @@ def test_two_servers_lose_nothing_and_resume_after_a_crash(pg_demo, tmp_path):  
             return stats
 
         with loadgen.Sampler(cluster.pids()) as sampler:
-            stats = asyncio.run(everyone())
+            # a thread of its own: an earlier test in this process (Playwright's sync API) may
+            # have left an event loop set on the main thread, where asyncio.run refuses to run
+            with concurrent.futures.ThreadPoolExecutor(1) as pool:
+                stats = pool.submit(asyncio.run, everyone()).result()
         outcome = loadgen.check_database(engine, [p for p, _ in crowd], stats.submitted)
         print("\n".join(loadgen.report(stats, outcome, sampler, len(crowd))))
         deadline = time.monotonic() + 120

@@ -37,7 +37,9 @@ def _claim_all(url: str, out) -> None:  # noqa: ANN001
 
 def test_two_workers_never_take_the_same_job(engine, db_url, tiny):
     ids = [jobs.enqueue(engine, tiny) for _ in range(30)]
-    ctx = mp.get_context("spawn")
+    # fork, not spawn: a spawned child re-imports the test session's __main__ and, after
+    # other tests in the same run, died before reporting (the queue stayed empty)
+    ctx = mp.get_context("fork")
     out = ctx.Queue()
     procs = [ctx.Process(target=_claim_all, args=(db_url, out)) for _ in range(3)]
     for p in procs:

@@ -351,8 +351,10 @@ def test_every_survey_msgid_is_translated_in_survey_po():
     used = {m if isinstance(m, str) else m[0]
             for _, _, m, _, _ in extract_from_dir(ROOT / "survey", keywords=keywords)}
     translated = set()
-    # survey.po (questionnaires) and survey_capture.po (links, answering, results)
-    for path in sorted((ROOT / "data/i18n/fr").glob("survey*.po")):
+    # survey.po (questionnaires), survey_capture.po (links, answering, results), survey_qv2.po
+    # (v2 files) and learners.po (survey/learners*.py: the learners' questionnaire and links)
+    folder = ROOT / "data/i18n/fr"
+    for path in [*sorted(folder.glob("survey*.po")), folder / "learners.po"]:
         with path.open("rb") as fh:
             translated |= {m.id for m in read_po(fh, locale="fr") if m.id and m.string}
     assert used and used <= translated, sorted(used - translated)
