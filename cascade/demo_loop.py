@@ -149,8 +149,14 @@ def simulate(engine: Engine, seed: int = 7, time_limit_s: float = 10.0) -> Loop:
     frame = service.attendance(engine, plan_id)
     issued = 0 if frame is None else badges.issue_badges(
         engine, frame, load_key(), "Relais", service.area_names())
-    taught = sorted({a for _, a in came})
-    effect_areas = tuple(taught[:: max(1, len(taught) // EFFECT_AREAS)][:EFFECT_AREAS])
+    # the areas with the most attendees change practice: the planner's solve is time-limited,
+    # so its cohorts can differ from run to run, and the effect must be measurable whatever
+    # plan came out (few attendees give an interval too wide to say anything)
+    counts: dict[str, int] = {}
+    for _, area in came:
+        counts[area] = counts.get(area, 0) + 1
+    ranked = sorted(counts, key=lambda a: (-counts[a], a))
+    effect_areas = tuple(ranked[:EFFECT_AREAS])
     raised = _raise_practice(engine, second.id, came, effect_areas, rng)
     if raised:
         rescore_all(engine)

@@ -67,6 +67,9 @@ def run_job(engine: Engine, job_id: int, worker_id: str) -> str:
 
     with read_session(engine) as s:
         encoded = s.get(SolveJob, job_id).instance
+    if jobs.get(engine, job_id).cancel_requested:  # cancelled between claim and start
+        jobs.finish(engine, job_id, worker_id, status=jobs.CANCELLED)
+        return jobs.CANCELLED
     limit = float(encoded.get("params", {}).get("time_limit_s", 60.0)) or 60.0
     ctx = _context()
     receive, send = ctx.Pipe(duplex=False)

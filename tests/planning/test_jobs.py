@@ -27,6 +27,14 @@ def tiny():
 
 def _claim_all(url: str, out) -> None:  # noqa: ANN001
     """In a child process: take jobs until none is left; report the ids taken."""
+    import gc
+
+    from sqlalchemy.engine import Engine
+
+    # a forked child must not use or close the parent's pooled connections (SQLAlchemy's
+    # advice for fork: dispose(close=False) of every inherited engine)
+    for inherited in [o for o in gc.get_objects() if isinstance(o, Engine)]:
+        inherited.dispose(close=False)
     engine = make_engine(url)
     taken = []
     while (job := jobs.claim(engine, f"w{mp.current_process().pid}")) is not None:
