@@ -5,7 +5,6 @@ plan lives in st.session_state; drafts and published plans in the database.
 """
 
 import datetime as dt
-from dataclasses import replace
 
 import streamlit as st
 
@@ -16,10 +15,12 @@ from i18n import RelaisError
 from planning import inputs, overrides, store, workflow
 from planning.editing import move_learner
 from planning.labels import AREA_LABELS, MODALITY_LABELS, STATUS_LABELS
-from planning.model import AREAS, MODALITIES, Params, Wave
+from planning.model import AREAS, MODALITIES, Params
 from planning.rules import RULE_SUMMARY, check_plan
-from planning.solve import solve, validate
+from planning.solve import validate  # every solve runs in a worker (ui.solve_jobs)
+from planning.whatif import variant as what_if_variant
 from ui.trades import same_trade_option, with_trades
+from ui import whatif
 from reports import planner as export
 from scoring.data import campaign_ids
 from scoring.levels import LEVEL_CODES
@@ -140,6 +141,7 @@ if drafts:
 
         def _open() -> None:
             sp = store.load(engine, S["pl_open_choice"])
+            whatif.drop(engine)  # a comparison under way was made against the previous plan
             S.update(pl_instance=sp.instance, pl_plan=sp.plan, pl_campaign=sp.campaign_id,
                      pl_draft=sp.id, pl_name=sp.name, pl_variant=None, pl_notice=None,
                      pl_base=sp.base_instance, pl_overrides=sp.overrides,
@@ -231,6 +233,7 @@ try:
             raise RelaisError(plan.message, **plan.message_params)
         if S.get("pl_job_same_trade"):  # cohorts within one trade: swaps that keep every rule
             plan = with_trades(inst, plan)
+        whatif.drop(engine)  # a comparison under way was made against the previous plan
         S.update(pl_instance=inst, pl_plan=plan, pl_variant=None, pl_notice=None,
                  **S.get("pl_job_apply", {}),
                  pl_edit_gen=S.get("pl_edit_gen", 0) + 1)
@@ -436,15 +439,11 @@ with st.form("pl_whatif"):
                          format_func=lambda i: t("Nobody") if i is None else
                          cand_names.person(candidates[i].person_id))
     compare = st.form_submit_button(t("Compare"))
-if compare:
-    last = inst.waves[-1].date if inst.waves else dt.date.today()
-    added = inputs.monthly_waves(last, int(more) + 1)[1:]
-    waves = inst.waves + tuple(Wave(len(inst.waves) + k, w.date) for k, w in enumerate(added))
-    variant = replace(inst, waves=waves, params=replace(inst.params, cohort_max=int(vmax)))
-    if extra is not None:
-        variant = inputs.with_relay(variant, candidates[extra])
-    with st.spinner(t("Planning the variant…")):
-        S["pl_variant"] = (variant, solve(variant))
+if compare:  # a worker solves the variant; the table below waits for it
+    variant = what_if_variant(inst, int(more), int(vmax),
+                              None if extra is None else candidates[extra])
+    whatif.start(engine, variant, S.get("pl_campaign"), viewer.person_id)
+whatif.follow(engine)
 if S.get("pl_variant"):
     variant, vplan = S["pl_variant"]
     st.dataframe(workflow.comparison_table(plan, vplan, inst, variant, tr), hide_index=True,

@@ -15,7 +15,7 @@ from collections.abc import Callable
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from i18n import RelaisError
+from i18n import N_, RelaisError
 from planning import jobs
 from planning.model import Instance, Plan
 from storage.models import utcnow
@@ -23,6 +23,12 @@ from ui.context import t
 
 POLL_S = 1.0
 NO_WORKER_AFTER_S = 15.0  # queued this long: say that no worker seems to be running
+
+# What the panel and outcome() say; a page with several kinds of job (the planner's plan and
+# its what-if variant) passes its own msgids so each job's bar and button say which it is.
+CANCELLED = N_("Planning cancelled: the current plan is kept.")
+RUNNING = N_("Planning the cohorts… {percent} % of the time limit")
+CANCEL = N_("Cancel planning")
 
 
 def start(engine: Engine, key: str, instance: Instance, campaign_id: int | None,
@@ -33,11 +39,18 @@ def start(engine: Engine, key: str, instance: Instance, campaign_id: int | None,
     return job
 
 
-def outcome(engine: Engine, key: str) -> tuple[Instance, Plan] | None:
+def forget(engine: Engine, key: str) -> None:
+    """Cancel the job under key if it has not finished, and stop following it."""
+    job_id = st.session_state.pop(key, None)
+    if job_id is not None:
+        jobs.cancel(engine, job_id)
+
+
+def outcome(engine: Engine, key: str, cancelled: str = CANCELLED) -> tuple[Instance, Plan] | None:
     """The instance and plan when the job under key has just finished well, else None.
 
     A failed job raises RelaisError with its translated reason; a cancelled one
-    shows a notice.  Either way the job is forgotten.
+    shows the notice ``cancelled`` (a msgid).  Either way the job is forgotten.
     """
     job_id = st.session_state.get(key)
     if job_id is None:
@@ -49,20 +62,26 @@ def outcome(engine: Engine, key: str) -> tuple[Instance, Plan] | None:
     if view.status == jobs.DONE:
         return jobs.result(engine, job_id)
     if view.status == jobs.CANCELLED:
-        st.info(t("Planning cancelled: the current plan is kept."))
+        st.info(t(cancelled))
         return None
     raise RelaisError(view.error or jobs.WORKER_DIED, **view.error_params)
 
 
-def progress_panel(engine: Engine, key: str, on_cancel: Callable[[], None] | None = None) -> None:
-    """Progress of the job under key with a cancel button; nothing when there is no job."""
+def progress_panel(engine: Engine, key: str, on_cancel: Callable[[], None] | None = None,
+                   running: str = RUNNING, cancel: str = CANCEL) -> None:
+    """Progress of the job under key with a cancel button; nothing when there is no job.
+
+    running: the bar's msgid while the worker solves (with ``{percent}``); cancel: the
+    button's label.
+    """
     if st.session_state.get(key) is None:
         return
-    _panel(engine, key, on_cancel)
+    _panel(engine, key, on_cancel, running, cancel)
 
 
 @st.fragment(run_every=POLL_S)
-def _panel(engine: Engine, key: str, on_cancel: Callable[[], None] | None) -> None:
+def _panel(engine: Engine, key: str, on_cancel: Callable[[], None] | None, running: str,
+           cancel: str) -> None:
     job_id = st.session_state.get(key)
     if job_id is None:
         return
@@ -78,13 +97,12 @@ def _panel(engine: Engine, key: str, on_cancel: Callable[[], None] | None) -> No
     elif view.cancel_requested:
         st.progress(view.progress, text=t("Stopping the planner…"))
     else:
-        st.progress(view.progress, text=t("Planning the cohorts… {percent} % of the time limit",
-                                          percent=int(round(view.progress * 100))))
+        st.progress(view.progress, text=t(running, percent=int(round(view.progress * 100))))
 
     def _cancel() -> None:
         jobs.cancel(engine, job_id)
         if on_cancel is not None:
             on_cancel()
 
-    st.button(t("Cancel planning"), key=f"{key}_cancel", on_click=_cancel,
+    st.button(t(cancel), key=f"{key}_cancel", on_click=_cancel,
               disabled=view.cancel_requested)
