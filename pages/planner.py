@@ -19,7 +19,7 @@ from planning.model import AREAS, MODALITIES, Params
 from planning.rules import RULE_SUMMARY, check_plan
 from planning.solve import validate  # every solve runs in a worker (ui.solve_jobs)
 from planning.whatif import variant as what_if_variant
-from ui.trades import same_trade_option, with_trades
+from ui.trades import same_trade_option
 from ui import whatif
 from reports import planner as export
 from scoring.data import campaign_ids
@@ -199,7 +199,8 @@ def _replan(edits: overrides.Overrides) -> None:
     if problem := validate(inst):
         S["pl_edit_error"] = RelaisError(problem[1], **problem[2])
         return
-    solve_jobs.start(engine, "pl_job", inst, S.get("pl_campaign"), viewer.person_id)
+    solve_jobs.start(engine, "pl_job", inst, S.get("pl_campaign"), viewer.person_id,
+                     same_trade=S.get("pl_job_same_trade", False))
     S["pl_job_apply"] = {"pl_overrides": edits}  # the draft, base and campaign stay
 
 
@@ -219,10 +220,11 @@ if submitted:
         inst = overrides.apply(base, S.get("pl_overrides", overrides.NONE))
         if problem := validate(inst):  # bad settings: say why at once, keep the current plan
             raise RelaisError(problem[1], **problem[2])
-        # The solve runs in a worker process; the panel below follows it.
-        solve_jobs.start(engine, "pl_job", inst, campaign, viewer.person_id)
+        # The solve (and the same-trade swaps) runs in a worker; the panel below follows it.
+        solve_jobs.start(engine, "pl_job", inst, campaign, viewer.person_id,
+                         same_trade=bool(same_trade))
         S["pl_job_apply"] = {"pl_base": base, "pl_campaign": campaign, "pl_draft": None}
-        S["pl_job_same_trade"] = bool(same_trade)  # applied when the worker's plan arrives
+        S["pl_job_same_trade"] = bool(same_trade)  # kept for "Plan again with these inputs"
     except RelaisError as err:
         context.show_error(err)
 
@@ -231,8 +233,6 @@ try:
         inst, plan = done
         if plan.message and not plan.cohorts:
             raise RelaisError(plan.message, **plan.message_params)
-        if S.get("pl_job_same_trade"):  # cohorts within one trade: swaps that keep every rule
-            plan = with_trades(inst, plan)
         whatif.drop(engine)  # a comparison under way was made against the previous plan
         S.update(pl_instance=inst, pl_plan=plan, pl_variant=None, pl_notice=None,
                  **S.get("pl_job_apply", {}),

@@ -76,10 +76,17 @@ def decode_instance(d: dict) -> Instance:
 
 
 def enqueue(engine: Engine, instance: Instance, campaign_id: int | None = None,
-            requested_by: int | None = None) -> int:
-    """Queue a solve of instance and return the job's id."""
+            requested_by: int | None = None, same_trade: bool = False) -> int:
+    """Queue a solve of instance and return the job's id.
+
+    same_trade: the worker then swaps members towards cohorts of one trade
+    (:func:`planning.trades.prefer_same_trade`, from the roster's trades) after solving.
+    """
+    encoded = encode_instance(instance)
+    if same_trade:  # kept beside the instance: no schema change, ignored by decode_instance
+        encoded["options"] = {"same_trade": True}
     with write_session(engine) as s:
-        row = SolveJob(campaign_id=campaign_id, instance=encode_instance(instance),
+        row = SolveJob(campaign_id=campaign_id, instance=encoded,
                        requested_by=requested_by, error_params={})
         s.add(row)
         s.flush()

@@ -34,11 +34,18 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
-def _child(encoded: dict, conn) -> None:  # noqa: ANN001
-    """Solve in the child process and send the plan back as JSON."""
+def _child(encoded: dict, conn, trade_of: dict[int, str] | None = None) -> None:  # noqa: ANN001
+    """Solve in the child process (then prefer one trade per cohort if trade_of is given) and
+    send the plan back as JSON."""
     _die_with_parent()
     try:
-        conn.send(("ok", plan_to_json(solve(jobs.decode_instance(encoded)))))
+        instance = jobs.decode_instance(encoded)
+        plan = solve(instance)
+        if trade_of and plan.cohorts:  # swaps that keep every rule, coverage and locality
+            from planning.trades import prefer_same_trade
+
+            plan = prefer_same_trade(instance, plan, trade_of)
+        conn.send(("ok", plan_to_json(plan)))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, never raised
         conn.send(("error", str(exc)))
     finally:
@@ -71,9 +78,14 @@ def run_job(engine: Engine, job_id: int, worker_id: str) -> str:
         jobs.finish(engine, job_id, worker_id, status=jobs.CANCELLED)
         return jobs.CANCELLED
     limit = float(encoded.get("params", {}).get("time_limit_s", 60.0)) or 60.0
+    trade_of = None
+    if encoded.get("options", {}).get("same_trade"):  # read here: the child has no database
+        from trades import person_trades
+
+        trade_of = person_trades(engine)
     ctx = _context()
     receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child, args=(encoded, send), daemon=True)
+    child = ctx.Process(target=_child, args=(encoded, send, trade_of), daemon=True)
     start = time.monotonic()
     child.start()
     send.close()

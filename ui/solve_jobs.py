@@ -32,9 +32,9 @@ CANCEL = N_("Cancel planning")
 
 
 def start(engine: Engine, key: str, instance: Instance, campaign_id: int | None,
-          person_id: int | None) -> int:
+          person_id: int | None, same_trade: bool = False) -> int:
     """Queue a solve of instance and remember its job under key."""
-    job = jobs.enqueue(engine, instance, campaign_id, person_id)
+    job = jobs.enqueue(engine, instance, campaign_id, person_id, same_trade=same_trade)
     st.session_state[key] = job
     return job
 

@@ -59,10 +59,3 @@ def same_trade_option() -> bool:
                        help=t("After planning, members are swapped between cohorts of the same wave "
                               "and area so that more colleagues of one trade learn together, "
                               "never at the cost of coverage, locality or anyone's hours."))
-
-
-def with_trades(instance, plan):  # noqa: ANN001, ANN201 - planning Instance and Plan
-    """The plan with the trade preference applied, from the roster's trades."""
-    from planning.trades import prefer_same_trade
-
-    return prefer_same_trade(instance, plan, trades.person_trades(context.engine()))

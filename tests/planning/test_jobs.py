@@ -150,3 +150,48 @@ def test_a_killed_worker_process_leaves_a_job_another_worker_finishes(engine, db
         row.instance = {**row.instance, "params": {**row.instance["params"], "time_limit_s": 3.0}}
     assert worker.run_job(engine, job, "alive") == jobs.DONE
     assert jobs.result(engine, job)[1].cohorts
+
+
+def test_a_plan_and_its_what_if_variant_are_separate_jobs(engine, tiny):
+    from planning.model import Relay
+    from planning.whatif import variant
+
+    quick = replace(tiny, params=replace(tiny.params, time_limit_s=2.0))
+    newcomer = Relay(person_id=9999, site_id=tiny.relays[0].site_id,
+                     region_id=tiny.relays[0].region_id, areas=tiny.relays[0].areas,
+                     hours_per_month=8.0, modalities=tiny.relays[0].modalities)
+    other = variant(quick, 1, quick.params.cohort_max + 2, newcomer)
+    plan_job, variant_job = jobs.enqueue(engine, quick), jobs.enqueue(engine, other)
+    # the variant travels whole through the job table: its extra wave, size and relay
+    assert jobs.instance_of(engine, variant_job) == other
+    stale = jobs.enqueue(engine, other)  # a comparison replaced before a worker took it
+    jobs.cancel(engine, stale)
+    assert worker.run_once(engine) == (plan_job, jobs.DONE)
+    assert worker.run_once(engine) == (variant_job, jobs.DONE)
+    assert worker.run_once(engine) is None  # the cancelled one is never solved
+    inst, plan = jobs.result(engine, variant_job)
+    assert inst == other and plan.cohorts and not check_plan(inst, plan)
+    assert jobs.result(engine, plan_job)[0] == quick
+    assert jobs.get(engine, stale).status == jobs.CANCELLED
+
+
+def test_the_same_trade_preference_is_applied_by_the_worker(engine, tiny):
+    from storage.models import Person, PersonTrade
+
+    quick = replace(tiny, params=replace(tiny.params, time_limit_s=1.5))
+    people = sorted({lr.person_id for lr in quick.learners} | {r.person_id for r in quick.relays})
+    with write_session(engine) as s:  # the roster's trades, which only the worker reads
+        s.add_all([Person(id=pid, first_name="P", last_name=str(pid)) for pid in people])
+        s.flush()
+        s.add_all([PersonTrade(person_id=pid, trade=("care", "build")[k % 2])
+                   for k, pid in enumerate(people)])
+    job = jobs.enqueue(engine, quick, same_trade=True)
+    plain = jobs.enqueue(engine, quick)
+    with read_session(engine) as s:  # an option beside the instance, not part of it
+        assert s.get(SolveJob, job).instance["options"] == {"same_trade": True}
+    assert jobs.instance_of(engine, job) == quick
+    assert worker.run_once(engine) == (job, jobs.DONE)
+    assert worker.run_once(engine) == (plain, jobs.DONE)
+    inst, plan = jobs.result(engine, job)
+    assert "same_trade_pairs" in plan.stats and not check_plan(inst, plan)
+    assert "same_trade_pairs" not in jobs.result(engine, plain)[1].stats
