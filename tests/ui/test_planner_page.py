@@ -382,3 +382,68 @@ def test_a_new_plan_stops_the_comparison_made_against_the_old_one(own_demo):
     # the variant finished first but the page took the new plan: that comparison is stale
     assert not at.session_state["pl_variant"] and "pl_wi_job" not in at.session_state
     assert "Le plan actuel a changé : la comparaison en cours a été arrêtée." in texts(at)
+
+
+@pytest.fixture
+def no_solver_here(monkeypatch):
+    """Any planner solve in this (the Streamlit) process raises: the page must leave it to a
+    worker in another process."""
+    import importlib
+
+    from ortools.sat.python import cp_model
+
+    # the modules themselves (the package exports a function called solve)
+    solve_module = importlib.import_module("planning.solve")
+    trades_module = importlib.import_module("planning.trades")
+
+    def refuse(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise AssertionError("a planner solve ran in the web process")
+
+    for owner, name in [(solve_module, "solve"), (solve_module, "decomposed_plan"),
+                        (solve_module, "exact_plan"), (trades_module, "prefer_same_trade"),
+                        (cp_model.CpSolver, "solve"), (cp_model.CpSolver, "Solve")]:
+        monkeypatch.setattr(owner, name, refuse)
+    with pytest.raises(AssertionError, match="web process"):  # the guard itself works
+        solve_module.solve(None)
+
+
+def _until_finished(engine, job: int, seconds: float = 90.0) -> str:  # noqa: ANN001
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not (view := jobs.get(engine, job)).finished:
+        assert time.monotonic() < deadline, f"job {job} still {view.status}"
+        time.sleep(0.3)
+    return view.status
+
+
+def test_every_solve_the_page_asks_for_runs_in_a_worker_process(own_demo, no_solver_here):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    engine = make_engine(own_demo)
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.Popen([sys.executable, "manage.py", "worker", "--seconds", "120"], cwd=root,
+                            env={**os.environ, "DATABASE_URL": own_demo},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        at = run_page(PAGE, demo_viewer(own_demo, "lead"), timeout=90)
+        at.number_input(key="pl_limit").set_value(2)
+        next(b for b in at.button if b.label == "Planifier").click().run()
+        assert not at.exception, at.exception
+        assert _until_finished(engine, at.session_state["pl_job"]) == jobs.DONE
+        at.run()
+        assert not at.exception, at.exception
+        assert at.session_state["pl_plan"].cohorts
+        at.number_input(key="pl_wi_waves").set_value(2)
+        _compare(at)
+        assert _until_finished(engine, at.session_state["pl_wi_job"]) == jobs.DONE
+        at.run()
+        assert not at.exception, at.exception
+        table = at.dataframe[-1].value
+        assert list(table.columns) == ["Indicateur", "Plan actuel", "Variante", "Différence"]
+    finally:
+        proc.terminate()
+        proc.wait(10)
