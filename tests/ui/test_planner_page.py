@@ -146,31 +146,6 @@ def _compare(at):  # noqa: ANN001, ANN202
     return at
 
 
-def test_what_if_compares_two_plans_side_by_side(own_demo):
-    at = _plan(own_demo)
-    tables = len(at.dataframe)
-    at.number_input(key="pl_wi_max").set_value(16)
-    _compare(at)
-    # The variant is queued for a worker, with its own bar and cancel button; no table yet.
-    job = at.session_state["pl_wi_job"]
-    variant = jobs.instance_of(make_engine(own_demo), job)
-    assert variant.params.cohort_max == 16
-    assert len(variant.waves) == len(at.session_state["pl_instance"].waves) + 1
-    assert "En attente d'un processus de planification…" in [
-        p.proto.text for p in at.get("progress")]
-    assert [b.label for b in at.button if b.key == "pl_wi_job_cancel"] == [
-        "Annuler la comparaison"]
-    assert len(at.dataframe) == tables
-    assert worker.run_once(make_engine(own_demo)) == (job, jobs.DONE)
-    at.run()
-    assert not at.exception and "pl_wi_job" not in at.session_state
-    assert not at.get("progress")
-    table = at.dataframe[-1].value
-    assert list(table.columns) == ["Indicateur", "Plan actuel", "Variante", "Différence"]
-    row = table.set_index("Indicateur").loc["Couverture du besoin pondéré"]
-    assert row["Variante"] >= row["Plan actuel"] - 1e-9  # one more wave, larger cohorts
-
-
 @pytest.mark.parametrize("role", ["trainer", "manager", "admin"])
 def test_other_roles_are_refused(own_demo, role):
     at = run_page(PAGE, demo_viewer(own_demo, role))
@@ -330,19 +305,36 @@ def test_a_running_solve_shows_its_progress_then_its_plan(own_demo):
     assert not at.get("progress")
 
 
-def test_a_comparison_can_be_cancelled_and_a_failed_one_is_explained(own_demo):
+def test_a_comparison_is_queued_cancelled_failed_or_stopped_with_clear_messages(own_demo):
     engine = make_engine(own_demo)
-    at = _compare(_plan(own_demo))
-    job = at.session_state["pl_wi_job"]
+    at = _plan(own_demo)
+    plan, tables = at.session_state["pl_plan"], len(at.dataframe)
+    # impossible settings: said at once, nothing queued
+    at.number_input(key="pl_wi_max").set_value(at.session_state["pl_instance"].params.cohort_min - 1)
+    _compare(at)
+    assert [e.value for e in at.error] == [
+        "La variante n'a pas été planifiée. Tailles de cohorte impossibles : minimum 6, maximum 5"]
+    assert "pl_wi_job" not in at.session_state
+    # the variant is queued for a worker, with its own bar and cancel button; no table yet
+    at.number_input(key="pl_wi_max").set_value(16)
+    job = _compare(at).session_state["pl_wi_job"]
+    variant = jobs.instance_of(engine, job)
+    assert variant.params.cohort_max == 16
+    assert len(variant.waves) == len(at.session_state["pl_instance"].waves) + 1
+    assert "En attente d'un processus de planification…" in [
+        b.proto.text for b in at.get("progress")]
+    assert [b.label for b in at.button if b.key == "pl_wi_job_cancel"] == [
+        "Annuler la comparaison"]
+    assert len(at.dataframe) == tables
+    # cancelled by the lead
     at.button(key="pl_wi_job_cancel").click().run()
     assert not at.exception
     assert jobs.get(engine, job).status == jobs.CANCELLED
     assert "Comparaison annulée : aucune variante à comparer." in texts(at)
     assert "pl_wi_job" not in at.session_state and not at.session_state["pl_variant"]
-    assert "Plan actuel" not in [c for d in at.dataframe for c in d.value.columns]
-
-    _compare(at)
-    job = at.session_state["pl_wi_job"]
+    assert len(at.dataframe) == tables and not at.get("progress")
+    # a worker's progress, then its failure
+    job = _compare(at).session_state["pl_wi_job"]
     assert jobs.claim(engine, "w-test") == job
     assert jobs.heartbeat(engine, job, "w-test", 0.25)
     at.run()
@@ -355,33 +347,21 @@ def test_a_comparison_can_be_cancelled_and_a_failed_one_is_explained(own_demo):
     assert [e.value for e in at.error] == [
         "La variante n'a pas été planifiée. Le planificateur n'a pas pu terminer : boom"]
     assert "pl_wi_job" not in at.session_state and not at.get("progress")
-
-
-def test_an_impossible_variant_is_refused_at_once(own_demo):
-    at = _plan(own_demo)
-    at.number_input(key="pl_wi_max").set_value(at.session_state["pl_instance"].params.cohort_min - 1)
-    _compare(at)
-    assert [e.value for e in at.error] == [
-        "La variante n'a pas été planifiée. Tailles de cohorte impossibles : minimum 6, maximum 5"]
-    assert "pl_wi_job" not in at.session_state
-
-
-def test_a_new_plan_stops_the_comparison_made_against_the_old_one(own_demo):
-    engine = make_engine(own_demo)
-    at = _compare(_plan(own_demo))
-    variant_job = at.session_state["pl_wi_job"]
-    at.number_input(key="pl_limit").set_value(3)
+    # a new plan arrives while the variant waits: that comparison is stopped, and said so
+    variant_job = _compare(at).session_state["pl_wi_job"]
     next(b for b in at.button if b.label == "Planifier").click().run()
     plan_job = at.session_state["pl_job"]
-    # both jobs are followed at once, each with its own cancel button
-    assert {"pl_job_cancel", "pl_wi_job_cancel"} <= {b.key for b in at.button}
-    assert worker.run_once(engine) == (variant_job, jobs.DONE)  # the oldest first
-    assert worker.run_once(engine) == (plan_job, jobs.DONE)
+    assert {"pl_job_cancel", "pl_wi_job_cancel"} <= {b.key for b in at.button}  # one each
+    assert jobs.claim(engine, "w-test") == variant_job  # the oldest job first
+    assert jobs.claim(engine, "w-test") == plan_job
+    # same settings, same instance: the current plan stands for the worker's answer
+    assert jobs.finish(engine, plan_job, "w-test", plan=plan)
     at.run()
     assert not at.exception
-    # the variant finished first but the page took the new plan: that comparison is stale
-    assert not at.session_state["pl_variant"] and "pl_wi_job" not in at.session_state
+    assert jobs.get(engine, variant_job).cancel_requested
+    assert "pl_wi_job" not in at.session_state and not at.session_state["pl_variant"]
     assert "Le plan actuel a changé : la comparaison en cours a été arrêtée." in texts(at)
+    assert worker.run_job(engine, variant_job, "w-test") == jobs.CANCELLED  # never solved
 
 
 @pytest.fixture
@@ -437,13 +417,18 @@ def test_every_solve_the_page_asks_for_runs_in_a_worker_process(own_demo, no_sol
         at.run()
         assert not at.exception, at.exception
         assert at.session_state["pl_plan"].cohorts
-        at.number_input(key="pl_wi_waves").set_value(2)
+        at.number_input(key="pl_wi_max").set_value(16)
         _compare(at)
         assert _until_finished(engine, at.session_state["pl_wi_job"]) == jobs.DONE
         at.run()
         assert not at.exception, at.exception
-        table = at.dataframe[-1].value
-        assert list(table.columns) == ["Indicateur", "Plan actuel", "Variante", "Différence"]
+        assert not at.get("progress") and "pl_wi_job" not in at.session_state
+        table = at.dataframe[-1].value.set_index("Indicateur")
+        assert list(table.columns) == ["Plan actuel", "Variante", "Différence"]
+        variant, vplan = at.session_state["pl_variant"]
+        assert variant.params.cohort_max == 16 and vplan.cohorts
+        assert table.loc["Cohortes", "Variante"] == len(vplan.cohorts)
+        assert table.loc["Cohortes", "Plan actuel"] == len(at.session_state["pl_plan"].cohorts)
     finally:
         proc.terminate()
         proc.wait(10)
