@@ -61,9 +61,9 @@ def site_positions(data, sites: pd.DataFrame, k: int = DEFAULT_K,  # noqa: ANN00
     """Guarded bottom-up and top-down index per site of a CampaignData (module docstring).
 
     ``top_down``: the index already computed over released populations
-    (:func:`disclosure.topdown.released_top_down`); without it, it is computed
-    over ``data`` (tests and tools, and campaigns where ``official``: site
-    managers' answers are their site's named position, official/).
+    (:func:`disclosure.topdown.released_top_down`, official position or not:
+    what the map shows); without it, it is computed over ``data`` as given
+    (tests and tools with no release).
     """
     bt = bottom_up_trainers(data.scores, data.answers, data.trainer_items, data.respondents)
     bu = bottom_up_sites(bt, k=k)
@@ -105,21 +105,18 @@ def from_release(data, rel, sites: pd.DataFrame, k: int = DEFAULT_K,  # noqa: AN
     """The champions data of a CampaignData over a disclosure Release (what :func:`load` returns).
 
     ``official``: the campaign made site managers' answers their site's named position, so
-    every site manager counts for their site's top-down side, released or not.
+    every site manager counts for their site's managers' side; the trainers' side (and so the
+    combined index) stays over their released top-down population
+    (:func:`disclosure.topdown.named_managers_side`).
     """
     site_keys = [key for key in tree_keys(data.respondents) if key.startswith("site:")]
     trainer_key = (lambda key: trade_key(key, trade)) if trade is not None else (lambda key: key)
     ids = {int(r) for key in site_keys for r in rel.population("trainer", trainer_key(key))}
     ids |= {int(r) for key in site_keys for r in rel.population("manager", key)}
     shown = replace(data, respondents=data.respondents[data.respondents["response_id"].isin(ids)])
-    if official:
-        # named managers: every site manager's response counts for their site, released or not
-        managers = data.respondents[data.respondents["role"] == "manager"]["response_id"]
-        shown = replace(data, respondents=data.respondents[data.respondents["response_id"].isin(ids)
-                                                           | data.respondents["response_id"].isin(managers)])
-        positions = site_positions(shown, sites, k=k, official=True)
-    else:
-        positions = site_positions(shown, sites, k=k, top_down=released_top_down(data, rel))
+    # with an official position, the managers' side is named (every site manager counts), the
+    # trainers' side stays in its released universe: disclosure.topdown.named_managers_side
+    positions = site_positions(shown, sites, k=k, top_down=released_top_down(data, rel, official=official))
     trainers = trainers_frame(data.scores, data.respondents)
     if trade is not None:
         trainers = trainers[trainers["response_id"].isin(ids)].reset_index(drop=True)

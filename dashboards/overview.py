@@ -17,6 +17,7 @@ import pandas as pd
 from disclosure.campaign import offer_paired, release_of, released_gaps, released_progress
 from disclosure.figures import released_tree
 from disclosure.release import Release, trade_key
+from disclosure.versions import released_cross_progress
 from scoring.aggregate import LEVEL_COUNT_COLS
 from scoring.anonymity import DEFAULT_K
 from scoring.data import CampaignData
@@ -38,6 +39,7 @@ class Overview:
     managers: pd.DataFrame  # organisation_aggregates
     gaps: pd.DataFrame  # perception_gaps
     progress: pd.DataFrame | None  # tree_progress of trainers, None without a previous campaign
+    # (between questionnaire versions: on the shared items, disclosure.versions)
     area_names: dict[str, str]  # area or element id -> msgid-free display name per language key
     element_names: dict[str, str]
     trade: str | None = None  # trainers' figures are the trade's slices (disclosure: node|trade:x)
@@ -68,6 +70,9 @@ def build_overview(cur: CampaignData, prev: CampaignData | None = None, k: int =
         if same_questionnaire:
             offer_paired(prev, cur, releases[1], releases[0])
     rel, prev_rel = releases
+    # on different questionnaire versions: the shared items' joint table, when the releases
+    # carry it (disclosure.store.releases, disclosure.versions.decide_afresh)
+    cross = getattr(rel, "cross", None) if prev is not None and not same_questionnaire else None
     k = rel.k
     areas = (*TRAINER_AREAS, OVERALL)
     if trade is not None and modality is not None:
@@ -79,6 +84,8 @@ def build_overview(cur: CampaignData, prev: CampaignData | None = None, k: int =
     progress = None
     if same_questionnaire:
         progress = released_progress(prev, cur, prev_rel, rel, areas)
+    elif cross is not None and prev_rel is not None:
+        progress = released_cross_progress(prev, cur, prev_rel, rel, cross, areas)
     return Overview(cur.campaign_id, prev.campaign_id if prev else None, k, modality,
                     _ints(trainers), _ints(managers), gaps, _ints(progress) if progress is not None else None,
                     _names(cur.trainer_questionnaire, lang), _names(cur.organisation_questionnaire, lang),

@@ -55,9 +55,14 @@ def presence(data: CampaignData) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True).drop_duplicates()
 
 
-def release_of(data: CampaignData, history: list[Row], closed: bool, k: int) -> Release:
-    """The release decision of one campaign (see :func:`disclosure.release.decide`)."""
-    return decide(data.campaign_id, data.respondents, presence(data), history, closed, k)
+def release_of(data: CampaignData, history: list[Row], closed: bool, k: int,
+               extra: pd.DataFrame | None = None) -> Release:
+    """The release decision of one campaign (see :func:`disclosure.release.decide`).
+
+    ``extra``: more universes (response_id, universe), e.g. the shared-items
+    scores of a cross-version comparison (:mod:`disclosure.versions`)."""
+    found = presence(data) if extra is None else pd.concat([presence(data), extra], ignore_index=True)
+    return decide(data.campaign_id, data.respondents, found, history, closed, k)
 
 
 def released_gaps(data: CampaignData, rel: Release) -> pd.DataFrame:
@@ -133,19 +138,30 @@ def offer_paired(prev: CampaignData, cur: CampaignData, prev_rel: Release, cur_r
 
 
 def released_progress(prev: CampaignData, cur: CampaignData, prev_rel: Release,
-                      cur_rel: Release, areas: tuple[str, ...]) -> pd.DataFrame:
-    """Joint progress table per node and area (columns of scoring.progress.tree_progress)."""
-    before = released_tree(prev_rel, prev.respondents, prev.scores, "trainer", areas)
-    after = released_tree(cur_rel, cur.respondents, cur.scores, "trainer", areas)
+                      cur_rel: Release, areas: tuple[str, ...], scores=None, keys=None,  # noqa: ANN001
+                      before_nodes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Joint progress table per node and area (columns of scoring.progress.tree_progress).
+
+    ``scores`` (previous, this campaign's) and ``keys`` (figure key functions
+    of before, after, paired after, paired before) default to the stored
+    scores and the same-version keys; :mod:`disclosure.versions` passes the
+    shared-items scores and its own keys."""
+    prev_scores, cur_scores = scores if scores is not None else (prev.scores, cur.scores)
+    cid = cur.campaign_id
+    before_key, after_key, to_key, from_key = keys if keys is not None else (
+        None, None, paired_key, lambda n: prev_paired_key(cid, n))
+    before = released_tree(prev_rel, prev.respondents, prev_scores, "trainer", areas, key_of=before_key,
+                           nodes_of=before_nodes)
+    after = released_tree(cur_rel, cur.respondents, cur_scores, "trainer", areas, key_of=after_key)
     keys = ["scope", "region_id", "site_id", "area"]
     out = after[[*keys, "n", "mean", "hidden"]].rename(
         columns={"n": "n_to", "mean": "mean_to", "hidden": "hidden_to"})
     out = out.merge(before[[*keys, "n", "mean", "hidden"]].rename(
         columns={"n": "n_from", "mean": "mean_from", "hidden": "hidden_from"}), on=keys, how="left")
     out["hidden_from"] = out["hidden_from"].astype("boolean").fillna(True).astype(bool)
-    to = released_tree(cur_rel, cur.respondents, cur.scores, "trainer", areas, key_of=paired_key)
-    fr = released_tree(prev_rel, prev.respondents, prev.scores, "trainer", areas,
-                       key_of=lambda n: prev_paired_key(cur.campaign_id, n), nodes_of=cur.respondents)
+    to = released_tree(cur_rel, cur.respondents, cur_scores, "trainer", areas, key_of=to_key)
+    fr = released_tree(prev_rel, prev.respondents, prev_scores, "trainer", areas,
+                       key_of=from_key, nodes_of=cur.respondents)
     both = to[[*keys, "n", "mean", "hidden"]].merge(
         fr[[*keys, "mean", "hidden"]], on=keys, how="left", suffixes=("", "_fr"))
     hidden = both["hidden"] | both["hidden_fr"].astype("boolean").fillna(True).astype(bool)

@@ -43,6 +43,7 @@ from scoring.anonymity import check_k
 
 MODALITIES = ("face_to_face", "hybrid", "remote_sync", "remote_async")
 AREA, GAP, TD = "area:", "gap:", "td:"
+XV = "xv:"  # shared-items scores of a cross-version comparison (disclosure.versions)
 TOP_DOWN = TD + "index"  # the universe of each person's top-down value (disclosure.topdown)
 ROLES = ("trainer", "manager")
 
@@ -90,6 +91,7 @@ class Release:
     universes: dict[str, list[str]]  # role -> area of each family
     current: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # (role, key) -> ids
     new_rows: list[Row] = field(default_factory=list)
+    cross: object = None  # disclosure.versions.CrossVersion when compared across versions
 
     def index(self, ids: Iterable[int]) -> np.ndarray:
         """Positions of response ids in this campaign (ids not in it are dropped)."""
@@ -224,19 +226,26 @@ def _replay(rel: Release, history: Sequence[Row]) -> None:
     keys = np.random.default_rng(20261126)
     for role, families in rel.families.items():
         zero = np.zeros(len(rel.response_ids), dtype=np.uint64)
-        base, own = zero.copy(), {}
+        base, own, cross = zero.copy(), {}, zero.copy()
         for row in history:
             if row.role != role:
                 continue
             pop = np.asarray(row.population, dtype=np.int64)
             rel.current[(role, row.figure)] = np.unique(pop)
-            # a node, slice or paired row was checked in the area universes; a gap row in its own
+            # a node, slice or paired row was checked in the area universes; a gap row in its own;
+            # a cross-version row (xv:...) in the area universes and the shared-items ones
             key = keys.integers(1, 2**63, dtype=np.uint64)
             separate = row.figure.startswith((GAP, TD))
             target = own.setdefault(row.figure.split("|")[0], zero.copy()) if separate else base
-            np.add.at(target, rel.index(np.unique(pop)), key)
+            where = rel.index(np.unique(pop))
+            np.add.at(target, where, key)
+            if row.figure.startswith(XV):
+                np.add.at(cross, where, key)
         for fam, universe in zip(families, rel.universes[role]):
-            fam.load(base if universe.startswith(AREA) else own.get(universe, zero))
+            if universe.startswith(XV):
+                fam.load(cross)
+            else:
+                fam.load(base if universe.startswith(AREA) else own.get(universe, zero))
 
 
 def _groups(keys: np.ndarray, ids: np.ndarray) -> dict[int, np.ndarray]:

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 
 from disclosure.campaign import offer_paired, release_of
 from disclosure.release import Release, Row
+from disclosure.versions import cross_version, offer_cross_version
 from scoring.anonymity import DEFAULT_K
 from scoring.data import CampaignData
 from storage.db import read_session, write_session
@@ -135,20 +136,32 @@ def releases(engine: Engine, cur: CampaignData, prev: CampaignData | None = None
     again: a cold page pays for reading the history, not for the check.
     """
     ids = [cur.campaign_id] + ([prev.campaign_id] if prev is not None else [])
+    # campaigns on different questionnaire versions: progress on the shared items, released
+    # in universes of their own (disclosure.versions), decided with the rest
+    cross = cross_version(engine, prev, cur)
     with write_session(engine) as s:
         status = dict(s.execute(select(Campaign.id, Campaign.status).where(Campaign.id.in_(ids))
                                 .order_by(Campaign.id).with_for_update()).all())
         mark = fingerprint(cur, prev, status, k, epochs(s, ids))
+        if cross is not None:
+            mark = hashlib.sha256(f"{mark}|{cross.digest()}".encode()).hexdigest()[:20]
         if _decided(s, ids, mark):
-            return (_shown(cur, history(s, cur.campaign_id), k),
-                    _shown(prev, history(s, prev.campaign_id), k) if prev is not None else None)
-        rel = release_of(cur, history(s, cur.campaign_id), status.get(cur.campaign_id) == "closed", k)
+            shown = (_shown(cur, history(s, cur.campaign_id), k),
+                     _shown(prev, history(s, prev.campaign_id), k) if prev is not None else None)
+            shown[0].cross = cross
+            return shown
+        rel = release_of(cur, history(s, cur.campaign_id), status.get(cur.campaign_id) == "closed", k,
+                         cross.presence("cur") if cross is not None else None)
         prev_rel = None
         if prev is not None:
             prev_rel = release_of(prev, history(s, prev.campaign_id),
-                                  status.get(prev.campaign_id) == "closed", k)
+                                  status.get(prev.campaign_id) == "closed", k,
+                                  cross.presence("prev") if cross is not None else None)
             if prev.trainer_questionnaire.checksum() == cur.trainer_questionnaire.checksum():
                 offer_paired(prev, cur, prev_rel, rel)
+            elif cross is not None:
+                offer_cross_version(prev, cur, prev_rel, rel)
+                rel.cross = cross
         for r in (rel, prev_rel):
             if r is not None:
                 _save(s, r.new_rows, viewer_id)

@@ -47,12 +47,44 @@ def _side(values: pd.DataFrame, rel: Release, role: str, nodes: list[str], n_nam
     return out.assign(index_name="index")
 
 
-def released_top_down(data: CampaignData, rel: Release) -> pd.DataFrame:
-    """Top-down index of the organisation and each site (columns of scoring.indices.top_down_sites)."""
+def named_managers_side(managers: pd.DataFrame, rel: Release, nodes: list[str]) -> pd.DataFrame:
+    """The managers' side when the campaign made site managers' answers their site's official position.
+
+    The rule, in one place.  Under the official position (official/, chosen
+    before any manager answered and stated on their notice) a site manager's
+    organisation questionnaire is *named* and public to the organisation,
+    like a signed self-assessment: each site's managers' value is every one
+    of its managers', shown as such, whatever their number.  That is all the
+    official position opens.  Everything derived from trainers next to it -
+    the trainers' perception, hence the combined index - stays over the
+    trainers' released ``td:index`` population, exactly as without it
+    (:func:`released_top_down`); knowing the named side, a combined index
+    0.6 x managers + 0.4 x trainers gives the trainers' mean, so it may only
+    be shown over a released trainers' population.  The organisation's row
+    is not a named position: it keeps the released managers' population.
+    """
+    out = _side(managers, rel, "manager", nodes, "n_managers", "managers")
+    for i, node in enumerate(nodes):
+        if node == "org":
+            continue
+        mine = managers.loc[managers["site_id"] == int(node.partition(":")[2]), "value"]
+        out.loc[i, "n_managers"] = float(len(mine))
+        out.loc[i, "managers"] = float(mine.mean()) if len(mine) else np.nan
+    return out
+
+
+def released_top_down(data: CampaignData, rel: Release, official: bool = False) -> pd.DataFrame:
+    """Top-down index of the organisation and each site (columns of scoring.indices.top_down_sites).
+
+    ``official``: the campaign's site managers answered as their site's
+    official position; see :func:`named_managers_side` for what that opens
+    (the managers' named side) and what it does not (the trainers' side)."""
     managers, trainers = top_down_people(data.scores, data.answers, data.trainer_items, data.respondents)
     nodes = ["org", *[k for k in tree_keys(data.respondents) if k.startswith("site:")]]
-    out = top_down_from_sides(_side(managers, rel, "manager", nodes, "n_managers", "managers"),
-                              _side(trainers, rel, "trainer", nodes, "n_trainers", "trainers"), rel.k)
+    m_side = (named_managers_side(managers, rel, nodes) if official
+              else _side(managers, rel, "manager", nodes, "n_managers", "managers"))
+    out = top_down_from_sides(m_side, _side(trainers, rel, "trainer", nodes, "n_trainers", "trainers"),
+                              rel.k, official=official)
     # a site whose trainers have values but none released is hidden, not "without answers"
     has = set(trainers["site_id"].dropna().astype(int))
     some = out["site_id"].map(lambda s: s is None or pd.isna(s) or int(s) in has)

@@ -123,7 +123,7 @@ with c2:
     names = (t("Previous campaign"), t("This campaign"))
     prog = display.progress_display(ov, tr, names, region_id, site_id)
     if prog is None:
-        st.info(t("No earlier campaign on the same questionnaire to compare with."))
+        st.info(t("No earlier campaign with questions in common to compare with."))
     elif prog["mean"].isna().all():
         st.info(display.hidden_label(tr, k))
     else:

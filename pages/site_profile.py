@@ -114,7 +114,7 @@ site_official_gaps(campaign_id, data.data_version(campaign_id), site_id, ov.elem
 st.subheader(t("Progress since the previous campaign"))
 prog = display.progress_display(ov, tr, (t("Previous campaign"), t("This campaign")), region_id, site_id)
 if prog is None:
-    st.info(t("No earlier campaign on the same questionnaire to compare with."))
+    st.info(t("No earlier campaign with questions in common to compare with."))
 elif prog["mean"].isna().all():
     st.info(display.hidden_label(tr, k))
 else:

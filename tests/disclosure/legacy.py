@@ -99,3 +99,24 @@ def stored_progress(prev: CampaignData, cur: CampaignData, k: int) -> pd.DataFra
     persons["delta"] = persons["score_to"] - persons["score_from"]
     respondents = pd.concat([prev.respondents, cur.respondents], ignore_index=True)
     return tree_progress(persons, respondents, prev.campaign_id, "trainer", k)
+
+
+def cross_version_before_layer(engine, campaign_from: int, campaign_to: int, k: int) -> pd.DataFrame:  # noqa: ANN001
+    """Progress between questionnaire versions as scoring.version_progress computed it before it
+    went through the release history: every submitted response, each figure guarded on its own."""
+    from scoring.progress import site_progress
+    from scoring.store import questionnaire_of, scored_items
+    from scoring.version_progress import _campaign_frames, shared_items
+    from storage.db import read_session
+    from storage.models import Campaign
+
+    with read_session(engine) as s:
+        q_from = questionnaire_of(s, s.get(Campaign, campaign_from).trainer_qv_id)
+        q_to = questionnaire_of(s, s.get(Campaign, campaign_to).trainer_qv_id)
+    common = shared_items(q_from, q_to)
+    answers, respondents = _campaign_frames(engine, [campaign_from, campaign_to])
+    answers = answers[answers["item_id"].isin(common)]
+    items = scored_items(q_to)
+    items = items[items["item_id"].isin(common)]
+    return site_progress(answers, items, respondents, campaign_from, campaign_to, common,
+                         q_to.area_weights(), "trainer", k)
