@@ -13,7 +13,7 @@ from tests.demo_db import use_database
 from tests.ui.apptest import demo_viewer, run_page, texts
 
 HIDDEN = "moins de 5 réponses"
-SECTION = "Responsables, formateurs et apprenants : trois regards"
+SECTION = "Responsables, formateur·rices et apprenant·es : trois regards"
 
 
 @pytest.fixture(autouse=True)
@@ -31,7 +31,7 @@ def sql(url, query):
 
 
 def three_way_tables(at):
-    return [df.value for df in at.dataframe if "Apprenants moins responsables" in df.value.columns]
+    return [df.value for df in at.dataframe if "Apprenant·es moins responsables" in df.value.columns]
 
 
 def test_director_sees_three_views_with_intervals_and_region_fallback(demo_url):
@@ -40,7 +40,7 @@ def test_director_sees_three_views_with_intervals_and_region_fallback(demo_url):
     assert SECTION in texts(at)
     table = three_way_tables(at)[0]
     assert len(table) == len(default().mirrored())
-    assert set(table.columns) >= {"Responsables", "Formateurs", "Apprenant·es"}
+    assert set(table.columns) >= {"Responsables", "Formateur·rices", "Apprenant·es"}
     # organisation-wide, every side has at least k people: a mean, its interval and n
     assert all("(n = " in v and "[" in v for v in table["Apprenant·es"])
     assert all("(n = " in v for v in table["Responsables"])
@@ -95,7 +95,7 @@ def test_learner_answers_from_a_link_without_sign_in(demo_url):
     eng = make_engine(demo_url)
     token = learners.create_link(eng, cid, site, "AppTest")
     at = run_page("pages/learners.py", None)
-    assert "lien apprenants" in texts(at)  # no token: says where the link comes from
+    assert "lien apprenant·es" in texts(at)  # no token: says where the link comes from
     at.query_params["l"] = token
     at.run()
     assert not at.exception, at.exception
@@ -129,7 +129,7 @@ def test_director_creates_and_closes_a_link(demo_url):
     cid = at.selectbox(key="ll_campaign").value
     n0 = len(learners.links_table(make_engine(demo_url), cid))
     at.text_input(key="ll_cohort").input("BTS 1re année")
-    at.button(key="FormSubmitter:ll_new-Créer un lien apprenants").click().run()
+    at.button(key="FormSubmitter:ll_new-Créer un lien apprenant·es").click().run()
     assert not at.exception, at.exception
     link = at.code[0].value
     assert "/learners?l=" in link
