@@ -52,7 +52,7 @@ def test_director_sees_the_map_without_names(demo_url):
     assert "Nom" not in column_names(at)
     assert len(at.get("download_button")) == 0
     assert "Modifier la règle" not in [e.label for e in at.expander]
-    assert "ne sont montrés qu’au responsable ingénierie" in texts(at)
+    assert "ne sont montrés qu’au ou à la responsable ingénierie" in texts(at)
 
 
 @pytest.mark.parametrize("role", ["trainer", "manager", "admin"])
