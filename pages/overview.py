@@ -171,12 +171,15 @@ if site_id is None:
     region_gaps(campaign_id, version, region_id, ov.element_names, regions, k)
 
 scope_title = site_names.get(site_id) or regions.get(region_id) or t("Organisation")
+# the three views as the page shows them, read now: the download builds later, outside the run
+three_way = learners_view.export_tables(campaign_id, k, region_id, site_id, regions.get(region_id, ""),
+                                        site_names.get(site_id, ""))
 
 
 def _tables():
     if site_id is not None:
-        return exports.site_tables(ov, units, part, tr, site_id, region_id)
-    return exports.overview_tables(ov, units, part, tr, region_id)
+        return [*exports.site_tables(ov, units, part, tr, site_id, region_id), *three_way]
+    return [*exports.overview_tables(ov, units, part, tr, region_id), *three_way]
 
 
 def _report():

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from charts import learners as charts
 from dashboards import learners_display as ld
+from dashboards import learners_export as le
 from dashboards.units import previous_campaign
 from disclosure.learner_store import learner_figures
 from disclosure.store import releases
@@ -55,22 +56,15 @@ def three_way_section(campaign_id: int, k: int, region_id: int | None, site_id: 
     tr, q = translator(), default()
     st.subheader(t("Managers, trainers and learners: three views"))
     items, three = figures(campaign_id, k)
-    if items.empty or items["n"].isna().all():
+    if not le.has_learner_figures(items):
         st.info(t("No learners' answers can be shown yet for this campaign."))
         return
     st.caption(t("Each learners' statement below asks, from the learner's seat, about the same thing as "
                  "a statement put to managers and trainers. Means on 0-100, 95 % interval in brackets; "
                  "* marks a gap whose interval excludes 0."))
-    scopes = [("org", None, None, t("Organisation"))]
-    if site_id is not None:
-        scopes = [("site", region_id, site_id, site_name), ("region", region_id, None, region_name)]
-    elif region_id is not None:
-        scopes = [("region", region_id, None, region_name)]
+    scopes = le.shown_nodes(three, region_id, site_id, t("Organisation"), region_name, site_name)
     for n, (scope, rid, sid, name) in enumerate(scopes):
         rows = ld.rows_at(three, scope, rid, sid)
-        if n and not (ld.rows_at(three, "site", region_id, site_id)[
-                ["hidden_managers", "hidden_trainers", "hidden_learners"]].any().any()):
-            break  # the site shows every side: no need for its region
         if n:
             st.caption(t("Some figures of the site cannot be shown: its region, for comparison."))
         st.markdown(f"**{plain(name)}**")
@@ -90,11 +84,24 @@ def three_way_section(campaign_id: int, k: int, region_id: int | None, site_id: 
     node = scopes[0]
     with st.expander(t("Every learners' statement")):
         rows = ld.rows_at(items, *node[:3])
-        if rows["hidden"].all() and len(scopes) > 1:
-            rows = ld.rows_at(items, *scopes[1][:3])
+        if rows["hidden"].all() and site_id is not None:
+            rows = ld.rows_at(items, "region", region_id, None)
             st.caption(t("Too few learners at this site: figures of its region."))
         st.dataframe(ld.learner_table(rows, q, tr, k), hide_index=True, width="stretch",
                      key="learner_items")
+
+
+def export_tables(campaign_id: int, k: int, region_id: int | None, site_id: int | None,
+                  region_name: str, site_name: str) -> list:
+    """The three-way section as export tables, read during the page run (downloads build later).
+
+    Same cached, released figures and same nodes as :func:`three_way_section`.
+    """
+    items, three = figures(campaign_id, k)
+    if not le.has_learner_figures(items):
+        return []
+    nodes = le.shown_nodes(three, region_id, site_id, t("Organisation"), region_name, site_name)
+    return le.three_way_tables(three, nodes, default(), translator(), k)
 
 
 def _short(text: str, size: int = 48) -> str:

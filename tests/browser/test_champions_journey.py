@@ -30,6 +30,6 @@ def test_lead_changes_a_threshold_and_a_site_changes_quadrant(app_url, page):
     box.press("Enter")
     page.get_by_text(re.compile(r"Seuil descendant : 70,0")).first.wait_for()
     wait_idle(page)
-    expect(quadrant(page, "Pionniers isolés")).to_contain_text("Toulouse")
+    expect(quadrant(page, "Pionnier·ères isolé·es")).to_contain_text("Toulouse")
     expect(quadrant(page, "Alignés")).not_to_contain_text("Toulouse")
     shot(page, "champions-after")

@@ -67,12 +67,12 @@ def test_gaps_carry_their_sign_and_side_in_words(gap, signed, side):  # noqa: AN
 
 
 def test_levels_leave_hidden_counts_out_and_speak_french():
-    frame = pd.DataFrame({"level_label": ["A1 Nouveau venu", "A2 Explorateur", "B1 Intégrateur"],
+    frame = pd.DataFrame({"level_label": ["A1 Nouvel·le arrivant·e", "A2 Explorateur·rice", "B1 Intégrateur·rice"],
                           "n": [12.0, float("nan"), 7.0]})
-    alt = text.levels_text(frame, "Niveau", "Formateurs", FR)
-    assert alt.table.to_dict("records") == [{"Niveau": "A1 Nouveau venu", "Formateurs": "12"},
-                                            {"Niveau": "B1 Intégrateur", "Formateurs": "7"}]
-    assert "Le plus haut : A1 Nouveau venu (12) ; le plus bas : B1 Intégrateur (7)." in alt.summary
+    alt = text.levels_text(frame, "Niveau", "Formateur·rices", FR)
+    assert alt.table.to_dict("records") == [{"Niveau": "A1 Nouvel·le arrivant·e", "Formateur·rices": "12"},
+                                            {"Niveau": "B1 Intégrateur·rice", "Formateur·rices": "7"}]
+    assert "Le plus haut : A1 Nouvel·le arrivant·e (12) ; le plus bas : B1 Intégrateur·rice (7)." in alt.summary
 
 
 def test_participation_is_one_row_per_unit_in_status_order():

@@ -2,23 +2,86 @@
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 import pandas as pd
 import pytest
 from sqlalchemy import text
+from streamlit.runtime.media_file_manager import MediaFileManager
 
 from storage.db import make_engine
 from survey import learners
 from survey.learner_questionnaire import default
+from i18n import Translator
 from tests.demo_db import use_database
 from tests.ui.apptest import demo_viewer, run_page, texts
 
 HIDDEN = "moins de 5 réponses"
-SECTION = "Responsables, formateurs et apprenants : trois regards"
+SECTION = "Responsables, formateur·rices et apprenant·es : trois regards"
 
 
 @pytest.fixture(autouse=True)
 def _demo(demo_url):
     use_database(demo_url)
+
+
+@pytest.fixture
+def deferred(monkeypatch):
+    """Deferred download builders by file id, as Streamlit registers them."""
+    builders = {}
+    original = MediaFileManager.add_deferred
+
+    def spy(self, data_callable, *args, **kwargs):
+        file_id = original(self, data_callable, *args, **kwargs)
+        builders[file_id] = data_callable
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    return builders
+
+
+MEANS = ["Périmètre", "Affirmation (formulation apprenant·es)", "Qui répond", "Score (0-100)",
+         "Borne basse", "Borne haute", "Répondant·es"]
+GAPS = ["Périmètre", "Affirmation (formulation apprenant·es)", "Comparaison", "Écart", "Borne basse",
+        "Borne haute", "Écart réel"]
+
+
+def exported_three_views(at, deferred) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The overview's XLSX as the download builds it: its 'three views' and learners' gaps sheets."""
+    button = next(b for b in at.download_button if b.label == "Télécharger le XLSX")
+    wb = openpyxl.load_workbook(io.BytesIO(deferred[button.proto.deferred_file_id]()))
+    sheets = []
+    for name, header in (("Trois regards", MEANS), ("Écarts des apprenant·es", GAPS)):
+        rows = list(wb[name].iter_rows(values_only=True))
+        assert list(rows[0]) == header
+        sheets.append(pd.DataFrame(rows[1:], columns=header))
+    return sheets[0], sheets[1]
+
+
+def assert_export_matches_page(page: pd.DataFrame, means: pd.DataFrame, gaps: pd.DataFrame, scope: str):
+    """Every exported figure is the one the page shows in that cell; a hidden cell stays hidden."""
+    fr = Translator("fr")
+    means, gaps = means[means["Périmètre"] == scope], gaps[gaps["Périmètre"] == scope]
+    statement = "Affirmation (formulation apprenant·es)"
+    assert list(dict.fromkeys(means[statement])) == page[statement].tolist()
+    for _, row in page.iterrows():
+        for side in ("Responsables", "Formateur·rices", "Apprenant·es"):
+            got = means[(means[statement] == row[statement]) & (means["Qui répond"] == side)].iloc[0]
+            if row[side] == HIDDEN:
+                assert got[["Score (0-100)", "Borne basse", "Borne haute", "Répondant·es"]].tolist() == [HIDDEN] * 4
+            else:
+                assert row[side] == (f"{fr.number(got['Score (0-100)'])} [{fr.number(got['Borne basse'])}-"
+                                     f"{fr.number(got['Borne haute'])}] (n = {got['Répondant·es']})")
+        for column in ("Apprenant·es moins responsables", "Apprenant·es moins formateur·rices"):
+            got = gaps[(gaps[statement] == row[statement]) & (gaps["Comparaison"] == column)].iloc[0]
+            if row[column] == HIDDEN or HIDDEN in (row["Apprenant·es"], row["Responsables" if "resp" in column
+                                                                          else "Formateur·rices"]):
+                assert got[["Écart", "Borne basse", "Borne haute", "Écart réel"]].tolist() == [HIDDEN] * 4
+            else:
+                sign = "+" if got["Écart"] > 0 else ""
+                assert row[column].startswith(f"{sign}{fr.number(got['Écart'])} [")
+                assert row[column].endswith(" *") == (got["Écart réel"] == "Oui")
 
 
 def sql(url, query):
@@ -31,19 +94,24 @@ def sql(url, query):
 
 
 def three_way_tables(at):
-    return [df.value for df in at.dataframe if "Apprenants moins responsables" in df.value.columns]
+    return [df.value for df in at.dataframe if "Apprenant·es moins responsables" in df.value.columns]
 
 
-def test_director_sees_three_views_with_intervals_and_region_fallback(demo_url):
+def test_director_sees_three_views_with_intervals_and_region_fallback(demo_url, deferred):
     at = run_page("pages/overview.py", demo_viewer(demo_url, "director"), timeout=90)
     assert not at.exception, at.exception
     assert SECTION in texts(at)
     table = three_way_tables(at)[0]
     assert len(table) == len(default().mirrored())
-    assert set(table.columns) >= {"Responsables", "Formateurs", "Apprenant·es"}
+    assert set(table.columns) >= {"Responsables", "Formateur·rices", "Apprenant·es"}
     # organisation-wide, every side has at least k people: a mean, its interval and n
     assert all("(n = " in v and "[" in v for v in table["Apprenant·es"])
     assert all("(n = " in v for v in table["Responsables"])
+    # the overview's export carries the same three views, organisation-wide only
+    means, gaps = exported_three_views(at, deferred)
+    assert set(means["Périmètre"]) == set(gaps["Périmètre"]) == {"Organisation"}
+    assert len(means) == 3 * len(table) and len(gaps) == 2 * len(table)
+    assert_export_matches_page(table, means, gaps, "Organisation")
     # the closed campaign: a site with too few learners shows its region's learners instead
     closed = int(sql(demo_url, "select id from campaign where status = 'closed'")["id"].iloc[0])
     small = sql(demo_url, f"select site_id, count(*) n from learnerresponse where campaign_id = {closed} "
@@ -59,9 +127,17 @@ def test_director_sees_three_views_with_intervals_and_region_fallback(demo_url):
     assert (site_table["Apprenant·es"] == HIDDEN).all() and (site_table["Responsables"] == HIDDEN).all()
     assert not (region_table["Apprenant·es"] == HIDDEN).all()
     assert "Certains chiffres du site ne peuvent pas être montrés" in texts(at)
+    # exported: the site (its hidden sides as text, never a number), then its region, nothing else
+    means, gaps = exported_three_views(at, deferred)
+    site_name = sql(demo_url, f"select name from site where id = {site}")["name"].iloc[0]
+    region_name = sql(demo_url, f"select r.name from region r join site s on s.region_id = r.id "
+                                f"where s.id = {site}")["name"].iloc[0]
+    assert list(dict.fromkeys(means["Périmètre"])) == [site_name, region_name]
+    assert_export_matches_page(site_table, means, gaps, site_name)
+    assert_export_matches_page(region_table, means, gaps, region_name)
 
 
-def test_manager_sees_own_site_and_region_only(demo_url):
+def test_manager_sees_own_site_and_region_only(demo_url, deferred):
     viewer = demo_viewer(demo_url, "manager")
     at = run_page("pages/overview.py", viewer, timeout=90)
     assert not at.exception, at.exception
@@ -70,6 +146,14 @@ def test_manager_sees_own_site_and_region_only(demo_url):
     assert tables, "the manager sees the three views of their site"
     # managers of one site are fewer than k: their side is never shown at the site
     assert (tables[0]["Responsables"] == HIDDEN).all()
+    # the site export carries the same nodes and figures; the site's managers stay hidden
+    means, gaps = exported_three_views(at, deferred)
+    names = list(dict.fromkeys(means["Périmètre"]))
+    assert len(names) == len(tables)
+    for name, table in zip(names, tables):
+        assert_export_matches_page(table, means, gaps, name)
+    site_rows = means[(means["Périmètre"] == names[0]) & (means["Qui répond"] == "Responsables")]
+    assert (site_rows["Score (0-100)"] == HIDDEN).all() and (site_rows["Répondant·es"] == HIDDEN).all()
     # no other site's name appears as a heading of the section
     units = sql(demo_url, "select id, name from site")
     others = set(units.loc[units["id"] != viewer.site_id, "name"])
@@ -95,7 +179,7 @@ def test_learner_answers_from_a_link_without_sign_in(demo_url):
     eng = make_engine(demo_url)
     token = learners.create_link(eng, cid, site, "AppTest")
     at = run_page("pages/learners.py", None)
-    assert "lien apprenants" in texts(at)  # no token: says where the link comes from
+    assert "lien apprenant·es" in texts(at)  # no token: says where the link comes from
     at.query_params["l"] = token
     at.run()
     assert not at.exception, at.exception
@@ -129,7 +213,7 @@ def test_director_creates_and_closes_a_link(demo_url):
     cid = at.selectbox(key="ll_campaign").value
     n0 = len(learners.links_table(make_engine(demo_url), cid))
     at.text_input(key="ll_cohort").input("BTS 1re année")
-    at.button(key="FormSubmitter:ll_new-Créer un lien apprenants").click().run()
+    at.button(key="FormSubmitter:ll_new-Créer un lien apprenant·es").click().run()
     assert not at.exception, at.exception
     link = at.code[0].value
     assert "/learners?l=" in link

@@ -154,7 +154,7 @@ def test_director_sees_the_effect_on_the_overview_but_no_badge_controls(demo):
     body = texts(at)
     assert "Les cohortes ont-elles changé les pratiques ?" in body
     assert (
-        "Pas assez de participants pour dire" in body
+        "Pas assez de participant·es pour dire" in body
         or "Les cohortes en Évaluation" in body
         or "Pas de changement net" in body
     )

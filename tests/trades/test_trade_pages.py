@@ -27,7 +27,7 @@ def biggest_trade(url: str) -> str:
 
 
 def practice(at) -> str:  # noqa: ANN001
-    return next(m.value for m in at.metric if m.label == "Pratique des formateurs (0-100)")
+    return next(m.value for m in at.metric if m.label == "Pratique des formateur·rices (0-100)")
 
 
 def test_director_filters_the_overview_by_trade(demo_url):

@@ -37,7 +37,7 @@ def test_overview_director_and_region_filter(demo_url):
     assert not at.exception, at.exception
     shown = texts(at)
     assert "Vue d’ensemble" in shown and "Maturité par région" in shown
-    assert {m.label for m in at.metric} >= {"Pratique des formateurs (0-100)",
+    assert {m.label for m in at.metric} >= {"Pratique des formateur·rices (0-100)",
                                            "Indice de maturité de l’organisation (0-100)"}
     sites_all = at.selectbox(key="ov_site").options
     region = at.selectbox(key="ov_region")

@@ -39,7 +39,7 @@ def test_pages_render_in_both_languages(demo_url, lang, expected):
     at = run_page("pages/organisation.py", demo_viewer(demo_url, "admin"), lang=lang)
     assert at.title[0].value == expected
     labels = [m.label for m in at.metric]
-    assert labels == (["Régions", "Sites", "Formateurs"] if lang == "fr"
+    assert labels == (["Régions", "Sites", "Formateur·rices"] if lang == "fr"
                       else ["Regions", "Sites", "Trainers"])
 
 

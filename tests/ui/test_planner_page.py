@@ -220,7 +220,7 @@ def test_an_area_beyond_a_relays_answers_is_planned_and_flagged(own_demo):
     edited = {x.person_id: x for x in at.session_state["pl_instance"].relays}[r.person_id]
     assert extra in edited.areas
     assert ("Relais animant un domaine que leurs propres réponses ne montrent pas comme "
-            "maîtrisé : 1. Vérifiez avec eux avant de publier.") in texts(at)
+            "maîtrisé : 1. Vérifiez avec elles et eux avant de publier.") in texts(at)
 
 
 def test_a_bad_value_in_the_tables_gets_a_french_message_and_keeps_the_plan(own_demo):
