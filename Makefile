@@ -30,6 +30,9 @@ setup-test: $(VENV)/.installed-test $(AXE)
 migrate: setup
 	$(PY) manage.py migrate
 
+# Badges name RELAIS_PUBLIC_URL/badges/status/revocation as their revocation list, served by the
+# app itself (docs/recognition.md); by default the address `make run` listens on.
+run: export RELAIS_PUBLIC_URL ?= http://$(if $(filter 0.0.0.0,$(ADDRESS)),127.0.0.1,$(ADDRESS)):$(PORT)
 run: migrate
 	$(PY) manage.py ensure-secrets
 	$(PY) manage.py demo --if-empty

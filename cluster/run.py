@@ -127,6 +127,10 @@ class Cluster:
         pool = {"RELAIS_DB_POOL_SIZE": os.environ.get("RELAIS_DB_POOL_SIZE", "10"),
                 "RELAIS_DB_MAX_OVERFLOW": os.environ.get("RELAIS_DB_MAX_OVERFLOW", "30")}
         env = {**os.environ, **pool, "DATABASE_URL": self.db_url, **self.env_extra}
+        # the proxy's port is chosen first: badges issued on any server name the proxy's
+        # address for their revocation list unless RELAIS_PUBLIC_URL says otherwise
+        self.port = self.port or free_port()
+        env.setdefault("RELAIS_PUBLIC_URL", self.url)
         for i in range(1, self.replicas + 1):
             port = free_port()
             log = (self.logdir / f"server{i}.log").open("w")
@@ -148,7 +152,6 @@ class Cluster:
             wlog.close()
         for server in self.servers:
             wait_http(server.url + "/_stcore/health", server.proc)
-        self.port = self.port or free_port()
         cfg = self.logdir / "haproxy.cfg"
         cfg.write_text(render_config([s.port for s in self.servers], self.port, self.bind),
                        encoding="utf-8")
