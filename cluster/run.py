@@ -50,8 +50,10 @@ def render_config(ports: list[int], port: int, bind: str = "127.0.0.1",
     hosts = hosts or ["127.0.0.1"] * len(ports)
     servers = "\n".join(f"    server s{i} {h}:{p} cookie s{i}"
                         for i, (h, p) in enumerate(zip(hosts, ports), start=1))
+    status_servers = "\n".join(f"    server s{i} {h}:{p}"  # the badge status list: no cookie
+                               for i, (h, p) in enumerate(zip(hosts, ports), start=1))
     return Template(TEMPLATE.read_text(encoding="utf-8")).substitute(
-        bind=bind, port=port, servers=servers)
+        bind=bind, port=port, servers=servers, status_servers=status_servers)
 
 
 def _get(url: str, timeout: float = 2) -> int:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import uuid
+from urllib.parse import urlsplit
 from dataclasses import dataclass
 
 import pandas as pd
@@ -327,11 +328,13 @@ def verify(token: str, key: OrgKey, status_jwt: str) -> Checked:
 
     The verifier is anchored to the organisation's did:key; the status list is
     the one given (as served at status_url()), itself signed with the same key.
+    A badge issued while RELAIS_PUBLIC_URL named another address still names this
+    list (same path; the URL was written by this key), so it is checked against it.
     """
     verifier = OB3Verifier.for_issuer_did(key.did)
 
     def download(url: str) -> bytes:
-        if url != status_url():
+        if urlsplit(url).path != STATUS_PATH:
             raise OB3VerificationError(f"unknown status list {url}")
         return status_jwt.encode()
 

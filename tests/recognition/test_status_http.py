@@ -24,6 +24,7 @@ from openbadgeslib.ob3 import OB3VerificationError, OB3Verifier
 from openbadgeslib.util import download_file
 
 from cluster.run import free_port, wait_http
+from i18n import RelaisError
 from recognition import badges
 from recognition.keys import load_key
 from storage.db import make_engine, read_session
@@ -89,9 +90,14 @@ def check_served(base: str, key, led, done) -> str:  # noqa: ANN001
     and a hand decoding both read as: the relay's badge valid, the learner's revoked."""
     (url, led_index), (url2, done_index) = status_of(led.token), status_of(done.token)
     assert url == url2 == base + "/badges/status/revocation"
-    with urllib.request.urlopen(url, timeout=10) as response:
+    # as a browser-based verifier on another site asks for it
+    asked = urllib.request.Request(url, headers={"Origin": "https://verifier.example"})
+    with urllib.request.urlopen(asked, timeout=10) as response:
         assert response.headers["Content-Type"].startswith("application/vc+jwt")
-        assert "max-age" in response.headers["Cache-Control"]
+        # public and cacheable, whichever server answered (the proxy adds no sticky cookie)
+        assert response.headers.get_all("Cache-Control") == ["public, max-age=300"]
+        assert response.headers["Set-Cookie"] is None
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
         served = response.read().decode()
     assert payload(served)["issuer"] == key.did
     assert payload(served)["id"] == url
@@ -170,3 +176,18 @@ def test_the_list_says_how_long_it_may_be_cached(tmp_path, monkeypatch):  # noqa
     load_key()
     subject = payload(badges.served_status_list(engine))["credentialSubject"]
     assert subject["ttl"] == badges.STATUS_TTL_MS
+
+
+def test_a_badge_issued_under_another_address_is_still_checked_here(engine, tmp_path, monkeypatch):  # noqa: ANN001
+    """manage.py verify-badge run without make run's RELAIS_PUBLIC_URL still reads this
+    database's list for a badge that names the make run address."""
+    key = load_key(tmp_path / "k.pem")
+    monkeypatch.setenv("RELAIS_PUBLIC_URL", "http://127.0.0.1:8501")
+    relay, learner, _ = people(engine)
+    badges.issue_badges(engine, attendance(relay, [learner]), key, "Org", AREAS)
+    (mine,) = badges.badges_of(engine, learner)
+    monkeypatch.setenv("RELAIS_PUBLIC_URL", "https://relais.example.org")
+    assert badges.verify(mine.token, key, badges.status_list(engine, key)).credential_id
+    badges.revoke(engine, mine.id, None)
+    with pytest.raises(RelaisError, match="revoked"):
+        badges.verify(mine.token, key, badges.status_list(engine, key))
