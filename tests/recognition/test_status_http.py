@@ -182,16 +182,17 @@ def test_the_list_says_how_long_it_may_be_cached(tmp_path, monkeypatch):  # noqa
     assert subject["ttl"] == badges.STATUS_TTL_MS
 
 
-def test_a_badge_issued_under_another_address_is_still_checked_here(engine, tmp_path, monkeypatch):  # noqa: ANN001
+def test_a_badge_issued_under_another_address_is_still_checked_here(sqlite_engine, tmp_path,
+                                                                   monkeypatch):  # noqa: ANN001
     """manage.py verify-badge run without make run's RELAIS_PUBLIC_URL still reads this
     database's list for a badge that names the make run address."""
     key = load_key(tmp_path / "k.pem")
     monkeypatch.setenv("RELAIS_PUBLIC_URL", "http://127.0.0.1:8501")
-    relay, learner, _ = people(engine)
-    badges.issue_badges(engine, attendance(relay, [learner]), key, "Org", AREAS)
-    (mine,) = badges.badges_of(engine, learner)
+    relay, learner, _ = people(sqlite_engine)
+    badges.issue_badges(sqlite_engine, attendance(relay, [learner]), key, "Org", AREAS)
+    (mine,) = badges.badges_of(sqlite_engine, learner)
     monkeypatch.setenv("RELAIS_PUBLIC_URL", "https://relais.example.org")
-    assert badges.verify(mine.token, key, badges.status_list(engine, key)).credential_id
-    badges.revoke(engine, mine.id, None)
+    assert badges.verify(mine.token, key, badges.status_list(sqlite_engine, key)).credential_id
+    badges.revoke(sqlite_engine, mine.id, None)
     with pytest.raises(RelaisError, match="revoked"):
-        badges.verify(mine.token, key, badges.status_list(engine, key))
+        badges.verify(mine.token, key, badges.status_list(sqlite_engine, key))
