@@ -52,8 +52,8 @@ from storage.models import Badge, Person, utcnow
 MAX_FILE_BYTES = 2_000_000  # a badge file (JWT or SVG) is a few kilobytes
 STATUS_BITS = 131_072  # 16 KiB list: room for that many badges
 PURPOSE = "revocation"
-STATUS_PATH = f"/badges/status/{PURPOSE}"  # served by serve.py on every server (docs/recognition.md)
-STATUS_TTL_MS = 300_000  # the list's refresh hint (Bitstring Status List ttl), also its HTTP max-age
+STATUS_PATH = f"/badges/status/{PURPOSE}"  # served by serve.py on every server
+STATUS_TTL_MS = 300_000  # the list's refresh hint (Bitstring Status List ttl) and HTTP max-age
 STATUS_MEDIA_TYPE = "application/vc+jwt"  # a JWT-secured credential (W3C VC-JOSE-COSE)
 ROLES = ("learner", "relay")
 

@@ -108,7 +108,8 @@ def check_served(base: str, key, led, done) -> str:  # noqa: ANN001
     return served
 
 
-def test_make_run_server_serves_the_list_and_a_new_revocation_at_once(tmp_path, monkeypatch):  # noqa: ANN001
+def test_make_run_server_serves_the_list_and_a_new_revocation_at_once(tmp_path,
+                                                                      monkeypatch):  # noqa: ANN001
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     db = f"sqlite:///{tmp_path / 'relais.db'}"
