@@ -41,6 +41,10 @@ run: migrate
 	$(PY) manage.py worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) -m streamlit run serve.py --server.address $(ADDRESS) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
+# Badges name RELAIS_PUBLIC_URL/badges/status/revocation as their revocation list, served by the
+# app itself (docs/recognition.md); by default the address `make run` listens on.
+run: export RELAIS_PUBLIC_URL ?= http://$(if $(filter 0.0.0.0,$(ADDRESS)),127.0.0.1,$(ADDRESS)):$(PORT)
+
 # Several servers behind HAProxy on PostgreSQL (README, "Several servers"): REPLICAS=2 PORT=8500
 cluster: setup
 	REPLICAS=$(or $(REPLICAS),2) PORT=$(or $(CLUSTER_PORT),8500) ADDRESS=$(ADDRESS) bash scripts/cluster.sh

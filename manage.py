@@ -206,7 +206,7 @@ def cmd_verify_badge(args: argparse.Namespace) -> int:
 
 
 def cmd_badge_status_list(_args: argparse.Namespace) -> int:
-    """Print the signed revocation list, to publish at RELAIS_PUBLIC_URL/badges/status/revocation."""
+    """Print the signed revocation list, as the app serves it at /badges/status/revocation."""
     from recognition import badges
     from recognition.keys import load_key
 
@@ -266,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     vb = sub.add_parser("verify-badge", help="check a downloaded badge file (.jwt or .svg)")
     vb.add_argument("file")
     vb.set_defaults(func=cmd_verify_badge)
-    sub.add_parser("badge-status-list", help="print the signed badge revocation list to publish"
+    sub.add_parser("badge-status-list", help="print the signed revocation list the app serves"
                    ).set_defaults(func=cmd_badge_status_list)
     worker = sub.add_parser("worker", help="run planner solves queued by the app (any server's)")
     worker.add_argument("--seconds", type=float, default=None, help="stop after this long")

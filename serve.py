@@ -1,10 +1,13 @@
-"""Relais's server: the Streamlit app plus one small HTTP route for the sign-in cookie.
+"""Relais's server: the Streamlit app plus small HTTP routes (sign-in cookie, badge status).
 
 `make run` starts it with `streamlit run serve.py` (Streamlit finds ``app`` and serves
 app.py through it). The route exists because a Streamlit script cannot set an HttpOnly
 cookie: after a sign-in, the page posts a one-time code here and receives the session
 token in a Set-Cookie header (HttpOnly, SameSite=Strict, Secure over HTTPS), out of
 reach of page JavaScript. DELETE ends the session the cookie names and clears it.
+
+GET /badges/status/revocation serves the badges' signed revocation list (Bitstring Status
+List) to any verifier, signed afresh from the database on each request (docs/recognition.md).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from accounts import sessions
+from recognition import badges
 
 
 
@@ -70,5 +74,22 @@ def _redeem(request: Request, code: str) -> Response:
     return response
 
 
+def _status_list() -> Response:
+    token = badges.served_status_list(_engine())
+    if token is None:  # no signing key yet, hence no badge to check
+        return Response(status_code=404, headers={"Cache-Control": "no-store"})
+    # public: verifiers anywhere (a browser-based one included) read it; cached no longer
+    # than the list's own refresh hint, so a revocation reaches them within that time
+    return Response(token, media_type=badges.STATUS_MEDIA_TYPE,
+                    headers={"Cache-Control": f"public, max-age={badges.STATUS_TTL_MS // 1000}",
+                             "Access-Control-Allow-Origin": "*"})
+
+
+async def badge_status_list(_request: Request) -> Response:
+    """GET (and HEAD): the signed badge revocation list the badges' credentialStatus names."""
+    return await run_in_threadpool(_status_list)
+
+
 app = st.App("app.py", routes=[Route(sessions.ROUTE, session_cookie,
-                                     methods=["POST", "DELETE"])])
+                                     methods=["POST", "DELETE"]),
+                               Route(badges.STATUS_PATH, badge_status_list, methods=["GET"])])

@@ -50,8 +50,10 @@ def render_config(ports: list[int], port: int, bind: str = "127.0.0.1",
     hosts = hosts or ["127.0.0.1"] * len(ports)
     servers = "\n".join(f"    server s{i} {h}:{p} cookie s{i}"
                         for i, (h, p) in enumerate(zip(hosts, ports), start=1))
+    status_servers = "\n".join(f"    server s{i} {h}:{p}"  # the badge status list: no cookie
+                               for i, (h, p) in enumerate(zip(hosts, ports), start=1))
     return Template(TEMPLATE.read_text(encoding="utf-8")).substitute(
-        bind=bind, port=port, servers=servers)
+        bind=bind, port=port, servers=servers, status_servers=status_servers)
 
 
 def _get(url: str, timeout: float = 2) -> int:
@@ -127,6 +129,10 @@ class Cluster:
         pool = {"RELAIS_DB_POOL_SIZE": os.environ.get("RELAIS_DB_POOL_SIZE", "10"),
                 "RELAIS_DB_MAX_OVERFLOW": os.environ.get("RELAIS_DB_MAX_OVERFLOW", "30")}
         env = {**os.environ, **pool, "DATABASE_URL": self.db_url, **self.env_extra}
+        # the proxy's port is chosen first: badges issued on any server name the proxy's
+        # address for their revocation list unless RELAIS_PUBLIC_URL says otherwise
+        self.port = self.port or free_port()
+        env.setdefault("RELAIS_PUBLIC_URL", self.url)
         for i in range(1, self.replicas + 1):
             port = free_port()
             log = (self.logdir / f"server{i}.log").open("w")
@@ -148,7 +154,6 @@ class Cluster:
             wlog.close()
         for server in self.servers:
             wait_http(server.url + "/_stcore/health", server.proc)
-        self.port = self.port or free_port()
         cfg = self.logdir / "haproxy.cfg"
         cfg.write_text(render_config([s.port for s in self.servers], self.port, self.bind),
                        encoding="utf-8")

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import uuid
+from urllib.parse import urlsplit
 from dataclasses import dataclass
 
 import pandas as pd
@@ -43,7 +44,7 @@ from sqlmodel import select
 
 from i18n import N_, RelaisError, Translator
 from recognition.effect import check_attendance
-from recognition.keys import ALGORITHM, OrgKey
+from recognition.keys import ALGORITHM, OrgKey, key_path, load_key
 from storage import audit
 from storage.db import read_session, write_session
 from storage.models import Badge, Person, utcnow
@@ -51,16 +52,20 @@ from storage.models import Badge, Person, utcnow
 MAX_FILE_BYTES = 2_000_000  # a badge file (JWT or SVG) is a few kilobytes
 STATUS_BITS = 131_072  # 16 KiB list: room for that many badges
 PURPOSE = "revocation"
+STATUS_PATH = f"/badges/status/{PURPOSE}"  # served by serve.py on every server
+STATUS_TTL_MS = 300_000  # the list's refresh hint (Bitstring Status List ttl) and HTTP max-age
+STATUS_MEDIA_TYPE = "application/vc+jwt"  # a JWT-secured credential (W3C VC-JOSE-COSE)
 ROLES = ("learner", "relay")
 
 
 def public_url() -> str:
-    """Base address the organisation publishes its badge status list under (RELAIS_PUBLIC_URL)."""
+    """The address verifiers reach Relais at (RELAIS_PUBLIC_URL), written into each badge."""
     return os.environ.get("RELAIS_PUBLIC_URL", "https://relais.invalid").rstrip("/")
 
 
 def status_url() -> str:
-    return f"{public_url()}/badges/status/{PURPOSE}"
+    """Where the signed revocation list is served: the app's own STATUS_PATH route."""
+    return f"{public_url()}{STATUS_PATH}"
 
 
 def eligible(attendance: pd.DataFrame, min_share: float = 1.0) -> pd.DataFrame:
@@ -277,8 +282,19 @@ def status_list(engine: Engine, key: OrgKey, valid_days: int = 7) -> str:
         size_bits=STATUS_BITS,
         issued=now,
         valid_until=now + dt.timedelta(days=valid_days),
+        ttl=STATUS_TTL_MS,
     )
     return sign_status_list_credential(vc, key.private_pem, ALGORITHM)
+
+
+def served_status_list(engine: Engine) -> str | None:
+    """The list as served over HTTP at STATUS_PATH: signed now from the database's revoked
+    rows, so every server answers alike and a revocation shows on the next request. None
+    while the organisation has no signing key (then no badge exists to check)."""
+    path = key_path()
+    if not path.exists():
+        return None
+    return status_list(engine, load_key(path, create=False))
 
 
 def read_token(data: bytes) -> str:
@@ -312,11 +328,13 @@ def verify(token: str, key: OrgKey, status_jwt: str) -> Checked:
 
     The verifier is anchored to the organisation's did:key; the status list is
     the one given (as served at status_url()), itself signed with the same key.
+    A badge issued while RELAIS_PUBLIC_URL named another address still names this
+    list (same path; the URL was written by this key), so it is checked against it.
     """
     verifier = OB3Verifier.for_issuer_did(key.did)
 
     def download(url: str) -> bytes:
-        if url != status_url():
+        if urlsplit(url).path != STATUS_PATH:
             raise OB3VerificationError(f"unknown status list {url}")
         return status_jwt.encode()
 

@@ -14,6 +14,9 @@ if [ -z "${DATABASE_URL:-}" ]; then
   export DATABASE_URL
   echo "throwaway PostgreSQL for this cluster: $DATABASE_URL (deleted at exit)"
 fi
+# badges (the demo's included) name the proxy's address for their revocation list
+host=${ADDRESS:-127.0.0.1}; [ "$host" = 0.0.0.0 ] && host=127.0.0.1
+export RELAIS_PUBLIC_URL="${RELAIS_PUBLIC_URL:-http://$host:${PORT:-8500}}"
 $PY manage.py migrate
 $PY manage.py ensure-secrets
 $PY manage.py demo --if-empty

@@ -30,6 +30,7 @@ from planning.model import Params
 from storage.db import make_engine, read_session
 from storage.models import Answer, Response
 from tests.conftest import fresh_pg_url
+from tests.recognition.test_status_http import check_behind_proxy
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -81,6 +82,8 @@ def test_two_servers_lose_nothing_and_resume_after_a_crash(pg_demo, tmp_path):  
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
         assert headers["Set-Cookie"].startswith("RELAIS_SRV=s")  # the sticky cookie
+        # the badges' revocation list, from every server and through the proxy
+        check_behind_proxy(cluster, engine)
         # a planner solve queued meanwhile is taken by one of the cluster's workers
         solve = jobs.enqueue(engine, build_instance(
             engine, loadgen.open_campaign(engine), Params(time_limit_s=3),
