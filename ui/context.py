@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from dataclasses import dataclass
 
@@ -41,6 +42,11 @@ def _migrated_engine(url: str) -> Engine:
     count = anonymise_expired(eng, where="startup")
     if count:
         log.info("retention: %d responses of closed campaigns anonymised", count)
+    # Everything loaded so far (Streamlit, pandas, Altair, SQLAlchemy, the app's modules)
+    # lives as long as the process: move it out of the cycle collector's reach, so that its
+    # collections only walk what sessions allocate (see docs/performance.md).
+    gc.collect()
+    gc.freeze()
     return eng
 
 
