@@ -30,11 +30,19 @@ _PARSED: dict[tuple[int, str], Questionnaire] = {}
 
 
 def questionnaire_of(session: Session, qv_id: int) -> Questionnaire:
-    """The frozen questionnaire of a stored version, parsed once per version and checksum."""
-    qv = session.get(QuestionnaireVersion, qv_id)
-    key = (qv.id, qv.checksum)  # reweighting changes the checksum, so a stale parse is never used
+    """The frozen questionnaire of a stored version, parsed once per version and checksum.
+
+    Only the checksum is read on each call (every rerun of the answering page asks): the
+    definition, a large JSON document, is read and parsed when the checksum is new.
+    """
+    checksum = session.execute(select(QuestionnaireVersion.checksum)
+                               .where(QuestionnaireVersion.id == qv_id)).scalar_one()
+    key = (qv_id, checksum)  # reweighting changes the checksum, so a stale parse is never used
     if key not in _PARSED:
-        _PARSED[key] = Questionnaire.model_validate(qv.definition)
+        qv = session.get(QuestionnaireVersion, qv_id)
+        _PARSED[(qv.id, qv.checksum)] = Questionnaire.model_validate(qv.definition)
+        if (qv.id, qv.checksum) != key:  # changed between the two reads: use what we parsed
+            return _PARSED[(qv.id, qv.checksum)]
     return _PARSED[key]
 
 

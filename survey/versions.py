@@ -10,6 +10,8 @@ once anyone has answered.
 
 from __future__ import annotations
 
+import json
+
 from pydantic import ValidationError
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
@@ -89,13 +91,33 @@ def custom_items(engine: Engine, campaign_id: int) -> list[Item]:
         return [Item.model_validate(d) for d in (camp.custom_items or [])]
 
 
+# (id of the parsed questionnaire, custom items as JSON) -> (that questionnaire, the result);
+# the parsed questionnaires live as long as the process (scoring.store), and each entry
+# holds its own, so an id is never reused for another one while its entry exists.
+_WITH_CUSTOM: dict[tuple[int, str], tuple[Questionnaire, Questionnaire]] = {}
+
+
 def answering_questionnaire(session: Session, qv_id: int, campaign_id: int) -> Questionnaire:
-    """The frozen questionnaire plus the campaign's custom section (before the profile)."""
+    """The frozen questionnaire plus the campaign's custom section (before the profile).
+
+    Built once per questionnaire checksum and custom items (both read on each call, so a
+    change made through any server is used at once), not on every rerun.
+    """
     q = questionnaire_of(session, qv_id)
-    camp = session.get(Campaign, campaign_id)
-    extra = [Item.model_validate(d) for d in (camp.custom_items or [])]
-    if not extra:
+    raw = session.execute(select(Campaign.custom_items)
+                          .where(Campaign.id == campaign_id)).scalar_one()
+    if not raw:
         return q
+    key = (id(q), json.dumps(raw, sort_keys=True))
+    if key not in _WITH_CUSTOM:
+        if len(_WITH_CUSTOM) > 256:  # a handful of campaigns in practice; stay bounded
+            _WITH_CUSTOM.clear()
+        _WITH_CUSTOM[key] = (q, _with_custom(q, raw))
+    return _WITH_CUSTOM[key][1]
+
+
+def _with_custom(q: Questionnaire, raw: list[dict]) -> Questionnaire:
+    extra = [Item.model_validate(d) for d in raw]
     section = Section(id=CUSTOM_SECTION_ID, kind="profile",
                       title={"fr": "Questions de votre organisme",
                              "en": "Questions from your organisation"},

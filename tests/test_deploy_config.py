@@ -29,6 +29,7 @@ EXPECTED = {
     "client.disableDataExport": True,   # no "Download as CSV" in table toolbars
     "client.toolbarMode": "minimal",
     "browser.gatherUsageStats": False,
+    "runner.postScriptGC": False,       # no full GC per rerun (docs/performance.md)
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from dataclasses import dataclass
 
@@ -41,7 +42,23 @@ def _migrated_engine(url: str) -> Engine:
     count = anonymise_expired(eng, where="startup")
     if count:
         log.info("retention: %d responses of closed campaigns anonymised", count)
+    _freeze_start_up_heap()
     return eng
+
+
+_frozen = False
+
+
+def _freeze_start_up_heap() -> None:
+    """Everything loaded by the process's first run (Streamlit, pandas, Altair, SQLAlchemy,
+    the app's modules) lives as long as the process: move it out of the cycle collector's
+    reach, once, so that its collections only walk what sessions allocate
+    (docs/performance.md)."""
+    global _frozen
+    if not _frozen:
+        _frozen = True
+        gc.collect()
+        gc.freeze()
 
 
 def engine() -> Engine:

@@ -1,7 +1,7 @@
 """Cached loading at the edge: campaigns, units and overview frames, keyed by a cheap data version.
 
-The version (count and max id of submitted responses, and of stored scores)
-changes when anyone submits or a campaign is rescored, so a cached overview is
+The version (count, max id and last submission time of submitted responses, and the
+stored scores) changes when anyone submits or a campaign is rescored, so a cached overview is
 never stale for long and never recomputed while nothing changed.
 
 Several servers (``manage.py serve --replicas N``) each hold their own caches, so no
@@ -30,13 +30,31 @@ TTL = 3600
 
 
 def data_version(campaign_id: int) -> tuple:
-    """A cheap fingerprint of a campaign's submitted answers and stored scores."""
+    """A cheap fingerprint of a campaign's submitted answers and stored scores.
+
+    Only submitted responses count: a draft's saves (every click of every trainer at a
+    campaign peak) change nothing an overview shows, and keying on them rebuilt the whole
+    overview on each director rerun. A submitted response is never changed again, so a new
+    submission, a deleted response or a rescoring is what moves the fingerprint.
+    """
     with read_session(context.engine()) as s:
-        resp = s.execute(select(func.count(Response.id), func.max(Response.id), func.max(Response.updated_at))
-                         .where(Response.campaign_id == campaign_id)).one()
+        resp = s.execute(select(func.count(Response.id), func.max(Response.id),
+                                func.max(Response.submitted_at))
+                         .where(Response.campaign_id == campaign_id,
+                                Response.status == "submitted")).one()
         scores = s.execute(select(func.count(), func.max(ResponseScore.response_id))
                            .select_from(ResponseScore)).one()
     return (*(str(v) for v in resp), *scores)
+
+
+def participation_version(campaign_id: int) -> tuple:
+    """A cheap fingerprint of who started and who submitted (drafts included): responses
+    created, deleted or submitted change it, a draft's answers do not."""
+    with read_session(context.engine()) as s:
+        row = s.execute(select(func.count(Response.id), func.max(Response.id),
+                               func.count(Response.submitted_at))
+                        .where(Response.campaign_id == campaign_id)).one()
+    return tuple(str(v) for v in row)
 
 
 def campaign_table(_version: int = 0) -> pd.DataFrame:
@@ -67,8 +85,16 @@ def _unit_table(version: tuple) -> pd.DataFrame:
     return units(context.engine())
 
 
-@st.cache_data(ttl=TTL, show_spinner=False)
-def participation_table(campaign_id: int, version: tuple) -> pd.DataFrame:
+def participation_table(campaign_id: int, version: tuple | None = None) -> pd.DataFrame:
+    """Invited, started and submitted per site and role; version (the caller's
+    data_version) is kept in the key, and drafts started or deleted are caught by the
+    participation fingerprint read here."""
+    return _participation_table(campaign_id, version, participation_version(campaign_id))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=64)
+def _participation_table(campaign_id: int, version: tuple | None,
+                         started: tuple) -> pd.DataFrame:
     return participation(context.engine(), campaign_id)
 
 
