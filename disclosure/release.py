@@ -212,24 +212,29 @@ class Release:
         """Release one population for every figure key of a group of linked universes
         (universe -> key; ``single``: one key for all), or keep every key as it was.
 
-        Each candidate is tried as it is, then without the people whose
-        presence pattern over the universes is shared by fewer than k of it
-        (:meth:`pattern_filtered`).  All the universes move together, so
+        Each candidate is tried without the people whose presence pattern
+        over the linked universes is shared by fewer than k of it
+        (:meth:`pattern_filtered`), then as it is.  All the universes move together, so
         inside a released cell everyone has a value in the same universes, and
         a figure computed from others (an element from its statements, the
         overall score from the areas) has the same form for all of them.
         """
         names = list(keys)
+        # the pattern over every universe linked to these: a manager left out of the elements
+        # for an N/A is left out of their areas too, or the two populations would differ by them
+        links = {link_of(role, u) for u in names}
+        pattern = [u for u in self.universes.get(role, []) if link_of(role, u) in links]
         shown = {single} if single is not None else set(keys.values())
         last = [self.population(role, k) for k in shown]
         for pop, reason in candidates:
             pop = np.unique(np.asarray(pop, dtype=np.int64))
             if not len(pop):
                 continue
-            tried = [pop]
-            filtered = self.pattern_filtered(role, pop, names)
-            if 0 < len(filtered) < len(pop):
-                tried.append(filtered)
+            # the filtered candidate first: had the whole population passed on the universes
+            # offered here (a manager's areas), its cells would still hold the people the linked
+            # universes (their statements) must leave out, and those could never be released
+            filtered = self.pattern_filtered(role, pop, pattern)
+            tried = [filtered, pop] if 0 < len(filtered) < len(pop) else [pop]
             for cand in tried:
                 if all(len(cand) == len(p) and np.array_equal(cand, p) for p in last):
                     return  # nothing new to show
