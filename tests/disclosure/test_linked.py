@@ -20,7 +20,10 @@ On the layer before the linked families (checked by hand before the fix):
 ``test_na_statement_does_not_expose_the_answer`` found trainer 8's answer to
 O-LEA-1 (the element mean over 8 minus the statement means over 8 and 7),
 and ``test_missing_area_does_not_expose_the_scores`` found trainer 8's area
-scores (the overall mean over 8 minus the area means, one of them over 7).
+scores (the overall mean over 8 minus the area means, one of them over 7);
+``test_random_not_applicable_over_two_reads_exposes_no_one`` found trainer 10
+alone and groups of two to four.  ``test_complete_answers_release_everyone``
+is the control: without any "not applicable" nobody is left out.
 """
 
 from __future__ import annotations
@@ -136,12 +139,12 @@ def _perception_rows(w: World) -> list[dict]:
     ov = build_overview(d2, None, K, None, releases=(r2, None))
     coef = _unit_coefficients(w, lambda *a: [*_gap_values(*a), *_td_values(*a)])
     rows = []
+    answer = d2.answers.set_index(["response_id", "item_id"])["value"].to_dict()
 
     def add(fig: str, pop, n: float, mean: float) -> None:  # noqa: ANN001
         ids = [int(r) for r in pop if (int(r), fig) in coef]
         assert n == len(ids), (fig, n, len(ids))
-        truth = [sum(c * d2.answers.set_index(["response_id", "item_id"])["value"][a] for a, c in
-                     coef[(i, fig)].items()) for i in ids]
+        truth = [sum(c * answer[a] for a, c in coef[(i, fig)].items()) for i in ids]
         assert math.isclose(mean, float(np.mean(truth)), abs_tol=1e-9), (fig, mean, truth)
         row: dict = {}
         for i in ids:
@@ -181,10 +184,8 @@ def test_complete_answers_release_everyone():
     assert td.loc[td["site_id"] == 1, "n_trainers"].tolist() == [8]
 
 
-def test_missing_area_does_not_expose_the_scores():
-    w = _world(8, random.Random(13))
-    del w.people[7].scores[C2]["assessment"]  # trainer 8: no score in one area
-    _with_overall(w)
+def _area_rows(w: World) -> tuple[list[dict], object]:
+    """Every visible trainers' area and overall figure, as rows over area scores."""
     d1, d2, r1, r2 = w.releases()
     ov = build_overview(d2, None, K, None, releases=(r2, None))
     scores = {(int(r), a): s for r, a, s in zip(d2.scores["response_id"], d2.scores["area"].astype(str),
@@ -204,7 +205,41 @@ def test_missing_area_does_not_expose_the_scores():
             else:
                 vec[(i, row["area"])] = 1.0
         rows.append(vec)
+    return rows, ov
+
+
+def test_missing_area_does_not_expose_the_scores():
+    w = _world(8, random.Random(13))
+    del w.people[7].scores[C2]["assessment"]  # trainer 8: no score in one area
+    _with_overall(w)
+    rows, ov = _area_rows(w)
     trainers = [w.response_id(C2, p.pid) for p in w.people if p.role == "trainer"]
     assert _exposed(rows, trainers) == []
     site = ov.trainers[(ov.trainers["scope"] == "site") & (ov.trainers["area"] == OVERALL)]
     assert site["n"].tolist() == [7] and not site["hidden"].any()
+
+
+def test_random_not_applicable_over_two_reads_exposes_no_one():
+    """Two sites, "not applicable" drawn at random, a missing area, an open campaign read twice."""
+    rng = random.Random(29)
+    w = _world(15, rng)
+    for p in w.people:
+        if p.role == "trainer":
+            p.site_id = 1 if p.pid <= 9 else 2
+            for item in STATEMENTS:
+                if rng.random() < 0.12:
+                    p.shared[C2][item] = NA
+    del w.people[3].scores[C2]["teaching"]
+    _with_overall(w)
+    w.closed[C2] = False
+    everyone = list(w.submitted[C2])
+    w.submitted[C2] = [pid for pid in everyone if pid not in (5, 12, 13)]
+    perception, area = [], []
+    for _ in range(2):
+        perception += _perception_rows(w)[0]
+        area += _area_rows(w)[0]
+        w.submitted[C2] = everyone
+    trainers = [w.response_id(C2, p.pid) for p in w.people if p.role == "trainer"]
+    assert _exposed(perception, trainers) == []
+    assert _exposed(area, trainers) == []
+    assert perception and area  # something was shown
