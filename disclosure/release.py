@@ -108,6 +108,7 @@ class Release:
     current: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # (role, key) -> ids
     # (role, link) -> one joint family over the universes whose unknowns are linked (link_of)
     linked: dict[tuple[str, str], Family] = field(default_factory=dict)
+    pattern_cache: dict = field(default_factory=dict, repr=False)  # see _patterns
     new_rows: list[Row] = field(default_factory=list)
 
     def index(self, ids: Iterable[int]) -> np.ndarray:
@@ -188,13 +189,27 @@ class Release:
         """
         pop = np.unique(np.asarray(population, dtype=np.int64))
         idx = self.index(pop)
-        fams = [f for f, u in zip(self.families.get(role, []), self.universes.get(role, [])) if u in set(names)]
-        if len(fams) < 2 or not len(idx):
+        codes = self._patterns(role, tuple(names))
+        if codes is None or not len(idx):
             return pop
-        bits = np.stack([f.present[idx] for f in fams], axis=1)
-        _, inverse, counts = np.unique(bits, axis=0, return_inverse=True, return_counts=True)
-        keep = (counts[np.asarray(inverse).ravel()] >= self.k) | ~bits.any(axis=1)
+        _, inverse, counts = np.unique(codes[idx], return_inverse=True, return_counts=True)
+        keep = (counts[np.asarray(inverse).ravel()] >= self.k) | (codes[idx] == 0)
         return self.response_ids[idx[keep]]
+
+    def _patterns(self, role: str, names: tuple[str, ...]) -> np.ndarray | None:
+        """Each response's presence pattern over the universes named, as a number (0: none)."""
+        cache = self.pattern_cache
+        if (role, names) not in cache:
+            wanted = set(names)
+            fams = [f for f, u in zip(self.families.get(role, []), self.universes.get(role, [])) if u in wanted]
+            if len(fams) < 2:
+                cache[(role, names)] = None
+            else:
+                bits = np.stack([f.present for f in fams], axis=1)
+                _, inverse = np.unique(bits, axis=0, return_inverse=True)
+                codes = np.asarray(inverse, dtype=np.int64).ravel() + 1
+                cache[(role, names)] = np.where(bits.any(axis=1), codes, 0)
+        return cache[(role, names)]
 
     def scored(self, role: str) -> list[str]:
         """The role's area universes: a node's scores and levels (its population's release)."""
@@ -230,6 +245,8 @@ class Release:
             pop = np.unique(np.asarray(pop, dtype=np.int64))
             if not len(pop):
                 continue
+            if all(len(pop) == len(p) and np.array_equal(pop, p) for p in last):
+                return  # nothing new to show
             # the filtered candidate first: had the whole population passed on the universes
             # offered here (a manager's areas), its cells would still hold the people the linked
             # universes (their statements) must leave out, and those could never be released
