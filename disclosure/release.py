@@ -187,13 +187,13 @@ class Release:
         lets the others' figures be shown.  People with no value in any of
         the universes are kept: they are in none of the populations.
         """
+        codes = self._patterns(role, tuple(names))
         pop = np.unique(np.asarray(population, dtype=np.int64))
         idx = self.index(pop)
-        codes = self._patterns(role, tuple(names))
         if codes is None or not len(idx):
             return pop
-        _, inverse, counts = np.unique(codes[idx], return_inverse=True, return_counts=True)
-        keep = (counts[np.asarray(inverse).ravel()] >= self.k) | (codes[idx] == 0)
+        mine = codes[idx]  # small whole numbers: one per pattern
+        keep = (np.bincount(mine)[mine] >= self.k) | (mine == 0)
         return self.response_ids[idx[keep]]
 
     def _patterns(self, role: str, names: tuple[str, ...]) -> np.ndarray | None:
