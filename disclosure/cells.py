@@ -73,6 +73,34 @@ class Family:
         self._sizes = np.bincount(self.cell[self.present], minlength=int(self.cell.max(initial=0)) + 1)
         self._sizes = self._sizes.astype(np.int64)
 
+    def copy(self) -> "Family":
+        """An independent copy (to try several populations together, see Release.allows)."""
+        out = Family.__new__(Family)
+        out.k, out.cell, out.present, out._sizes = self.k, self.cell.copy(), self.present, self._sizes.copy()
+        return out
+
+    def allows_all(self, populations: list[np.ndarray]) -> bool:
+        """True when releasing every one of these populations together keeps the rule.
+
+        Adding them one by one and checking each against the cells so far is
+        the same as checking the final cells: every intermediate cell is a
+        union of final cells, so it holds 0 or at least k when they do.
+        """
+        distinct, seen = [], set()
+        for pop in populations:
+            key = np.asarray(pop, dtype=np.int64).tobytes()
+            if key not in seen:
+                seen.add(key)
+                distinct.append(pop)
+        if len(distinct) <= 1:
+            return all(self.allows(p) for p in distinct)
+        trial = self.copy()
+        for pop in distinct:
+            if not trial.allows(pop):
+                return False
+            trial.add(pop)
+        return True
+
     def size_of(self, cell: int) -> int:
         return int(self._sizes[cell])
 

@@ -59,6 +59,25 @@ class Row:
     reason: str = ""
 
 
+def link_of(role: str, universe: str) -> str:
+    """The group of universes whose unknowns are functions of the same answers (one joint family).
+
+    A trainer's perception of an element is the weighted mean of their
+    answers to its statements, and their top-down value the mean of those
+    perceptions: the statements, elements and top-down index are one link
+    ("perception").  Their overall score is the mean of their area scores:
+    the areas are another ("area"); a trainer's areas are not computed from
+    the perception statements.  A manager's area scores are the organisation
+    elements, computed from the very statements the gaps show one by one,
+    and their top-down value the mean of three of them: one link ("all").
+    """
+    if role == "manager":
+        return "all"
+    # shared-items scores of a cross-version comparison are computed from the same item
+    # answers as the area scores: one link with them
+    return "area" if universe.startswith((AREA, XV)) else "perception"
+
+
 def site_key(site_id: object) -> str:
     return f"site:{int(site_id)}"
 
@@ -90,6 +109,9 @@ class Release:
     families: dict[str, list[Family]]  # role -> one family per universe (area)
     universes: dict[str, list[str]]  # role -> area of each family
     current: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # (role, key) -> ids
+    # (role, link) -> one joint family over the universes whose unknowns are linked (link_of)
+    linked: dict[tuple[str, str], Family] = field(default_factory=dict)
+    pattern_cache: dict = field(default_factory=dict, repr=False)  # see _patterns
     new_rows: list[Row] = field(default_factory=list)
     cross: object = None  # disclosure.versions.CrossVersion when compared across versions
 
@@ -107,26 +129,91 @@ class Release:
 
     def _pairs(self, role: str, idx: np.ndarray, per_universe: dict[str, np.ndarray] | None):
         """(family, positions) for every universe a figure touches (all, or those named)."""
+        for fam, _, pos in self._triples(role, idx, per_universe):
+            yield fam, pos
+
+    def _triples(self, role: str, idx: np.ndarray, per_universe: dict[str, np.ndarray] | None):
+        """(family, universe, positions) for every universe a figure touches (all, or those named)."""
         for fam, u in zip(self.families[role], self.universes[role]):
             if per_universe is None:
-                yield fam, idx
+                yield fam, u, idx
             elif u in per_universe:
-                yield fam, self.index(per_universe[u])
+                yield fam, u, self.index(per_universe[u])
+
+    def _linked_parts(self, role: str, idx: np.ndarray,
+                      per_universe: dict[str, np.ndarray] | None) -> dict[str, list[np.ndarray]]:
+        """link -> the populations a figure releases in the link's joint family: in each
+        universe it touches, the people of its population who have a value there."""
+        parts: dict[str, list[np.ndarray]] = {}
+        for fam, u, pos in self._triples(role, idx, per_universe):
+            if (role, link_of(role, u)) in self.linked:
+                parts.setdefault(link_of(role, u), []).append(pos[fam.present[pos]])
+        return parts
 
     def allows(self, role: str, population: np.ndarray,
                per_universe: dict[str, np.ndarray] | None = None) -> bool:
-        """True when a sum over population (or per universe, over per_universe[u]) may be released."""
-        return all(fam.allows(pos) for fam, pos in self._pairs(role, self.index(population), per_universe))
+        """True when a sum over population (or per universe, over per_universe[u]) may be released:
+        in each universe on its own, and in the joint family of the universes linked to it."""
+        idx = self.index(population)
+        if not all(fam.allows(pos) for fam, pos in self._pairs(role, idx, per_universe)):
+            return False
+        return all(self.linked[(role, link)].allows_all(pops)
+                   for link, pops in self._linked_parts(role, idx, per_universe).items())
 
-    def record(self, role: str, key: str, population: np.ndarray, reason: str,
-               per_universe: dict[str, np.ndarray] | None = None, new: bool = True) -> None:
-        """Make population the one key shows, and add it to the role's families."""
-        for fam, pos in self._pairs(role, self.index(population), per_universe):
+    def _add(self, role: str, population: np.ndarray, per_universe: dict[str, np.ndarray] | None) -> None:
+        idx = self.index(population)
+        for fam, pos in self._pairs(role, idx, per_universe):
             fam.add(pos)
+        for link, pops in self._linked_parts(role, idx, per_universe).items():
+            for pos in pops:
+                self.linked[(role, link)].add(pos)
+
+    def _set(self, role: str, key: str, population: np.ndarray, reason: str, new: bool) -> None:
         pop = np.unique(np.asarray(population, dtype=np.int64))
         self.current[(role, key)] = pop
         if new:
             self.new_rows.append(Row(self.campaign_id, role, key, tuple(int(x) for x in pop), reason))
+
+    def record(self, role: str, key: str, population: np.ndarray, reason: str,
+               per_universe: dict[str, np.ndarray] | None = None, new: bool = True) -> None:
+        """Make population the one key shows, and add it to the role's families."""
+        self._add(role, population, per_universe)
+        self._set(role, key, population, reason, new)
+
+    def pattern_filtered(self, role: str, population: np.ndarray, names: Sequence[str]) -> np.ndarray:
+        """population without the people whose presence pattern over the universes named (which
+        of them they have a value in) is shared by fewer than k people of it.
+
+        Releasing every universe over one population cuts it by presence
+        pattern in the joint family: one person who answered "not applicable"
+        where everyone else answered would be a cell of one.  Leaving such
+        people out of these figures (they stay in no released cell of them)
+        lets the others' figures be shown.  People with no value in any of
+        the universes are kept: they are in none of the populations.
+        """
+        codes = self._patterns(role, tuple(names))
+        pop = np.unique(np.asarray(population, dtype=np.int64))
+        idx = self.index(pop)
+        if codes is None or not len(idx):
+            return pop
+        mine = codes[idx]  # small whole numbers: one per pattern
+        keep = (np.bincount(mine)[mine] >= self.k) | (mine == 0)
+        return self.response_ids[idx[keep]]
+
+    def _patterns(self, role: str, names: tuple[str, ...]) -> np.ndarray | None:
+        """Each response's presence pattern over the universes named, as a number (0: none)."""
+        cache = self.pattern_cache
+        if (role, names) not in cache:
+            wanted = set(names)
+            fams = [f for f, u in zip(self.families.get(role, []), self.universes.get(role, [])) if u in wanted]
+            if len(fams) < 2:
+                cache[(role, names)] = None
+            else:
+                bits = np.stack([f.present for f in fams], axis=1)
+                _, inverse = np.unique(bits, axis=0, return_inverse=True)
+                codes = np.asarray(inverse, dtype=np.int64).ravel() + 1
+                cache[(role, names)] = np.where(bits.any(axis=1), codes, 0)
+        return cache[(role, names)]
 
     def scored(self, role: str) -> list[str]:
         """The role's area universes: a node's scores and levels (its population's release)."""
@@ -137,17 +224,47 @@ class Release:
         """Release the first candidate the rule accepts in the universes (default: the areas);
         otherwise keep what was released."""
         names = self.scored(role) if universes is None else universes
-        last = self.population(role, key)
+        self.offer_group(role, {u: key for u in names}, candidates, single=key)
+
+    def offer_group(self, role: str, keys: dict[str, str], candidates: Sequence[tuple[np.ndarray, str]],
+                    single: str | None = None) -> None:
+        """Release one population for every figure key of a group of linked universes
+        (universe -> key; ``single``: one key for all), or keep every key as it was.
+
+        Each candidate is tried without the people whose presence pattern
+        over the linked universes is shared by fewer than k of it
+        (:meth:`pattern_filtered`), then as it is.  All the universes move together, so
+        inside a released cell everyone has a value in the same universes, and
+        a figure computed from others (an element from its statements, the
+        overall score from the areas) has the same form for all of them.
+        """
+        names = list(keys)
+        # the pattern over every universe linked to these: a manager left out of the elements
+        # for an N/A is left out of their areas too, or the two populations would differ by them
+        links = {link_of(role, u) for u in names}
+        pattern = [u for u in self.universes.get(role, []) if link_of(role, u) in links]
+        shown = {single} if single is not None else set(keys.values())
+        last = [self.population(role, k) for k in shown]
         for pop, reason in candidates:
             pop = np.unique(np.asarray(pop, dtype=np.int64))
             if not len(pop):
                 continue
-            if len(pop) == len(last) and np.array_equal(pop, last):
+            if all(len(pop) == len(p) and np.array_equal(pop, p) for p in last):
                 return  # nothing new to show
-            only = {u: pop for u in names}
-            if self.allows(role, pop, only):
-                self.record(role, key, pop, reason, only)
-                return
+            # the filtered candidate first: had the whole population passed on the universes
+            # offered here (a manager's areas), its cells would still hold the people the linked
+            # universes (their statements) must leave out, and those could never be released
+            filtered = self.pattern_filtered(role, pop, pattern)
+            tried = [filtered, pop] if 0 < len(filtered) < len(pop) else [pop]
+            for cand in tried:
+                if all(len(cand) == len(p) and np.array_equal(cand, p) for p in last):
+                    return  # nothing new to show
+                only = {u: cand for u in names}
+                if self.allows(role, cand, only):
+                    self._add(role, cand, only)
+                    for key in sorted(shown):
+                        self._set(role, key, cand, reason, True)
+                    return
 
 
 def _families(respondents: pd.DataFrame, presence: pd.DataFrame, ids: np.ndarray,
@@ -167,6 +284,20 @@ def _families(respondents: pd.DataFrame, presence: pd.DataFrame, ids: np.ndarray
     return families, universes
 
 
+def _linked(ids: np.ndarray, families: dict[str, list[Family]], universes: dict[str, list[str]],
+            k: int) -> dict[tuple[str, str], Family]:
+    """One joint family per role and link: responses with a value in any of its universes."""
+    out: dict[tuple[str, str], Family] = {}
+    for role, fams in families.items():
+        present: dict[str, np.ndarray] = {}
+        for fam, u in zip(fams, universes[role]):
+            link = link_of(role, u)
+            present[link] = present.get(link, np.zeros(len(ids), dtype=bool)) | fam.present
+        for link, mask in present.items():
+            out[(role, link)] = Family(len(ids), k, mask)
+    return out
+
+
 def decide(
     campaign_id: int, respondents: pd.DataFrame, presence: pd.DataFrame, history: Sequence[Row],
     closed: bool, k: int,
@@ -181,7 +312,7 @@ def decide(
     k = check_k(k)
     ids = np.sort(respondents["response_id"].astype(np.int64).to_numpy())
     families, universes = _families(respondents, presence, ids, k)
-    rel = Release(campaign_id, k, ids, families, universes)
+    rel = Release(campaign_id, k, ids, families, universes, linked=_linked(ids, families, universes, k))
     _replay(rel, history)
     for role in ROLES:
         people = respondents[respondents["role"] == role]
@@ -214,11 +345,15 @@ def _offer_gaps(rel: Release, role: str, people: pd.DataFrame) -> None:
     # regions last (issue 20): each universe is its own family, so offering them after the
     # organisation and the sites leaves those decisions as they were
     gap_nodes = ["org", *sites, *[k for k in keys if k.startswith("region:")]]
-    own = [(u, gap_nodes) for u in rel.universes[role] if u.startswith(GAP)]
-    own += [(u, ["org", *sites]) for u in rel.universes[role] if u.startswith(TD)]
-    for universe, nodes in own:
-        for node in nodes:
-            rel.offer(role, gap_key(universe, node), [(rel.population(role, node), "gap")], [universe])
+    gaps = [u for u in rel.universes[role] if u.startswith(GAP)]
+    top = [u for u in rel.universes[role] if u.startswith(TD)]
+    # a node's statements, elements and top-down index are functions of the same answers:
+    # they are released together, over one population, or all keep their last release
+    for node in gap_nodes:
+        names = gaps + (top if not node.startswith("region:") else [])
+        if names:
+            rel.offer_group(role, {u: gap_key(u, node) for u in names},
+                            [(rel.population(role, node), "gap")])
 
 
 def _replay(rel: Release, history: Sequence[Row]) -> None:
@@ -241,11 +376,23 @@ def _replay(rel: Release, history: Sequence[Row]) -> None:
             np.add.at(target, where, key)
             if row.figure.startswith(XV):
                 np.add.at(cross, where, key)
+        columns: dict[str, list[np.ndarray]] = {}
         for fam, universe in zip(families, rel.universes[role]):
             if universe.startswith(XV):
-                fam.load(cross)
+                sig = cross
             else:
-                fam.load(base if universe.startswith(AREA) else own.get(universe, zero))
+                sig = base if universe.startswith(AREA) else own.get(universe, zero)
+            fam.load(sig)
+            # in the joint family a release is its population in each universe, value holders only
+            columns.setdefault(link_of(role, universe), []).append(np.where(fam.present, sig, np.uint64(0)))
+        for link, cols in columns.items():
+            fam = rel.linked.get((role, link))
+            if fam is None:
+                continue
+            table = np.stack(cols, axis=1)
+            _, inverse = np.unique(table, axis=0, return_inverse=True)
+            sig = np.asarray(inverse, dtype=np.uint64).ravel() + np.uint64(1)
+            fam.load(np.where(table.any(axis=1), sig, np.uint64(0)))
 
 
 def _groups(keys: np.ndarray, ids: np.ndarray) -> dict[int, np.ndarray]:
