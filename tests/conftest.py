@@ -78,3 +78,22 @@ def demo_url(tmp_path_factory) -> str:  # noqa: ANN001
     from tests.demo_db import build_demo_db
 
     return build_demo_db(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture
+def deferred(monkeypatch):  # noqa: ANN001
+    """Builders of deferred downloads by file id, as Streamlit registers them (AppTest's
+    runtime lives only during a run, so a test calls the builder directly, as the server
+    would on a click)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    builders = {}
+    original = MediaFileManager.add_deferred
+
+    def spy(self, data_callable, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+        file_id = original(self, data_callable, *args, **kwargs)
+        builders[file_id] = data_callable
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    return builders

@@ -8,7 +8,6 @@ import openpyxl
 import pandas as pd
 import pytest
 from sqlalchemy import text
-from streamlit.runtime.media_file_manager import MediaFileManager
 
 from storage.db import make_engine
 from survey import learners
@@ -26,19 +25,6 @@ def _demo(demo_url):
     use_database(demo_url)
 
 
-@pytest.fixture
-def deferred(monkeypatch):
-    """Deferred download builders by file id, as Streamlit registers them."""
-    builders = {}
-    original = MediaFileManager.add_deferred
-
-    def spy(self, data_callable, *args, **kwargs):
-        file_id = original(self, data_callable, *args, **kwargs)
-        builders[file_id] = data_callable
-        return file_id
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
-    return builders
 
 
 MEANS = ["Périmètre", "Affirmation (formulation apprenant·es)", "Qui répond", "Score (0-100)",

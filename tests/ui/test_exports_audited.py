@@ -5,7 +5,6 @@ import datetime as dt
 
 import pytest
 from sqlmodel import func, select
-from streamlit.runtime.media_file_manager import MediaFileManager
 
 from dashboards import plans
 from i18n import RelaisError
@@ -28,19 +27,6 @@ def _demo(demo_url):
     use_database(demo_url)
 
 
-@pytest.fixture
-def deferred(monkeypatch):
-    """Deferred download builders by file id, as Streamlit registers them."""
-    builders = {}
-    original = MediaFileManager.add_deferred
-
-    def spy(self, data_callable, *args, **kwargs):
-        file_id = original(self, data_callable, *args, **kwargs)
-        builders[file_id] = data_callable
-        return file_id
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
-    return builders
 
 
 def _exports(eng, pid, export_id):

@@ -9,7 +9,6 @@ import datetime as dt
 
 import pytest
 from sqlmodel import func, select
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from storage.db import make_engine, read_session, write_session
@@ -176,21 +175,6 @@ def _submitted_link(url):
     return eng, token, pid
 
 
-@pytest.fixture
-def deferred(monkeypatch):
-    """Builders of deferred downloads by file id, as Streamlit registers them (AppTest's
-    runtime lives only during a run, so the builder is called directly, as the server
-    would on a click)."""
-    builders = {}
-    original = MediaFileManager.add_deferred
-
-    def spy(self, data_callable, *args, **kwargs):
-        file_id = original(self, data_callable, *args, **kwargs)
-        builders[file_id] = data_callable
-        return file_id
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
-    return builders
 
 
 def _builder(at, builders, label_fragment):
