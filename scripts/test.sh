@@ -25,7 +25,10 @@ else
   export RELAIS_TEST_PG_URL="unavailable"
 fi
 
-$PY -m pytest "$@"
+# Two workers by default (RELAIS_TEST_WORKERS=0 runs in this process, e.g. for pdb).
+# --dist loadgroup keeps the tests grouped in tests/conftest.py on one worker.
+workers=${RELAIS_TEST_WORKERS:-2}
+$PY -m pytest -n "$workers" --dist loadgroup "$@"
 status=$?
 if [ $status -eq 5 ]; then
   echo "!!! pytest collected no test: failing" >&2

@@ -8,7 +8,9 @@ loudly elsewhere, never silently.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -18,6 +20,30 @@ from storage.db import make_engine
 from storage.migrate import upgrade
 
 DB_KINDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+# `make test` runs the suite on two xdist workers. Tests that start servers and browsers,
+# or that time a crowd of sessions, run one after another on one worker (one group), so
+# two browsers or two crowds never compete for the same two cores; every other test is
+# shared between the workers.
+SERIAL_DIRS = ("browser", "cluster")
+SERIAL_FILES = ("survey/test_concurrency.py", "survey/test_crash.py", "planning/test_jobs.py",
+                "recognition/test_status_http.py")
+
+
+def pytest_configure(config) -> None:  # noqa: ANN001
+    # Runtime state (SQLite file, badge key) of this test process and the servers it starts
+    # goes to a folder of its own, never to ./var, so parallel workers never share a file.
+    if "RELAIS_DATA_DIR" not in os.environ:
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        os.environ["RELAIS_DATA_DIR"] = tempfile.mkdtemp(prefix=f"relais-test-{worker}-")
+
+
+def pytest_collection_modifyitems(config, items) -> None:  # noqa: ANN001
+    tests = Path(__file__).resolve().parent
+    for item in items:
+        rel = Path(str(item.path)).resolve().relative_to(tests).as_posix()
+        if rel.split("/")[0] in SERIAL_DIRS or rel in SERIAL_FILES:
+            item.add_marker(pytest.mark.xdist_group("serial"))
 
 
 def pg_admin_url() -> str:
