@@ -73,7 +73,7 @@ modality = None if trade is not None else cols[3].selectbox(
     t("Modality taught"), ["", *MODALITIES], key="ov_modality",
     format_func=lambda m: t("All modalities") if not m else t(MODALITY_NAMES[m])) or None
 
-version = data.data_version(campaign_id)
+version = data.published_version(campaign_id)
 ov = data.overview(campaign_id, modality, version=version, trade=trade)
 part = data.participation_table(campaign_id, version)
 # everything a chart on this page depends on (the overview is cached on the same version)
@@ -93,6 +93,9 @@ m2.metric(t("Trainers' practice (0-100)"), display.score_label(tr, head["practic
 m3.metric(t("Organisation maturity index (0-100)"),
           display.score_label(tr, head["maturity"][0], head["maturity"][2], k),
           help=t("Mean of the site managers' organisation scores over the seven DigCompOrg elements."))
+if data.next_publication() is not None and data.campaign_status(campaign_id) == "open":
+    st.caption(t("While the campaign is open, scores are published again at most every {seconds} "
+                 "seconds; participation is live.", seconds=data.publish_interval()))
 if modality:
     st.caption(t("The modality filter applies to trainers' scores; gaps and progress cover everyone."))
 trade_caption(trade)

@@ -58,7 +58,7 @@ region_name = units.loc[units["site_id"] == site_id, "region"].iloc[0]
 ov = data.overview(campaign_id, trade=trade)
 trade_caption(trade)
 k = ov.k
-part = data.participation_table(campaign_id, data.data_version(campaign_id))
+part = data.participation_table(campaign_id, data.published_version(campaign_id))
 head_site, head_region = headline(ov, region_id, site_id), headline(ov, region_id)
 mine = part[(part["site_id"] == site_id)].set_index("role")
 m1, m2, m3, m4 = st.columns(4)
@@ -109,7 +109,7 @@ else:
     text_alternative(alt_gaps, "sp_gaps")
     gap_notes(gaps, k)
 
-site_official_gaps(campaign_id, data.data_version(campaign_id), site_id, ov.element_names, k)
+site_official_gaps(campaign_id, data.published_version(campaign_id), site_id, ov.element_names, k)
 
 st.subheader(t("Progress since the previous campaign"))
 prog = display.progress_display(ov, tr, (t("Previous campaign"), t("This campaign")), region_id, site_id)

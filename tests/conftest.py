@@ -36,6 +36,9 @@ def pytest_configure(config) -> None:  # noqa: ANN001
     if "RELAIS_DATA_DIR" not in os.environ:
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
         os.environ["RELAIS_DATA_DIR"] = tempfile.mkdtemp(prefix=f"relais-test-{worker}-")
+    # Tests read the figures right after a submission: publish on every submission (the
+    # clock-based publication is tested on its own in tests/ui/test_data_version.py).
+    os.environ.setdefault("RELAIS_PUBLISH_SECONDS", "0")
 
 
 def pytest_collection_modifyitems(config, items) -> None:  # noqa: ANN001

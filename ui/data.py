@@ -12,6 +12,8 @@ rows and are read fresh).
 
 from __future__ import annotations
 
+import time
+
 import pandas as pd
 import streamlit as st
 from sqlalchemy import func, select
@@ -22,8 +24,9 @@ from dashboards.participation import participation
 from dashboards.units import campaigns, previous_campaign, units
 from scoring.anonymity import DEFAULT_K
 from scoring.data import load_campaign
+from storage.config import publish_seconds
 from storage.db import read_session
-from storage.models import Region, Response, ResponseScore, Site
+from storage.models import Campaign, Region, Response, ResponseScore, Site
 from ui import context
 
 TTL = 3600
@@ -44,7 +47,50 @@ def data_version(campaign_id: int) -> tuple:
                                 Response.status == "submitted")).one()
         scores = s.execute(select(func.count(), func.max(ResponseScore.response_id))
                            .select_from(ResponseScore)).one()
-    return (*(str(v) for v in resp), *scores)
+        # closing a campaign changes what may be released (sites under k join their region)
+        status = s.execute(select(Campaign.status).where(Campaign.id == campaign_id)).scalar()
+    return (*(str(v) for v in resp), *scores, str(status))
+
+
+def published_version(campaign_id: int, now: float | None = None) -> tuple:
+    """The data version score figures are built from: read at most once per publication
+    slot (``RELAIS_PUBLISH_SECONDS``) per server.
+
+    Slots follow the wall clock (``now // interval``), so every server moves to a new
+    version at the same moments; within a slot, every rerun of every director reuses the
+    version read first, and so the cached overview, however many trainers submit.
+    Participation stays live (:func:`participation_version`). Publishing on a clock only
+    ever releases less often: each publication still goes through the release rule.
+    """
+    interval = publish_seconds()
+    if interval <= 0:
+        return data_version(campaign_id)
+    slot = int((time.time() if now is None else now) // interval)
+    return _published(campaign_id, slot)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _published(campaign_id: int, slot: int) -> tuple:
+    return data_version(campaign_id)
+
+
+def next_publication(now: float | None = None) -> float | None:
+    """When the current slot ends (epoch seconds), or None when every submission publishes."""
+    interval = publish_seconds()
+    if interval <= 0:
+        return None
+    now = time.time() if now is None else now
+    return (now // interval + 1) * interval
+
+
+def publish_interval() -> int:
+    return publish_seconds()
+
+
+def campaign_status(campaign_id: int) -> str | None:
+    table = campaign_table()
+    row = table[table["campaign_id"] == campaign_id]
+    return None if row.empty else str(row["status"].iloc[0])
 
 
 def participation_version(campaign_id: int) -> tuple:
@@ -128,5 +174,5 @@ def overview(campaign_id: int, modality: str | None = None, k: int = DEFAULT_K,
     """
     table = campaign_table()
     prev = previous_campaign(table, campaign_id)
-    return _overview(campaign_id, prev, modality, context.lang(), k, version or data_version(campaign_id),
-                     data_version(prev) if prev is not None else None, trade)
+    return _overview(campaign_id, prev, modality, context.lang(), k, version or published_version(campaign_id),
+                     published_version(prev) if prev is not None else None, trade)

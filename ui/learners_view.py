@@ -42,8 +42,8 @@ def _figures(campaign_id: int, previous_id: int | None, k: int, version: tuple,
 def figures(campaign_id: int, k: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(learners' figures per statement and node, three-way gap), cached per data version."""
     prev = previous_campaign(data.campaign_table(), campaign_id)
-    return _figures(campaign_id, prev, k, data.data_version(campaign_id),
-                    data.data_version(prev) if prev is not None else None, learner_version(campaign_id))
+    return _figures(campaign_id, prev, k, data.published_version(campaign_id),
+                    data.published_version(prev) if prev is not None else None, learner_version(campaign_id))
 
 
 def three_way_section(campaign_id: int, k: int, region_id: int | None, site_id: int | None,

@@ -169,7 +169,7 @@ def draw_effect(engine, viewer, key: str, frame: pd.DataFrame | None = None) -> 
         frame,
         viewer_id=viewer.person_id,
         with_relays=with_relays,
-        load=lambda cid: data._campaign(cid, data.data_version(cid)),
+        load=lambda cid: data._campaign(cid, data.published_version(cid)),
     )
     if result is None:
         st.info(t("The effect is measured in the next campaign, which has not started yet."))

@@ -133,3 +133,17 @@ def test_site_plan_carries_the_champions_map_approach(demo_url):
     assert gettext(QUADRANT_NAMES[quadrant], "fr") in shown and advice in shown
     at.button(key="use_approach").click().run()
     assert at.text_input(key="new_title").value == advice[:300]
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("fr", "les scores sont republiés au plus toutes les 60 secondes"),
+    ("en", "scores are published again at most every 60 seconds"),
+])
+def test_an_open_campaign_says_its_scores_are_published_on_a_clock(demo_url, monkeypatch, lang, said):
+    monkeypatch.setenv("RELAIS_PUBLISH_SECONDS", "60")
+    at = run_page("pages/overview.py", demo_viewer(demo_url, "director"), lang=lang)
+    assert not at.exception, at.exception
+    assert said in texts(at)  # the demo's newest campaign is open
+    monkeypatch.setenv("RELAIS_PUBLISH_SECONDS", "0")
+    at = run_page("pages/overview.py", demo_viewer(demo_url, "director"), lang=lang)
+    assert not at.exception and said not in texts(at)

@@ -32,3 +32,32 @@ def test_drafts_leave_the_overview_key_alone_and_a_submission_moves_it(db_url):
     assert after != before and data.participation_version(cid) != started
     assert int(data.participation_table(cid, after)["submitted"].sum()) == 1
     eng.dispose()
+
+
+def test_scores_are_published_once_per_slot_and_participation_stays_live(db_url, monkeypatch):
+    """RELAIS_PUBLISH_SECONDS: within a publication slot every rerun builds on the version
+    read first, however many people submit; the next slot reads the new one. Slots follow
+    the wall clock, so every server moves at the same moment."""
+    monkeypatch.setenv("RELAIS_PUBLISH_SECONDS", "60")
+    use_database(db_url)
+    eng = make_engine(db_url)
+    seeded = seed(eng, 1)
+    cid = seeded.campaign_id
+    now = 1_800_000_000.0  # a slot boundary (a multiple of 60)
+    first = data.published_version(cid, now=now + 5)
+    assert data.next_publication(now=now + 5) == now + 60
+    rid = start_or_resume(eng, resolve(eng, seeded.tokens[0])).response_id
+    q = questionnaire_for(eng, rid)
+    for n, sec in enumerate(q.sections):
+        save_section(eng, rid, sec.id, section_answers(sec, n), current_section=n)
+    submit(eng, rid)
+    assert data.published_version(cid, now=now + 59) == first  # same slot: nothing moves
+    assert int(data.participation_table(cid, first)["submitted"].sum()) == 1  # ...but this does
+    assert data.published_version(cid, now=now + 60) == data.data_version(cid) != first
+    monkeypatch.setenv("RELAIS_PUBLISH_SECONDS", "0")  # every submission publishes
+    assert data.published_version(cid, now=now + 5) == data.data_version(cid)
+    assert data.next_publication() is None
+    for raw, interval in (("soon", 60), ("-5", 0), ("", 60)):
+        monkeypatch.setenv("RELAIS_PUBLISH_SECONDS", raw)
+        assert data.publish_interval() == interval
+    eng.dispose()
