@@ -22,20 +22,26 @@ from storage.migrate import upgrade
 DB_KINDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 # `make test` runs the suite on two xdist workers. Tests that start servers and browsers,
-# or that time a crowd of sessions, run one after another on one worker (one group), so
-# two browsers or two crowds never compete for the same two cores; every other test is
-# shared between the workers.
+# or that drive a crowd of sessions, run one after another in one of two groups (each group
+# on one worker), so at most two servers with their browsers share the two cores; every
+# other test is shared between the workers. The accessibility audits are a group of their
+# own (about a third of the browser time), the journeys and crowds the other.
 SERIAL_DIRS = ("browser", "cluster")
 SERIAL_FILES = ("survey/test_concurrency.py", "survey/test_crash.py", "planning/test_jobs.py",
-                "recognition/test_status_http.py")
+                "recognition/test_status_http.py", "test_deploy_config.py")
+AUDIT_FILES = ("browser/test_accessibility.py", "browser/test_questionnaire_a11y.py")
 
 
 def pytest_configure(config) -> None:  # noqa: ANN001
     # Runtime state (SQLite file, badge key) of this test process and the servers it starts
     # goes to a folder of its own, never to ./var, so parallel workers never share a file.
-    if "RELAIS_DATA_DIR" not in os.environ:
+    # (xdist workers inherit the controller's environment: a folder this hook chose there
+    # is replaced by one per worker; a folder the person running the tests chose is kept)
+    ours = os.environ.get("RELAIS_TEST_OWN_DATA_DIR")
+    if "RELAIS_DATA_DIR" not in os.environ or os.environ["RELAIS_DATA_DIR"] == ours:
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
         os.environ["RELAIS_DATA_DIR"] = tempfile.mkdtemp(prefix=f"relais-test-{worker}-")
+        os.environ["RELAIS_TEST_OWN_DATA_DIR"] = os.environ["RELAIS_DATA_DIR"]
     # Tests read the figures right after a submission: publish on every submission (the
     # clock-based publication is tested on its own in tests/ui/test_data_version.py).
     os.environ.setdefault("RELAIS_PUBLISH_SECONDS", "0")
@@ -45,7 +51,9 @@ def pytest_collection_modifyitems(config, items) -> None:  # noqa: ANN001
     tests = Path(__file__).resolve().parent
     for item in items:
         rel = Path(str(item.path)).resolve().relative_to(tests).as_posix()
-        if rel.split("/")[0] in SERIAL_DIRS or rel in SERIAL_FILES:
+        if rel in AUDIT_FILES:
+            item.add_marker(pytest.mark.xdist_group("audits"))
+        elif rel.split("/")[0] in SERIAL_DIRS or rel in SERIAL_FILES:
             item.add_marker(pytest.mark.xdist_group("serial"))
 
 
