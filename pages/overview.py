@@ -118,8 +118,7 @@ with c1:
         text_alternative(alt_levels, "ov_levels")
 with c2:
     st.subheader(t("Progress since the previous campaign"))
-    st.caption(t("Between campaigns on different questionnaire versions, progress compares only "
-                 "the items both versions share."))
+    st.caption(display.progress_note(ov, tr))
     names = (t("Previous campaign"), t("This campaign"))
     prog = display.progress_display(ov, tr, names, region_id, site_id)
     if prog is None:

@@ -112,6 +112,7 @@ else:
 site_official_gaps(campaign_id, data.data_version(campaign_id), site_id, ov.element_names, k)
 
 st.subheader(t("Progress since the previous campaign"))
+st.caption(display.progress_note(ov, tr))
 prog = display.progress_display(ov, tr, (t("Previous campaign"), t("This campaign")), region_id, site_id)
 if prog is None:
     st.info(t("No earlier campaign with questions in common to compare with."))
