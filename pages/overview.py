@@ -17,7 +17,7 @@ from ui.chart_text import text_alternative
 from ui.dashboards import campaign_picker, chart, downloads, gap_notes
 from ui.navigation import roles_for
 from ui.text import plain
-from ui.trades import trade_caption, trade_notes, trade_picker
+from ui.trades import site_trade_fallback, trade_caption, trade_notes, trade_picker
 from ui.qualiopi import qualiopi_downloads
 from ui.official import region_gaps
 
@@ -96,6 +96,7 @@ m3.metric(t("Organisation maturity index (0-100)"),
 if modality:
     st.caption(t("The modality filter applies to trainers' scores; gaps and progress cover everyone."))
 trade_caption(trade)
+site_trade_fallback(ov, region_id, site_id, regions.get(region_id, ""))
 
 st.subheader(t("Participation"))
 pframe = display.participation_display(part, units, tr, "trainer", region_id, site_id)
