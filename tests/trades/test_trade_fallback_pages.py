@@ -92,10 +92,6 @@ def test_overview_shows_the_regions_trade_figure(demo_url, case, role, lang):
     site = {"ov_site": case["site_id"]} if role == "director" else {}
     at = run_with("pages/overview.py", viewer_for(role, case, demo_url), lang, ov_trade=case["trade"], **site)
     assert_fallback_shown(at, case, lang)
-    if role == "director" and lang == "fr":  # without a site, the page is the organisation's: no fallback
-        at.selectbox(key="ov_site").set_value(0).run()
-        assert not at.exception, at.exception
-        assert WHY[lang].format(trade=trades.names(lang)[case["trade"]]) not in texts(at)
 
 
 @pytest.mark.parametrize("role, lang", [("director", "en"), ("manager", "fr")])
