@@ -86,8 +86,8 @@ def run_with(script: str, viewer: Viewer, lang: str, **state: object) -> AppTest
     return at.run()
 
 
-@pytest.mark.parametrize("role, lang", [("director", "fr"), ("director", "en"),
-                                        ("manager", "fr"), ("manager", "en")])
+# director and manager, French and English, across the two pages (each run costs CI time)
+@pytest.mark.parametrize("role, lang", [("director", "fr"), ("manager", "fr"), ("manager", "en")])
 def test_overview_shows_the_regions_trade_figure(demo_url, case, role, lang):
     site = {"ov_site": case["site_id"]} if role == "director" else {}
     at = run_with("pages/overview.py", viewer_for(role, case, demo_url), lang, ov_trade=case["trade"], **site)
