@@ -91,7 +91,8 @@ def build_overview(cur: CampaignData, prev: CampaignData | None = None, k: int =
     return Overview(cur.campaign_id, prev.campaign_id if prev else None, k, modality,
                     _ints(trainers), _ints(managers), gaps, _ints(progress) if progress is not None else None,
                     _names(cur.trainer_questionnaire, lang), _names(cur.organisation_questionnaire, lang),
-                    trade, tuple(cross.items) if progress is not None and cross is not None else None)
+                    trade,
+                    tuple(cross.items) if progress is not None and cross is not None else None)
 
 
 def _ints(frame: pd.DataFrame) -> pd.DataFrame:

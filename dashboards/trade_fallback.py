@@ -46,7 +46,8 @@ def _shown(rows: pd.DataFrame) -> bool:
     return not overall.empty and not bool(overall.iloc[0]["hidden"])
 
 
-def site_trade_fallback(ov: Overview, region_id: int | None, site_id: int | None) -> TradeFallback | None:
+def site_trade_fallback(ov: Overview, region_id: int | None,
+                        site_id: int | None) -> TradeFallback | None:
     """The region's (else the organisation's) released figures for the overview's trade, when
     the site's are hidden; None when no trade is chosen, no site is, or the site's are shown."""
     if ov.trade is None or site_id is None:

@@ -87,8 +87,11 @@ def site_trade_fallback(ov, region_id: int | None, site_id: int | None,  # noqa:
                  "answered, or the group differs from another figure shown by too few people. "
                  "Shown instead: the figures of {where} for this trade, over {n} trainers.",
                  trade=trade, where=where, n=tr.number(n, 0)))
-    label = (t("Trainers' practice, {trade}, region {region} (0-100)", trade=trade, region=plain(region_name))
-             if fb.level == "region" else t("Trainers' practice, {trade}, whole organisation (0-100)", trade=trade))
+    if fb.level == "region":
+        label = t("Trainers' practice, {trade}, region {region} (0-100)", trade=trade,
+                  region=plain(region_name))
+    else:
+        label = t("Trainers' practice, {trade}, whole organisation (0-100)", trade=trade)
     st.metric(label, score_label(tr, mean, False, ov.k))
     st.dataframe(pd.DataFrame({
         t("Area"): [area_label(ov, tr, a) for a in fb.rows["area"]],

@@ -39,7 +39,8 @@ def world(tmp_path_factory):
     with write_session(engine) as s:
         for o, n in zip(old, new):  # the same people answered both campaigns
             s.get(Response, n).person_id = s.get(Response, o).person_id
-        director = Person(first_name="Dora", last_name="Directrice", email="d@x.fr", role="director")
+        director = Person(first_name="Dora", last_name="Directrice", email="d@x.fr",
+                          role="director")
         s.add(director)
         s.flush()
         viewer = Viewer(person_id=director.id, role="director", name="Dora Directrice")
@@ -60,7 +61,8 @@ def progress_table(at) -> list[list[str]]:  # noqa: ANN001
     ("fr", "ne compare que les {n} questions communes aux deux versions", "25,0", "75,0", "Global"),
     ("en", "compares only the {n} questions both versions share", "25.0", "75.0", "Overall"),
 ])
-def test_overview_shows_progress_on_the_shared_questions_only(world, lang, note, before, after, overall):
+def test_overview_shows_progress_on_the_shared_questions_only(world, lang, note, before, after,
+                                                               overall):
     engine, w, viewer, n_common = world
     at = run_page("pages/overview.py", viewer, lang=lang)
     assert not at.exception, at.exception

@@ -33,9 +33,9 @@ def test_indicator_file_names_the_required_indicators_in_both_languages():
 
 # The référentiel's grouping of indicators into its seven criteria (annex of décret 2019-565 as
 # quoted by the Guide de lecture v9; unchanged for 1-32 by décret 2026-728).
-CRITERION_OF = {n: c for c, numbers in {1: range(1, 4), 2: range(4, 9), 3: range(9, 17), 4: range(17, 21),
-                                        5: range(21, 23), 6: range(23, 30), 7: range(30, 33)}.items()
-                for n in numbers}
+CRITERIA = {1: range(1, 4), 2: range(4, 9), 3: range(9, 17), 4: range(17, 21), 5: range(21, 23),
+            6: range(23, 30), 7: range(30, 33)}
+CRITERION_OF = {n: c for c, numbers in CRITERIA.items() for n in numbers}
 
 
 def test_each_indicator_sits_under_its_official_criterion():

@@ -1,4 +1,5 @@
-"""A site's hidden trade figures fall back on the region's, then the organisation's (released rows only)."""
+"""A site's hidden trade figures fall back on the region's, then the organisation's (released
+rows only)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from scoring.schema import OVERALL, TRAINER_AREAS
 AREAS = (*TRAINER_AREAS, OVERALL)
 
 
-def node(scope: str, region_id, site_id, mean: float, n: int, hidden: bool) -> list[dict]:  # noqa: ANN001
+def node(scope: str, region_id, site_id, mean: float, n: int,  # noqa: ANN001
+         hidden: bool) -> list[dict]:
     return [{"scope": scope, "region_id": region_id, "site_id": site_id, "area": a,
              "mean": np.nan if hidden else mean + i, "n": np.nan if hidden else n, "level": None,
              "hidden": hidden} for i, a in enumerate(reversed(AREAS))]  # stored out of area order

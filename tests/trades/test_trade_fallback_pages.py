@@ -44,12 +44,14 @@ def case(demo_url):
         u = units(engine)
         for code in sorted(set(person_trades(engine).values())):
             ov = build_overview(cur, prev, releases=rels, trade=code)
-            for site_id, region_id, region in u[["site_id", "region_id", "region"]].itertuples(index=False):
+            rows = u[["site_id", "region_id", "region"]].itertuples(index=False)
+            for site_id, region_id, region in rows:
                 fb = site_trade_fallback(ov, int(region_id), int(site_id))
                 if fb is not None and fb.level == "region":
                     with read_session(engine) as s:
-                        manager = s.exec(select(Person).where(Person.role == "manager", Person.active,
-                                                              Person.site_id == int(site_id))).first()
+                        manager = s.exec(select(Person).where(
+                            Person.role == "manager", Person.active,
+                            Person.site_id == int(site_id))).first()
                     return {"trade": code, "site_id": int(site_id), "region": region,
                             "mean": fb.overall()[0], "manager": manager}
     finally:
@@ -90,12 +92,14 @@ def run_with(script: str, viewer: Viewer, lang: str, **state: object) -> AppTest
 @pytest.mark.parametrize("role, lang", [("director", "fr"), ("manager", "fr"), ("manager", "en")])
 def test_overview_shows_the_regions_trade_figure(demo_url, case, role, lang):
     site = {"ov_site": case["site_id"]} if role == "director" else {}
-    at = run_with("pages/overview.py", viewer_for(role, case, demo_url), lang, ov_trade=case["trade"], **site)
+    at = run_with("pages/overview.py", viewer_for(role, case, demo_url), lang,
+                  ov_trade=case["trade"], **site)
     assert_fallback_shown(at, case, lang)
 
 
 @pytest.mark.parametrize("role, lang", [("director", "en"), ("manager", "fr")])
 def test_site_profile_shows_the_regions_trade_figure(demo_url, case, role, lang):
     site = {"site_pick": case["site_id"]} if role == "director" else {}
-    at = run_with("pages/site_profile.py", viewer_for(role, case, demo_url), lang, site_trade=case["trade"], **site)
+    at = run_with("pages/site_profile.py", viewer_for(role, case, demo_url), lang,
+                  site_trade=case["trade"], **site)
     assert_fallback_shown(at, case, lang)
