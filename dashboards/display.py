@@ -78,6 +78,17 @@ def progress_display(ov: Overview, t: Translator, names: tuple[str, str], region
     return pd.DataFrame(rows)
 
 
+def progress_note(ov: Overview, t: Translator) -> str:
+    """What the progress figures compare: the shared items when the two campaigns are on
+    different questionnaire versions, else the general rule."""
+    if ov.shared_items is not None:
+        return t("This campaign and the previous one use different versions of the trainers' "
+                 "questionnaire: progress compares only the {n} questions both versions share, "
+                 "scored the same way in both campaigns.", n=len(ov.shared_items))
+    return t("Between campaigns on different questionnaire versions, progress compares only "
+             "the items both versions share.")
+
+
 def levels_display(ov: Overview, t: Translator, region_id: int | None = None,
                    site_id: int | None = None) -> pd.DataFrame:
     frame = level_distribution(ov, region_id, site_id)

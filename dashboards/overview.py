@@ -43,6 +43,8 @@ class Overview:
     area_names: dict[str, str]  # area or element id -> msgid-free display name per language key
     element_names: dict[str, str]
     trade: str | None = None  # trainers' figures are the trade's slices (disclosure: node|trade:x)
+    # the items progress compares when the previous campaign is on another questionnaire version
+    shared_items: tuple[str, ...] | None = None
 
 
 def _names(questionnaire, lang: str) -> dict[str, str]:  # noqa: ANN001
@@ -89,7 +91,8 @@ def build_overview(cur: CampaignData, prev: CampaignData | None = None, k: int =
     return Overview(cur.campaign_id, prev.campaign_id if prev else None, k, modality,
                     _ints(trainers), _ints(managers), gaps, _ints(progress) if progress is not None else None,
                     _names(cur.trainer_questionnaire, lang), _names(cur.organisation_questionnaire, lang),
-                    trade)
+                    trade,
+                    tuple(cross.items) if progress is not None and cross is not None else None)
 
 
 def _ints(frame: pd.DataFrame) -> pd.DataFrame:

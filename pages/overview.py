@@ -17,7 +17,7 @@ from ui.chart_text import text_alternative
 from ui.dashboards import campaign_picker, chart, downloads, gap_notes
 from ui.navigation import roles_for
 from ui.text import plain
-from ui.trades import trade_caption, trade_notes, trade_picker
+from ui.trades import site_trade_fallback, trade_caption, trade_notes, trade_picker
 from ui.qualiopi import qualiopi_downloads
 from ui.official import region_gaps
 
@@ -99,6 +99,7 @@ if data.next_publication() is not None and data.campaign_status(campaign_id) == 
 if modality:
     st.caption(t("The modality filter applies to trainers' scores; gaps and progress cover everyone."))
 trade_caption(trade)
+site_trade_fallback(ov, region_id, site_id, regions.get(region_id, ""))
 
 st.subheader(t("Participation"))
 pframe = display.participation_display(part, units, tr, "trainer", region_id, site_id)
@@ -121,8 +122,7 @@ with c1:
         text_alternative(alt_levels, "ov_levels")
 with c2:
     st.subheader(t("Progress since the previous campaign"))
-    st.caption(t("Between campaigns on different questionnaire versions, progress compares only "
-                 "the items both versions share."))
+    st.caption(display.progress_note(ov, tr))
     names = (t("Previous campaign"), t("This campaign"))
     prog = display.progress_display(ov, tr, names, region_id, site_id)
     if prog is None:

@@ -16,7 +16,7 @@ from ui.chart_text import text_alternative
 from ui.dashboards import campaign_picker, downloads, focus_list, gap_notes
 from ui.navigation import roles_for
 from ui.text import plain
-from ui.trades import trade_caption, trade_picker
+from ui.trades import site_trade_fallback, trade_caption, trade_picker
 from ui.official import site_official_gaps
 
 viewer = context.require(*roles_for("pages/site_profile.py"))
@@ -72,6 +72,7 @@ m4.metric(t("Organisation maturity index (0-100)"),
           help=t("Managers' figures are shown for the site only when at least {k} managers answered; "
                  "the region's index is {value}.", k=k,
                  value=display.score_label(tr, head_region["maturity"][0], head_region["maturity"][2], k)))
+site_trade_fallback(ov, region_id, site_id, region_name)
 
 st.subheader(t("This site against {region} and the organisation", region=plain(region_name)))
 profile = display.profile_display(ov, tr, site_id, region_id)
@@ -112,6 +113,7 @@ else:
 site_official_gaps(campaign_id, data.published_version(campaign_id), site_id, ov.element_names, k)
 
 st.subheader(t("Progress since the previous campaign"))
+st.caption(display.progress_note(ov, tr))
 prog = display.progress_display(ov, tr, (t("Previous campaign"), t("This campaign")), region_id, site_id)
 if prog is None:
     st.info(t("No earlier campaign with questions in common to compare with."))

@@ -42,9 +42,11 @@ from storage.models import Campaign, CohortPlan
 INDICATORS = Path(__file__).resolve().parent.parent / "data" / "qualiopi.yaml"
 REMOTE = ("remote_sync", "remote_async")
 CAMPAIGN_STATUS = {"draft": N_("Draft"), "open": N_("Open"), "closed": N_("Closed")}
-REFERENCE = N_("Référentiel national qualité (décret n° 2019-565 du 6 juin 2019), read with the "
-               "Guide de lecture of the Ministry of Labour. Indicator summaries are ours, not the "
-               "official text.")
+REFERENCE = N_("Référentiel national qualité: annex of décret n° 2019-565 du 6 juin 2019, "
+               "replaced from 1 November 2026 by the annex of décret n° 2026-728 du 1er août 2026 "
+               "(indicators 1 to 32 keep their numbers and criteria), read with the Guide de "
+               "lecture of the Ministry of Labour. Indicator summaries are ours, not the official "
+               "text.")
 
 
 @dataclass(frozen=True)

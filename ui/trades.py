@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 import trades
+from dashboards.display import area_label, hidden_label, score_label
+from dashboards.trade_fallback import site_trade_fallback as fallback_of
 from ui import context
 from ui.context import t
+from ui.text import plain
 
 ALL = ""
 
@@ -59,3 +63,38 @@ def same_trade_option() -> bool:
                        help=t("After planning, members are swapped between cohorts of the same wave "
                               "and area so that more colleagues of one trade learn together, "
                               "never at the cost of coverage, locality or anyone's hours."))
+
+
+def site_trade_fallback(ov, region_id: int | None, site_id: int | None,  # noqa: ANN001 - Overview
+                        region_name: str) -> None:
+    """Where the site's figures for the chosen trade are hidden: the region's (else the
+    organisation's) released figures for that trade, saying why (dashboards.trade_fallback)."""
+    fb = fallback_of(ov, region_id, site_id)
+    if fb is None:
+        return
+    tr = context.translator()
+    trade = trades.names(context.lang())[ov.trade]
+    if fb.level == "none":
+        st.info(t("Figures for the trade {trade} are hidden at this site, in its region and for "
+                  "the organisation: {hidden}, or too close to another figure shown.",
+                  trade=trade, hidden=hidden_label(tr, ov.k)))
+        return
+    mean, n = fb.overall()
+    where = (t("the region {region}", region=plain(region_name)) if fb.level == "region"
+             else t("the organisation"))
+    st.markdown("**" + t("The trade {trade} beyond this site", trade=trade) + "**")
+    st.caption(t("At this site, figures for the trade {trade} are hidden: too few of its trainers "
+                 "answered, or the group differs from another figure shown by too few people. "
+                 "Shown instead: the figures of {where} for this trade, over {n} trainers.",
+                 trade=trade, where=where, n=tr.number(n, 0)))
+    if fb.level == "region":
+        label = t("Trainers' practice, {trade}, region {region} (0-100)", trade=trade,
+                  region=plain(region_name))
+    else:
+        label = t("Trainers' practice, {trade}, whole organisation (0-100)", trade=trade)
+    st.metric(label, score_label(tr, mean, False, ov.k))
+    st.dataframe(pd.DataFrame({
+        t("Area"): [area_label(ov, tr, a) for a in fb.rows["area"]],
+        t("Score (0-100)"): [score_label(tr, m, bool(h), ov.k)
+                             for m, h in zip(fb.rows["mean"], fb.rows["hidden"])]}),
+        hide_index=True, width="stretch")

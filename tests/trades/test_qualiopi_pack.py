@@ -31,6 +31,33 @@ def test_indicator_file_names_the_required_indicators_in_both_languages():
         assert ind.evidence
 
 
+# The référentiel's grouping of indicators into its seven criteria (annex of décret 2019-565 as
+# quoted by the Guide de lecture v9; unchanged for 1-32 by décret 2026-728).
+CRITERIA = {1: range(1, 4), 2: range(4, 9), 3: range(9, 17), 4: range(17, 21), 5: range(21, 23),
+            6: range(23, 30), 7: range(30, 33)}
+CRITERION_OF = {n: c for c, numbers in CRITERIA.items() for n in numbers}
+
+
+def test_each_indicator_sits_under_its_official_criterion():
+    for ind in indicators():
+        if ind.number == "FOAD":
+            assert ind.only_remote and ind.criterion == 0
+        else:
+            assert ind.criterion == CRITERION_OF[int(ind.number)], ind.number
+
+
+@pytest.mark.parametrize("number, words", [
+    ("12", ("engagé", "violences")),  # 2026: violence, harassment, discrimination added
+    ("19", ("ressources", "distance")),  # 2026: remote modules actually followed
+    ("31", ("difficultés", "réclamations", "aléas")),
+    ("32", ("amélioration", "risques")),  # 2026: risk analysis added
+])
+def test_summaries_cover_what_the_current_indicator_asks(number, words):
+    ind = next(i for i in indicators() if i.number == number)
+    text = (ind.title["fr"] + " " + ind.asks["fr"]).lower()
+    assert all(w in text for w in words), (number, text)
+
+
 def test_xlsx_maps_released_figures_to_indicators(pack_engine):
     pack = build_pack(pack_engine, 1, Translator("fr"), remote=True)
     wb = openpyxl.load_workbook(io.BytesIO(pack.xlsx()))
