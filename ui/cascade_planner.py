@@ -13,7 +13,7 @@ from cascade.demand import anonymous_demand
 from i18n import N_, RelaisError
 from planning import store
 from planning.labels import AREA_LABELS, MODALITY_LABELS
-from ui import context
+from ui import attendance_grid, context
 from ui.context import Viewer, t
 from ui.text import plain
 
@@ -87,19 +87,13 @@ def published_plans(engine, viewer: Viewer) -> None:  # noqa: ANN001
     cid = st.selectbox(t("Cohort"), [c.id for c in live], format_func=labels.get,
                        key="cascade_cohort")
     people = seats.members(engine, cid)
-    marks = attendance.present(engine, cid)
     closed = status == cohorts.CLOSED
     st.markdown("#### " + t("Attendance"))
-    if not people:
-        st.caption(t("No member yet."))
-    for p, name, seat in people:
-        key = f"cascade_pl_att_{cid}_{p}"
-        st.checkbox(f"{plain(name)} · " + (t("accepted") if seat == seats.ACCEPTED
-                                            else t("not answered yet")),
-                    value=marks.get(p, False), key=key, disabled=closed,
-                    on_change=_act(lambda p=p, key=key: attendance.record_by_lead(
-                        engine, cid, p, st.session_state[key], viewer.person_id),
-                        N_("Attendance saved.")))
+    attendance_grid.draw(
+        engine, cid, people, "cascade_pl_att",
+        lambda sid, p, v: attendance.record_by_lead(engine, cid, p, v, viewer.person_id,
+                                                    session_id=sid),
+        FLASH, disabled=closed)
     if closed:
         return
     c1, c2 = st.columns(2)
