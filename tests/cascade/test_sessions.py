@@ -47,11 +47,12 @@ def _audited(engine) -> int:  # noqa: ANN001
         return len(s.exec(select(AuditLog).where(AuditLog.action == "cascade_attendance")).all())
 
 
-def test_attendance_per_session_completion_and_badge_hours(engine):
+def test_sessions_attendance_completion_hours_refusals_and_erasure(engine):
+    """One world for all (a fresh database each costs seconds on PostgreSQL)."""
     w, c, (one, two) = _two_sessions(engine)
     assert (one.day, two.day, one.hours, two.hours) == (D(2026, 9, 15), D(2026, 9, 16), 6.0, 6.0)
     assert not one.remote and one.site_id == w.site_a and one.start == dt.time(9, 0)
-    full, half, none = w.learners
+    full, half, _ = w.learners
     for m in (one, two):
         attendance.record_by_relay(engine, w.tokens[w.relay], c.id, full, True, session_id=m.id)
     attendance.record_by_lead(engine, c.id, half, True, None, session_id=one.id)
@@ -65,23 +66,30 @@ def test_attendance_per_session_completion_and_badge_hours(engine):
     assert len(frame) == 2 * 4 and set(frame["session_id"]) == {one.id, two.id}
     assert [e.detail["session"] for e in entries] == [1, 2, 1, 2]
     got = {(r.person_id, r.role): r.hours for r in badges.eligible(frame).itertuples()}
-    assert got == {(full, "learner"): 12.0, (w.relay, "relay"): 12.0}  # half and none: no badge
+    assert got == {(full, "learner"): 12.0, (w.relay, "relay"): 12.0}  # half and the third: no badge
     attendance.record_by_lead(engine, c.id, full, False, None, session_id=two.id)
     with read_session(engine) as s:
         got = {(r.person_id, r.role): r.hours
                for r in badges.eligible(attendance_frame(s, w.plan_id)).itertuples()}
     assert got == {(w.relay, "relay"): 6.0}  # nobody at session 2: the relay led one session
+    # erasure: the person leaves every session's attendance at once
+    gone, stays = full, half
+    attendance.record_by_lead(engine, c.id, stays, True, None, session_id=two.id)
+    meetings = (one, two)
+    erase_person(engine, gone)
+    with read_session(engine) as s:
+        left = s.exec(select(CascadeAttendance.session_id, CascadeAttendance.person_id)).all()
+        frame = attendance_frame(s, w.plan_id)
+    assert sorted(left) == sorted((m.id, stays) for m in meetings)
+    assert gone not in set(frame["person_id"]) and len(frame) == 2 * 3
 
-
-def test_refusals_name_the_problem_and_change_nothing(engine):
-    w, c, (one, two) = _two_sessions(engine)
+    # refusals: each names the problem and changes nothing
     with write_session(engine) as s:  # another cohort of the plan, with its own session
         oc = CascadeCohort(plan_id=w.plan_id, key="other", area="teaching", modality="remote")
         s.add(oc)
         s.flush()
         foreign = CascadeSession(cohort_id=oc.id, number=1, hours=3.0, remote=True)
         s.add(foreign)
-    attendance.record_by_lead(engine, c.id, w.learners[0], True, None, session_id=one.id)
     before, logged = attendance.grid(engine, c.id), _audited(engine)
     tok, learner = w.tokens[w.relay], w.learners[1]
     cases = [
@@ -93,6 +101,8 @@ def test_refusals_name_the_problem_and_change_nothing(engine):
          sessions.PICK_SESSION),
         (lambda: attendance.record_by_relay(engine, tok, c.id, w.others[0], True,
                                             session_id=one.id), attendance.NOT_MEMBER),
+        (lambda: attendance.record_by_lead(engine, c.id, gone, True, None, session_id=one.id),
+         attendance.NOT_MEMBER),
         (lambda: attendance.record_by_relay(engine, w.tokens[learner], c.id, learner, True,
                                             session_id=one.id), attendance.NOT_RELAY),
     ]
@@ -110,15 +120,3 @@ def test_refusals_name_the_problem_and_change_nothing(engine):
     assert attendance.grid(engine, c.id) == before and _audited(engine) == logged
 
 
-def test_erasure_removes_the_person_from_every_session(engine):
-    w, c, meetings = _two_sessions(engine)
-    gone, stays = w.learners[0], w.learners[1]
-    for m in meetings:
-        for p in (gone, stays):
-            attendance.record_by_lead(engine, c.id, p, True, None, session_id=m.id)
-    erase_person(engine, gone)
-    with read_session(engine) as s:
-        left = s.exec(select(CascadeAttendance.session_id, CascadeAttendance.person_id)).all()
-        frame = attendance_frame(s, w.plan_id)
-    assert sorted(left) == sorted((m.id, stays) for m in meetings)
-    assert gone not in set(frame["person_id"]) and len(frame) == 2 * 3

@@ -146,15 +146,14 @@ def test_the_lead_records_attendance_and_closes_the_plan(world):
     at.checkbox(key=f"cascade_pl_att_{c.id}_{two.id}_{member}").uncheck().run()
     assert attendance.grid(eng, c.id) == {(one.id, member): True, (two.id, member): False}
     assert attendance.present(eng, c.id)[member] is False
-    stale = run_page("pages/planner.py", demo_viewer(url, "lead"), timeout=90)  # a second tab
-    stale.selectbox(key="cascade_cohort").set_value(c.id).run()
+    stale = _page(_link(eng, c.relay_id))  # the relay's page, open before the plan closes
     at.button(key="cascade_close").click().run()
     assert "Le plan est clos" in texts(at)
     with read_session(eng) as s:
         assert cohorts.plan_status(s, c.plan_id) == cohorts.CLOSED
-    box = f"cascade_pl_att_{c.id}_{two.id}_{member}"
-    assert at.checkbox(key=box).disabled
-    stale.checkbox(key=box).check().run()  # the tab opened before: refused, the box put back
+    assert at.checkbox(key=f"cascade_pl_att_{c.id}_{two.id}_{member}").disabled
+    box = f"cascade_att_{c.id}_{two.id}_{member}"
+    stale.checkbox(key=box).check().run()  # ticked on the stale page: refused, the box put back
     assert "Ce plan est clos : ses cohortes ne peuvent plus être modifiées." in texts(stale)
     assert stale.checkbox(key=box).value is False
     assert attendance.grid(eng, c.id)[(two.id, member)] is False
