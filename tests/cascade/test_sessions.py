@@ -120,3 +120,24 @@ def test_sessions_attendance_completion_hours_refusals_and_erasure(engine):
     assert attendance.grid(engine, c.id) == before and _audited(engine) == logged
 
 
+
+
+def test_relay_calendar_has_one_event_per_session():
+    from icalendar import Calendar
+
+    from i18n import Translator
+    from planning.inputs import Directory
+    from planning.model import Cohort, Instance, Learner, Params, Plan, Relay, Wave
+    from reports.planner import relay_calendar
+
+    inst = Instance((Relay(1, 10, 100, frozenset({"teaching"}), 20.0, frozenset({"remote"})),),
+                    (Learner(2, 10, 100, {"teaching": 1.0}),), (Wave(0, D(2026, 9, 18)),),
+                    Params(hours_per_cohort=12.0))
+    plan = Plan([Cohort(1, "teaching", "remote", None, None, 0, (2,))])
+    cal = Calendar.from_ical(relay_calendar(inst, plan, 1, Directory({1: "R", 2: "L"}, {}, {}),
+                                            Translator("fr")))
+    events = cal.walk("VEVENT")
+    assert [(e.decoded("dtstart").date(), (e.decoded("dtend") - e.decoded("dtstart")).seconds)
+            for e in events] == [(D(2026, 9, 18), 6 * 3600), (D(2026, 9, 21), 6 * 3600)]
+    assert str(events[1]["summary"]).endswith("séance 2 sur 2")
+    assert len({str(e["uid"]) for e in events}) == 2
