@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from cascade import attendance, cohorts, requests, seats
+from cascade import attendance, cohorts, requests, seats, session_edit, sessions
 from cascade.demand import anonymous_demand
 from i18n import N_, RelaisError
 from planning import store
@@ -96,6 +96,7 @@ def published_plans(engine, viewer: Viewer) -> None:  # noqa: ANN001
         FLASH, disabled=closed)
     if closed:
         return
+    _sessions(engine, cid, viewer)
     c1, c2 = st.columns(2)
     c1.number_input(t("Extra places to open"), 1, 50, 2, key="cascade_extra")
     c1.button(t("Open these places"), key="cascade_open", on_click=_act(
@@ -105,3 +106,36 @@ def published_plans(engine, viewer: Viewer) -> None:  # noqa: ANN001
     c2.button(t("Close this plan"), key="cascade_close", on_click=_act(
         lambda: cohorts.close_plan(engine, pid, viewer.person_id),
         N_("The plan is closed: no more requests, answers or attendance changes.")))
+
+
+def _sessions(engine, cid: int, viewer: Viewer) -> None:  # noqa: ANN001
+    """The lead adds a session to the cohort, or removes one without attendance."""
+    with st.expander(t("Sessions of this cohort")):
+        meetings = sessions.of_cohort(engine, cid)
+        places = cohorts.site_names(engine)
+        with st.form(f"cascade_add_session_{cid}", border=False):
+            c1, c2, c3 = st.columns(3)
+            c1.date_input(t("Day"), key="cascade_s_day", format="DD/MM/YYYY",
+                          value=meetings[-1].day if meetings and meetings[-1].day else None)
+            c2.time_input(t("Start"), value=sessions.START, key="cascade_s_start")
+            c3.number_input(t("Hours"), 0.5, session_edit.MAX_HOURS, 3.0, 0.5,
+                            key="cascade_s_hours")
+            st.checkbox(t("Remote"), key="cascade_s_remote")
+            st.form_submit_button(t("Add this session"), key="cascade_s_add", on_click=_act(
+                lambda: session_edit.add(
+                    engine, cid, st.session_state["cascade_s_day"] or _no_day(),
+                    st.session_state["cascade_s_start"], st.session_state["cascade_s_hours"],
+                    st.session_state["cascade_s_remote"], viewer.person_id),
+                N_("Session added: members see it on their link.")))
+        if len(meetings) > 1:
+            st.selectbox(t("Session to remove"), [m.id for m in meetings], key="cascade_s_pick",
+                         format_func=lambda i: attendance_grid.session_label(
+                             next(m for m in meetings if m.id == i), places))
+            st.button(t("Remove this session"), key="cascade_s_remove", on_click=_act(
+                lambda: session_edit.remove(engine, cid, st.session_state["cascade_s_pick"],
+                                            viewer.person_id),
+                N_("Session removed.")))
+
+
+def _no_day():  # noqa: ANN202
+    raise RelaisError(N_("Choose the day of the session."))

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
-from cascade import attendance, cohorts, seats, sessions
+from cascade import attendance, cohorts, seats, session_edit, sessions
 from cascade.attendance import attendance_frame
 from i18n import RelaisError
 from privacy.erase import erase_person
@@ -83,6 +83,23 @@ def test_sessions_attendance_completion_hours_refusals_and_erasure(engine):
     assert sorted(left) == sorted((m.id, stays) for m in meetings)
     assert gone not in set(frame["person_id"]) and len(frame) == 2 * 3
 
+    # the lead adds a session (numbered by date, hours summed) and removes one without marks
+    added = session_edit.add(engine, c.id, D(2026, 9, 14), dt.time(14, 0), 2.5, True, None)
+    got = [(m.id, m.number, m.remote, m.site_id) for m in sessions.of_cohort(engine, c.id)]
+    assert got == [(added, 1, True, None), (one.id, 2, False, w.site_a),
+                   (two.id, 3, False, w.site_a)]
+    assert cohorts.view(engine, c.id).hours == 14.5
+    for bad, message in ((lambda: session_edit.remove(engine, c.id, one.id, None),
+                          session_edit.HAS_MARKS),
+                         (lambda: session_edit.add(engine, c.id, D(2026, 9, 1), dt.time(9), 0,
+                                                   False, None), session_edit.BAD_HOURS)):
+        with pytest.raises(RelaisError) as err:
+            bad()
+        assert err.value.message == message
+    session_edit.remove(engine, c.id, added, None)
+    assert [m.id for m in sessions.of_cohort(engine, c.id)] == [one.id, two.id]
+    assert cohorts.view(engine, c.id).hours == 12.0
+
     # refusals: each names the problem and changes nothing
     with write_session(engine) as s:  # another cohort of the plan, with its own session
         oc = CascadeCohort(plan_id=w.plan_id, key="other", area="teaching", modality="remote")
@@ -118,6 +135,10 @@ def test_sessions_attendance_completion_hours_refusals_and_erasure(engine):
     with pytest.raises(LinkError):
         attendance.record_by_relay(engine, tok, c.id, learner, True, session_id=two.id)
     assert attendance.grid(engine, c.id) == before and _audited(engine) == logged
+    with pytest.raises(RelaisError) as err:
+        session_edit.add(engine, c.id, D(2026, 9, 30), dt.time(9), 3, False, None)
+    assert err.value.message == cohorts.PLAN_CLOSED
+    assert len(sessions.of_cohort(engine, c.id)) == 2
 
 
 

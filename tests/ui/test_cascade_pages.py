@@ -146,6 +146,15 @@ def test_the_lead_records_attendance_and_closes_the_plan(world):
     at.checkbox(key=f"cascade_pl_att_{c.id}_{two.id}_{member}").uncheck().run()
     assert attendance.grid(eng, c.id) == {(one.id, member): True, (two.id, member): False}
     assert attendance.present(eng, c.id)[member] is False
+    at.date_input(key="cascade_s_day").set_value(dt.date(2026, 9, 29))
+    at.number_input(key="cascade_s_hours").set_value(2.0)
+    at.button(key="cascade_s_add").click().run()
+    assert "Séance ajoutée : les membres la voient sur leur lien." in texts(at)
+    added = sessions.of_cohort(eng, c.id)[-1]
+    assert (added.number, added.day, added.hours) == (3, dt.date(2026, 9, 29), 2.0)
+    at.selectbox(key="cascade_s_pick").set_value(added.id).run()
+    at.button(key="cascade_s_remove").click().run()
+    assert "Séance supprimée." in texts(at) and len(sessions.of_cohort(eng, c.id)) == 2
     stale = _page(_link(eng, c.relay_id))  # the relay's page, open before the plan closes
     at.button(key="cascade_close").click().run()
     assert "Le plan est clos" in texts(at)
