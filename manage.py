@@ -214,6 +214,16 @@ def cmd_badge_status_list(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reissue_badges(_args: argparse.Namespace) -> int:
+    """Re-sign valid badges that name another address than RELAIS_PUBLIC_URL; revoke the old ones."""
+    from recognition import badges, reissue, service
+    from recognition.keys import load_key
+
+    n = reissue.reissue(get_engine(), load_key(create=False), service.area_names())
+    print(f"{n} badge(s) reissued with the status list {badges.status_url()}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING)
     parser = argparse.ArgumentParser(prog="manage.py", description="Relais administration")
@@ -268,6 +278,9 @@ def main(argv: list[str] | None = None) -> int:
     vb.set_defaults(func=cmd_verify_badge)
     sub.add_parser("badge-status-list", help="print the signed revocation list the app serves"
                    ).set_defaults(func=cmd_badge_status_list)
+    sub.add_parser("reissue-badges", help="re-sign valid badges naming another address than "
+                   "RELAIS_PUBLIC_URL (the old ones are revoked)").set_defaults(
+        func=cmd_reissue_badges)
     worker = sub.add_parser("worker", help="run planner solves queued by the app (any server's)")
     worker.add_argument("--seconds", type=float, default=None, help="stop after this long")
     worker.set_defaults(func=cmd_worker)

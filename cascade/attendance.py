@@ -1,7 +1,9 @@
-"""Attendance: who came to each cohort's session, recorded by its relay (from their link) or
-by the lead (planner page); every change goes to the audit log.
+"""Attendance: who came to each session of a cohort, recorded by its relay (from their link)
+or by the lead (planner page); every change goes to the audit log.
 
-:func:`attendance_frame` is what recognition and the measured effect read.
+A learner *completed* a cohort when marked present at every one of its sessions; a relay
+*led* a session when at least one learner was marked present at it. :func:`attendance_frame`
+(one row per person and session) is what recognition and the measured effect read.
 """
 
 from __future__ import annotations
@@ -10,75 +12,92 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from cascade import cohorts, log
+from cascade import cohorts, log, sessions
 from cascade.seats import ACCEPTED, HELD
 from i18n import N_, RelaisError
-from storage.models import CascadeAttendance, CascadeCohort, CascadeSeat, Person, utcnow
+from storage.models import (
+    CascadeAttendance, CascadeCohort, CascadeSeat, CascadeSession, Person, utcnow,
+)
 from storage.db import read_session, write_session
 from survey import links
 
 NOT_RELAY = N_("Only this cohort's relay can record its attendance from a personal link.")
 NOT_MEMBER = N_("This person has no seat in this cohort.")
-COLUMNS = ["person_id", "role", "area", "cohort_id", "plan_id", "hours", "attended", "campaign_id"]
+NOT_IN_COHORT = sessions.NOT_IN_COHORT
+COLUMNS = ["person_id", "role", "area", "cohort_id", "plan_id", "hours", "attended", "campaign_id",
+           "session_id"]
 
 
-def _record(s, cohort: CascadeCohort, person_id: int, attended: bool,  # noqa: ANN001
-            actor: Person | None, where: str) -> None:
+def _record(s, cohort: CascadeCohort, session_id: int | None, person_id: int,  # noqa: ANN001
+            attended: bool, actor: Person | None, where: str) -> None:
     cohorts.require_live(s, cohort.plan_id)
+    meeting = sessions.resolve(s, cohort, session_id)
     seat = s.exec(select(CascadeSeat).where(CascadeSeat.cohort_id == cohort.id,
                                             CascadeSeat.person_id == person_id)).first()
     if seat is None or seat.status not in HELD:
         raise RelaisError(NOT_MEMBER)
-    row = s.exec(select(CascadeAttendance).where(CascadeAttendance.cohort_id == cohort.id,
+    row = s.exec(select(CascadeAttendance).where(CascadeAttendance.session_id == meeting.id,
                                                  CascadeAttendance.person_id == person_id)).first()
     before = None if row is None else bool(row.attended)
     if before == bool(attended):
         return
     if row is None:
-        row = CascadeAttendance(cohort_id=cohort.id, person_id=person_id)
+        row = CascadeAttendance(session_id=meeting.id, cohort_id=cohort.id, person_id=person_id)
     row.attended, row.at = bool(attended), utcnow()
     row.recorded_by = actor.id if actor is not None else None
     s.add(row)
     log.record(s, actor, "cascade_attendance", f"cohort:{cohorts.cohort_ref(cohort.plan_id, cohort.key)}",
-               {"person": person_id, "attended": bool(attended), "before": before}, where)
+               {"person": person_id, "session": int(meeting.number), "attended": bool(attended),
+                "before": before}, where)
 
 
 def record_by_relay(engine: Engine, token: str, cohort_id: int, person_id: int,
-                    attended: bool) -> None:
-    """The cohort's relay, from their personal link, marks a member present or absent."""
+                    attended: bool, session_id: int | None = None) -> None:
+    """The cohort's relay, from their personal link, marks a member present or absent at one
+    session (the cohort's only session when session_id is None)."""
     ctx = links.resolve(engine, token)
     with write_session(engine) as s:
         cohort = cohorts.get(s, cohort_id)
         if cohort.relay_id != ctx.person_id:
             raise RelaisError(NOT_RELAY)
-        _record(s, cohort, person_id, attended, s.get(Person, ctx.person_id), "link")
+        _record(s, cohort, session_id, person_id, attended, s.get(Person, ctx.person_id), "link")
 
 
 def record_by_lead(engine: Engine, cohort_id: int, person_id: int, attended: bool,
-                   actor_id: int | None) -> None:
-    """The lead, from the planner page, marks a member present or absent."""
+                   actor_id: int | None, session_id: int | None = None) -> None:
+    """The lead, from the planner page, marks a member present or absent at one session."""
     with write_session(engine) as s:
         cohort = cohorts.get(s, cohort_id)
-        _record(s, cohort, person_id, attended, s.get(Person, actor_id) if actor_id else None,
-                "app")
+        _record(s, cohort, session_id, person_id, attended,
+                s.get(Person, actor_id) if actor_id else None, "app")
 
 
-def present(engine: Engine, cohort_id: int) -> dict[int, bool]:
-    """person_id -> attended, as recorded so far for a cohort."""
+def grid(engine: Engine, cohort_id: int) -> dict[tuple[int, int], bool]:
+    """(session_id, person_id) -> attended, as recorded so far for a cohort."""
     with read_session(engine) as s:
-        return {int(p): bool(a) for p, a in s.exec(
-            select(CascadeAttendance.person_id, CascadeAttendance.attended)
+        return {(int(m), int(p)): bool(a) for m, p, a in s.exec(
+            select(CascadeAttendance.session_id, CascadeAttendance.person_id,
+                   CascadeAttendance.attended)
             .where(CascadeAttendance.cohort_id == cohort_id)).all()}
 
 
+def present(engine: Engine, cohort_id: int) -> dict[int, bool]:
+    """person_id -> marked present at every session of the cohort, for everyone marked so far."""
+    marks = grid(engine, cohort_id)
+    ids = [m.id for m in sessions.of_cohort(engine, cohort_id)]
+    people = {p for _, p in marks}
+    return {p: all(marks.get((m, p), False) for m in ids) for p in people}
+
+
 def attendance_frame(session: Session, plan_id: int | None = None) -> pd.DataFrame:
-    """One row per learner seat held and per relay of every published or closed plan's cohorts.
+    """One row per session and per learner seat held or relay, of every published or closed
+    plan's cohorts.
 
     Columns: person_id (int), role ('learner' | 'relay'), area (area code), cohort_id
-    ("<plan_id>:<key>"), plan_id (int), hours (the cohort's hours), attended (a learner
-    marked present; a relay whose cohort has at least one learner marked present, i.e.
-    who led it) and campaign_id (the campaign the plan was built from). People erased or
-    who left the cascade are gone from these rows (their seats and attendance are deleted).
+    ("<plan_id>:<key>"), plan_id (int), hours (the session's hours), attended (a learner
+    marked present at the session; a relay when at least one learner was, i.e. who led it),
+    campaign_id (the campaign the plan was built from) and session_id (int). People erased
+    or who left the cascade are gone from these rows (their seats and attendance are deleted).
     """
     q = select(CascadeCohort).where(CascadeCohort.status == "open")
     if plan_id is not None:
@@ -89,20 +108,26 @@ def attendance_frame(session: Session, plan_id: int | None = None) -> pd.DataFra
             continue
         seats = session.exec(select(CascadeSeat.person_id).where(
             CascadeSeat.cohort_id == c.id, CascadeSeat.status.in_(HELD))).all()
-        marks = dict(session.exec(select(CascadeAttendance.person_id, CascadeAttendance.attended)
-                                  .where(CascadeAttendance.cohort_id == c.id)).all())
+        marks = {(int(m), int(p)): bool(a) for m, p, a in session.exec(
+            select(CascadeAttendance.session_id, CascadeAttendance.person_id,
+                   CascadeAttendance.attended).where(CascadeAttendance.cohort_id == c.id)).all()}
         base = {"area": c.area, "cohort_id": cohorts.cohort_ref(c.plan_id, c.key),
-                "plan_id": int(c.plan_id), "hours": float(c.hours),
+                "plan_id": int(c.plan_id),
                 "campaign_id": int(c.campaign_id) if c.campaign_id is not None else -1}
-        for pid in seats:
-            rows.append({**base, "person_id": int(pid), "role": "learner",
-                         "attended": bool(marks.get(pid, False))})
-        if c.relay_id is not None:
-            rows.append({**base, "person_id": int(c.relay_id), "role": "relay",
-                         "attended": any(bool(marks.get(p, False)) for p in seats)})
+        for m in session.exec(select(CascadeSession).where(CascadeSession.cohort_id == c.id)
+                              .order_by(CascadeSession.number)).all():
+            one = {**base, "hours": float(m.hours), "session_id": int(m.id)}
+            for pid in seats:
+                rows.append({**one, "person_id": int(pid), "role": "learner",
+                             "attended": marks.get((int(m.id), int(pid)), False)})
+            if c.relay_id is not None:
+                rows.append({**one, "person_id": int(c.relay_id), "role": "relay",
+                             "attended": any(marks.get((int(m.id), int(p)), False)
+                                             for p in seats)})
     frame = pd.DataFrame(rows, columns=COLUMNS)
     return frame.astype({"person_id": int, "role": str, "area": str, "cohort_id": str,
-                         "plan_id": int, "hours": float, "attended": bool, "campaign_id": int})
+                         "plan_id": int, "hours": float, "attended": bool, "campaign_id": int,
+                         "session_id": int})
 
 
-__all__ = ["ACCEPTED", "attendance_frame", "present", "record_by_lead", "record_by_relay"]
+__all__ = ["ACCEPTED", "attendance_frame", "grid", "present", "record_by_lead", "record_by_relay"]

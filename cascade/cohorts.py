@@ -1,9 +1,10 @@
 """A published plan's cohorts as rows the trainers' links read and write.
 
 ``open_cohorts`` runs inside :func:`planning.store.publish`'s transaction: one
-``cascadecohort`` row per cohort (capacity: the plan's cohort maximum) and one
-invited seat per member.  The lead may close a published plan: then requests for its
-campaign, answers to invitations and attendance changes are refused.
+``cascadecohort`` row per cohort (capacity: the plan's cohort maximum), its sessions
+(:mod:`cascade.sessions`) and one invited seat per member.  The lead may close a
+published plan: then requests for its campaign, answers to invitations and attendance
+changes are refused.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import datetime as dt
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from cascade import log
+from cascade import log, sessions
 from i18n import N_, RelaisError
 from storage.db import read_session, write_session
 from storage.models import CascadeCohort, CascadeSeat, CohortPlan, Person, utcnow
@@ -59,6 +60,7 @@ def open_cohorts(session, plan_id: int) -> int:  # noqa: ANN001
                                capacity=cap, taken=len(c.members))
         session.add(cohort)
         session.flush()
+        sessions.create_for(session, cohort)
         for m in c.members:
             session.add(CascadeSeat(cohort_id=cohort.id, person_id=m))
         made += 1

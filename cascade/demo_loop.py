@@ -1,9 +1,9 @@
 """The demo's first cascade, between its two campaigns (issue 18, item 6).
 
 After the first campaign, trainers under the target ask to learn (cascade.simulate),
-the lead plans and publishes, most learners accept and attend, badges are issued, and
-in the second campaign attendees of some areas answer a little higher on those areas'
-items than they would have. The effect is modest and only in some areas, so the measured
+the lead plans and publishes, most learners accept and attend (marked present or absent
+at each session of their cohort), badges are issued, and in the second campaign
+attendees of some areas answer a little higher on those areas' items than they would have. The effect is modest and only in some areas, so the measured
 effect shows the whole range of verdicts. Everything is seeded: the same seed gives the
 same loop.
 """
@@ -18,7 +18,7 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from cascade import attendance
+from cascade import attendance, sessions
 from cascade.models import CascadeCohort, CascadeSeat
 from planning.inputs import build_instance, monthly_waves
 from planning.model import Params
@@ -47,6 +47,7 @@ class Loop:
     badges: int
     effect_areas: tuple[str, ...]
     raised_answers: int
+    marks: int = 0  # attendance marks recorded: one per accepted learner and session
 
 
 def _campaigns(engine: Engine) -> list[Campaign]:
@@ -79,21 +80,29 @@ def _answer_invitations(engine: Engine, plan_id: int, rng: np.random.Generator) 
 
 
 def _record_attendance(engine: Engine, plan_id: int, lead: int | None,
-                       rng: np.random.Generator) -> list[tuple[int, str]]:
-    """The lead records who came (audited); returns (person, area) of attendees."""
+                       rng: np.random.Generator) -> tuple[list[tuple[int, str]], int]:
+    """The lead records who came to each session (audited); returns (person, area) of the
+    learners who attended every session of their cohort, and the number of marks."""
     with read_session(engine) as s:
         rows = s.exec(select(CascadeSeat.cohort_id, CascadeSeat.person_id, CascadeCohort.area)
                       .join(CascadeCohort, CascadeCohort.id == CascadeSeat.cohort_id)
                       .where(CascadeCohort.plan_id == plan_id,
                              CascadeSeat.status == "accepted")
                       .order_by(CascadeSeat.id)).all()
-    came = []
+    meetings: dict[int, list[int]] = {}
+    came, marks = [], 0
     for cohort_id, person_id, area in rows:
-        present = bool(rng.random() < ATTEND)
-        attendance.record_by_lead(engine, cohort_id, person_id, present, lead)
-        if present:
+        if cohort_id not in meetings:
+            meetings[cohort_id] = [m.id for m in sessions.of_cohort(engine, cohort_id)]
+        every = True
+        for session_id in meetings[cohort_id]:
+            present = bool(rng.random() < ATTEND)
+            attendance.record_by_lead(engine, cohort_id, person_id, present, lead,
+                                      session_id=session_id)
+            every, marks = every and present, marks + 1
+        if every and meetings[cohort_id]:
             came.append((int(person_id), str(area)))
-    return came
+    return came, marks
 
 
 def _raise_practice(engine: Engine, campaign_id: int, came: list[tuple[int, str]],
@@ -142,7 +151,7 @@ def simulate(engine: Engine, seed: int = 7, time_limit_s: float = 10.0) -> Loop:
     plan_id = save_draft(engine, f"{first.name}: cascade", plan, inst, first.id, lead)
     publish(engine, plan_id, lead)
     accepted, declined = _answer_invitations(engine, plan_id, rng)
-    came = _record_attendance(engine, plan_id, lead, rng)
+    came, marks = _record_attendance(engine, plan_id, lead, rng)
     from recognition import badges, service  # openbadgeslib: load on use
     from recognition.keys import load_key
 
@@ -161,4 +170,4 @@ def simulate(engine: Engine, seed: int = 7, time_limit_s: float = 10.0) -> Loop:
     if raised:
         rescore_all(engine)
     return Loop(plan_id, len(plan.cohorts), accepted, declined, len(came), issued,
-                effect_areas, raised)
+                effect_areas, raised, marks)

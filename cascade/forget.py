@@ -1,7 +1,8 @@
 """People leaving the cascade: a withdrawn request, a withdrawn consent to be named, an erasure.
 
 Called inside the caller's transaction, so the person is gone from requests, seats
-(freeing them), attendance lists and the cohorts they led at the same commit.  Stored
+(freeing them), the attendance of every session of every cohort, and the cohorts they led
+at the same commit.  Stored
 plans naming them are flagged (drafts and exports then drop them, see planning.store).
 """
 
@@ -37,6 +38,7 @@ def leave_cascade(session, person_id: int, where: str, erased: bool = False) -> 
             session.exec(update(CascadeCohort).where(CascadeCohort.id == seat.cohort_id)
                          .values(taken=CascadeCohort.taken - 1))
     session.exec(delete(CascadeSeat).where(CascadeSeat.person_id == person_id))
+    # attendance is one row per session and person: this empties every session's list of them
     session.exec(delete(CascadeAttendance).where(CascadeAttendance.person_id == person_id))
     session.exec(update(CascadeAttendance).where(CascadeAttendance.recorded_by == person_id)
                  .values(recorded_by=None))

@@ -12,6 +12,7 @@ ACTION_NAMES = {
     "cascade_seats_opened": N_("Cohort seats opened"),
     "cascade_attendance": N_("Attendance recorded"),
     "cascade_plan_closed": N_("Cohort plan closed"),
+    "cascade_sessions": N_("Cohort sessions changed"),
 }
 
 

@@ -1,4 +1,5 @@
-"""Tables of the cascade loop: training requests, published cohorts, seats, attendance.
+"""Tables of the cascade loop: training requests, published cohorts, their sessions, seats,
+attendance (per session and person).
 
 A published plan's cohorts are copied into ``cascadecohort`` rows when the plan is
 published, so their ids stay stable whatever happens to the plan's JSON later (an
@@ -70,11 +71,29 @@ class CascadeSeat(SQLModel, table=True):
     updated_at: dt.datetime = Field(default_factory=_now)
 
 
-class CascadeAttendance(SQLModel, table=True):
-    """Whether a member attended their cohort's session (latest decision; changes audited)."""
+class CascadeSession(SQLModel, table=True):
+    """One meeting of a cohort: its day, start time, length and place (a site or remote).
 
-    __table_args__ = (UniqueConstraint("cohort_id", "person_id"),)
+    Made from the plan when it is published (:mod:`cascade.sessions`); a cohort has 1..N.
+    """
+
+    __table_args__ = (UniqueConstraint("cohort_id", "number"),)
     id: Optional[int] = Field(default=None, primary_key=True)
+    cohort_id: int = Field(foreign_key="cascadecohort.id", index=True)
+    number: int = 1  # 1..N, in date order
+    day: Optional[dt.date] = None
+    start: dt.time = dt.time(9, 0)
+    hours: float = 0.0
+    remote: bool = False
+    site_id: Optional[int] = None
+
+
+class CascadeAttendance(SQLModel, table=True):
+    """Whether a member attended one session of their cohort (latest decision; changes audited)."""
+
+    __table_args__ = (UniqueConstraint("session_id", "person_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="cascadesession.id", index=True)
     cohort_id: int = Field(foreign_key="cascadecohort.id", index=True)
     person_id: int = Field(foreign_key="person.id", index=True)
     attended: bool = False

@@ -34,12 +34,15 @@ ALREADY_IN = N_("You already have a seat in this cohort.")
 SAME_WAVE = N_("You already have a cohort on that date: one cohort per wave, as in the plan.")
 
 
-def _busy_dates(s, person_id: int) -> set:  # noqa: ANN001
-    """Dates of the open cohorts a person holds a seat in or leads (one cohort per wave)."""
+def _busy_dates(s, person_id: int, other_than: int | None = None) -> set:  # noqa: ANN001
+    """Dates of the open cohorts a person holds a seat in or leads (one cohort per wave).
+
+    other_than: leave out a seat in that cohort (a second click's seat, committed meanwhile,
+    is then refused as "already in" by the unique pair rather than as another cohort)."""
     held = s.exec(select(CascadeCohort.starts_on).join(
         CascadeSeat, CascadeSeat.cohort_id == CascadeCohort.id).where(
         CascadeSeat.person_id == person_id, CascadeSeat.status.in_(HELD),
-        CascadeCohort.status == "open")).all()
+        CascadeCohort.status == "open", CascadeCohort.id != (other_than or -1))).all()
     led = s.exec(select(CascadeCohort.starts_on).where(
         CascadeCohort.relay_id == person_id, CascadeCohort.status == "open")).all()
     return {d for d in (*held, *led) if d is not None}
@@ -158,7 +161,7 @@ def _take(engine: Engine, ctx: links.LinkContext, cohort_id: int) -> None:
                                                 CascadeSeat.person_id == me.id)).first()
         if seat is not None and seat.status in HELD:
             raise RelaisError(ALREADY_IN)
-        if cohort.starts_on is not None and cohort.starts_on in _busy_dates(s, me.id):
+        if cohort.starts_on is not None and cohort.starts_on in _busy_dates(s, me.id, cohort_id):
             raise RelaisError(SAME_WAVE)
         if seat is None:
             s.add(CascadeSeat(cohort_id=cohort_id, person_id=me.id, source="open_seat",

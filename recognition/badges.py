@@ -45,6 +45,7 @@ from sqlmodel import select
 from i18n import N_, RelaisError, Translator
 from recognition.effect import check_attendance
 from recognition.keys import ALGORITHM, OrgKey, key_path, load_key
+from recognition.tables import BadgeSuperseded
 from storage import audit
 from storage.db import read_session, write_session
 from storage.models import Badge, Person, utcnow
@@ -137,6 +138,20 @@ def credential(
     )
 
 
+def next_status_index(session) -> int:  # noqa: ANN001
+    """The first status bit not used by any badge, current or superseded (call under the lock)."""
+    used = [int(session.exec(select(func.coalesce(func.max(col), -1))).one())
+            for col in (Badge.status_index, BadgeSuperseded.status_index)]
+    return max(used) + 1
+
+
+def lock_badges(session, engine: Engine) -> None:  # noqa: ANN001
+    """Serialise writers of status bits: SQLite's write lock already does; PostgreSQL needs the
+    table's lock (readers are not blocked)."""
+    if engine.dialect.name == "postgresql":
+        session.exec(text("LOCK TABLE badge IN EXCLUSIVE MODE"))
+
+
 def issue_badges(
     engine: Engine,
     attendance: pd.DataFrame,
@@ -155,12 +170,9 @@ def issue_badges(
     signer = key.signer()
     issued = 0
     with write_session(engine) as s:
-        if engine.dialect.name == "postgresql":
-            # two leads issuing at once would take the same status bits; SQLite's write lock already
-            # serialises them, PostgreSQL needs the table's lock (readers are not blocked)
-            s.exec(text("LOCK TABLE badge IN EXCLUSIVE MODE"))
+        lock_badges(s, engine)  # two leads issuing at once would take the same status bits
         have = {(b.person_id, b.plan_id, b.cohort_id, b.role) for b in s.exec(select(Badge)).all()}
-        next_index = int(s.exec(select(func.coalesce(func.max(Badge.status_index), -1))).one()) + 1
+        next_index = next_status_index(s)
         people = {
             p.id: p
             for p in s.exec(
@@ -273,6 +285,8 @@ def status_list(engine: Engine, key: OrgKey, valid_days: int = 7) -> str:
     """The signed revocation list (a BitstringStatusListCredential JWT) for status_url()."""
     with read_session(engine) as s:
         revoked = s.exec(select(Badge.status_index).where(Badge.revoked_at.is_not(None))).all()
+        # credentials replaced by a reissue (recognition.reissue) are revoked too
+        revoked = [*revoked, *s.exec(select(BadgeSuperseded.status_index)).all()]
     now = dt.datetime.now(dt.UTC)
     vc = build_status_list_credential(
         key.did,

@@ -24,6 +24,7 @@ from icalendar import Calendar, Event
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from cascade.sessions import split
 from i18n import Translator
 from planning.inputs import Directory
 from planning.labels import AREA_LABELS, MODALITY_LABELS, REMOTE_PLACE
@@ -163,7 +164,8 @@ def to_csv(frame: pd.DataFrame) -> bytes:
 
 def relay_calendar(instance: Instance, plan: Plan, relay_id: int, names: Directory,
                    t: Translator) -> bytes:
-    """RFC 5545 calendar of one relay: one all-morning event per cohort they lead."""
+    """RFC 5545 calendar of one relay: one event per session of each cohort they lead (a
+    cohort longer than a working day meets on consecutive working days, cascade.sessions)."""
     waves = {w.index: w.date for w in instance.waves}
     cal = Calendar()
     cal.add("prodid", "-//Relais//Cohort planner//FR")
@@ -174,22 +176,26 @@ def relay_calendar(instance: Instance, plan: Plan, relay_id: int, names: Directo
     for n, c in enumerate(plan.cohorts, start=1):
         if c.relay_id != relay_id or c.wave_index not in waves:
             continue
-        day = waves[c.wave_index]
-        start = dt.datetime(day.year, day.month, day.day, START_HOUR, tzinfo=TIMEZONE)
-        ev = Event()
-        ev.add("uid", f"cohort-{n}-{relay_id}-{day.isoformat()}-{c.area}@{ICS_DOMAIN}")
-        ev.add("dtstamp", stamp)
-        ev.add("dtstart", start)
-        ev.add("dtend", start + dt.timedelta(hours=hours))
-        ev.add("summary", t("Cohort {n}: {area} ({modality})", n=n,
-                           area=t(AREA_LABELS.get(c.area, c.area)),
-                           modality=t(MODALITY_LABELS.get(c.modality, c.modality))))
-        ev.add("location", place(t, names, c.site_id))
-        lines = [t("{count} members", count=len(c.members))]
-        if c.focus_items:
-            lines.append(t("Focus items: {items}", items=", ".join(c.focus_items)))
-        lines += [f"- {names.person(m)}" for m in c.members]
-        ev.add("description", "\n".join(lines))
-        cal.add_component(ev)
+        parts = split(hours, waves[c.wave_index])  # the sessions publication will make
+        for number, day, length in parts:
+            start = dt.datetime(day.year, day.month, day.day, START_HOUR, tzinfo=TIMEZONE)
+            ev = Event()
+            ev.add("uid", f"cohort-{n}-{relay_id}-{day.isoformat()}-{c.area}@{ICS_DOMAIN}")
+            ev.add("dtstamp", stamp)
+            ev.add("dtstart", start)
+            ev.add("dtend", start + dt.timedelta(hours=length))
+            summary = t("Cohort {n}: {area} ({modality})", n=n,
+                        area=t(AREA_LABELS.get(c.area, c.area)),
+                        modality=t(MODALITY_LABELS.get(c.modality, c.modality)))
+            if len(parts) > 1:
+                summary += " · " + t("session {k} of {total}", k=number, total=len(parts))
+            ev.add("summary", summary)
+            ev.add("location", place(t, names, c.site_id))
+            lines = [t("{count} members", count=len(c.members))]
+            if c.focus_items:
+                lines.append(t("Focus items: {items}", items=", ".join(c.focus_items)))
+            lines += [f"- {names.person(m)}" for m in c.members]
+            ev.add("description", "\n".join(lines))
+            cal.add_component(ev)
     cal.add_missing_timezones()
     return cal.to_ical()

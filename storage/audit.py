@@ -25,7 +25,7 @@ ACTIONS = ("sign_in", "sign_in_failed", "sign_out", "locked_out", "password_rese
            "retention_anonymised",
            # the cascade loop (cascade/log.py)
            "cascade_request", "cascade_withdrawn", "cascade_seat", "cascade_seats_opened",
-           "cascade_attendance", "cascade_plan_closed")
+           "cascade_attendance", "cascade_plan_closed", "cascade_sessions")
 
 
 def _clean(detail: dict | None) -> dict:

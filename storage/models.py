@@ -340,7 +340,7 @@ class Badge(SQLModel, table=True):
     revoke_reason: str = Field(default="", max_length=300)
 # --- cascade ---
 from cascade.models import (  # noqa: E402,F401  (tables of issue 18, in their own module)
-    CascadeAttendance, CascadeCohort, CascadeRequest, CascadeSeat,
+    CascadeAttendance, CascadeCohort, CascadeRequest, CascadeSeat, CascadeSession,
 )
 # --- learners ---
 class LearnerLink(SQLModel, table=True):
@@ -446,3 +446,5 @@ class SolveJob(SQLModel, table=True):
 
 
 Index("ix_solvejob_status_id", SolveJob.status, SolveJob.id)
+# --- sessions and badge reissue (h-sessions, issue 18) ---
+from recognition.tables import BadgeSuperseded  # noqa: E402,F401

@@ -7,13 +7,13 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from cascade import attendance, cohorts, requests, seats
+from cascade import attendance, cohorts, requests, seats, sessions
 from cascade.cohorts import CohortView
 from i18n import N_, RelaisError
 from planning.labels import AREA_LABELS, MODALITY_LABELS
 from planning.model import AREAS
 from survey.links import LinkContext
-from ui import context
+from ui import attendance_grid, context
 from ui.context import t
 from ui.survey_glue import guarded
 from ui.text import plain
@@ -94,6 +94,10 @@ def _invitations(engine, ctx: LinkContext, token: str, places: dict[int, str]) -
         c = m.cohort
         with st.container(border=True):
             st.markdown(_describe(c, places))
+            meetings = sessions.of_cohort(engine, c.id)
+            if len(meetings) > 1:  # the dates a learner commits to
+                st.markdown("\n".join("- " + attendance_grid.session_label(m, places)
+                                       for m in meetings))
             status = {"invited": t("Proposed to you: please answer."),
                       "accepted": t("You accepted this place."),
                       "declined": t("You declined this place.")}[m.status]
@@ -133,17 +137,9 @@ def _relay(engine, ctx: LinkContext, token: str, places: dict[int, str]) -> None
         with st.container(border=True):
             st.markdown(_describe(c, places))
             people = seats.members(engine, c.id)
-            if not people:
-                st.caption(t("No member yet."))
-                continue
-            marks = attendance.present(engine, c.id)
-            for pid, name, status in people:
-                label = f"{plain(name)} · " + (t("accepted") if status == seats.ACCEPTED
-                                               else t("not answered yet"))
-                st.checkbox(label, value=marks.get(pid, False), key=f"cascade_att_{c.id}_{pid}",
-                            disabled=c.plan_status == cohorts.CLOSED, on_change=_act(
-                                engine, ctx, lambda cid=c.id, p=pid: attendance.record_by_relay(
-                                    engine, token, cid, p,
-                                    st.session_state[f"cascade_att_{cid}_{p}"]),
-                                N_("Attendance saved.")))
-            st.caption(t("Tick who attended the session; each change is saved and recorded."))
+            attendance_grid.draw(
+                engine, c.id, people, "cascade_att",
+                lambda sid, p, v, cid=c.id: attendance.record_by_relay(engine, token, cid, p, v,
+                                                                       session_id=sid),
+                FLASH, disabled=c.plan_status == cohorts.CLOSED,
+                wrap=lambda run: guarded(engine, ctx, run))

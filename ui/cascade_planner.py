@@ -8,12 +8,12 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from cascade import attendance, cohorts, requests, seats
+from cascade import attendance, cohorts, requests, seats, session_edit, sessions
 from cascade.demand import anonymous_demand
 from i18n import N_, RelaisError
 from planning import store
 from planning.labels import AREA_LABELS, MODALITY_LABELS
-from ui import context
+from ui import attendance_grid, context
 from ui.context import Viewer, t
 from ui.text import plain
 
@@ -87,21 +87,16 @@ def published_plans(engine, viewer: Viewer) -> None:  # noqa: ANN001
     cid = st.selectbox(t("Cohort"), [c.id for c in live], format_func=labels.get,
                        key="cascade_cohort")
     people = seats.members(engine, cid)
-    marks = attendance.present(engine, cid)
     closed = status == cohorts.CLOSED
     st.markdown("#### " + t("Attendance"))
-    if not people:
-        st.caption(t("No member yet."))
-    for p, name, seat in people:
-        key = f"cascade_pl_att_{cid}_{p}"
-        st.checkbox(f"{plain(name)} · " + (t("accepted") if seat == seats.ACCEPTED
-                                            else t("not answered yet")),
-                    value=marks.get(p, False), key=key, disabled=closed,
-                    on_change=_act(lambda p=p, key=key: attendance.record_by_lead(
-                        engine, cid, p, st.session_state[key], viewer.person_id),
-                        N_("Attendance saved.")))
+    attendance_grid.draw(
+        engine, cid, people, "cascade_pl_att",
+        lambda sid, p, v: attendance.record_by_lead(engine, cid, p, v, viewer.person_id,
+                                                    session_id=sid),
+        FLASH, disabled=closed)
     if closed:
         return
+    _sessions(engine, cid, viewer)
     c1, c2 = st.columns(2)
     c1.number_input(t("Extra places to open"), 1, 50, 2, key="cascade_extra")
     c1.button(t("Open these places"), key="cascade_open", on_click=_act(
@@ -111,3 +106,36 @@ def published_plans(engine, viewer: Viewer) -> None:  # noqa: ANN001
     c2.button(t("Close this plan"), key="cascade_close", on_click=_act(
         lambda: cohorts.close_plan(engine, pid, viewer.person_id),
         N_("The plan is closed: no more requests, answers or attendance changes.")))
+
+
+def _sessions(engine, cid: int, viewer: Viewer) -> None:  # noqa: ANN001
+    """The lead adds a session to the cohort, or removes one without attendance."""
+    with st.expander(t("Sessions of this cohort")):
+        meetings = sessions.of_cohort(engine, cid)
+        places = cohorts.site_names(engine)
+        with st.form(f"cascade_add_session_{cid}", border=False):
+            c1, c2, c3 = st.columns(3)
+            c1.date_input(t("Day"), key="cascade_s_day", format="DD/MM/YYYY",
+                          value=meetings[-1].day if meetings and meetings[-1].day else None)
+            c2.time_input(t("Start"), value=sessions.START, key="cascade_s_start")
+            c3.number_input(t("Hours"), 0.5, session_edit.MAX_HOURS, 3.0, 0.5,
+                            key="cascade_s_hours")
+            st.checkbox(t("Remote"), key="cascade_s_remote")
+            st.form_submit_button(t("Add this session"), key="cascade_s_add", on_click=_act(
+                lambda: session_edit.add(
+                    engine, cid, st.session_state["cascade_s_day"] or _no_day(),
+                    st.session_state["cascade_s_start"], st.session_state["cascade_s_hours"],
+                    st.session_state["cascade_s_remote"], viewer.person_id),
+                N_("Session added: members see it on their link.")))
+        if len(meetings) > 1:
+            st.selectbox(t("Session to remove"), [m.id for m in meetings], key="cascade_s_pick",
+                         format_func=lambda i: attendance_grid.session_label(
+                             next(m for m in meetings if m.id == i), places))
+            st.button(t("Remove this session"), key="cascade_s_remove", on_click=_act(
+                lambda: session_edit.remove(engine, cid, st.session_state["cascade_s_pick"],
+                                            viewer.person_id),
+                N_("Session removed.")))
+
+
+def _no_day():  # noqa: ANN202
+    raise RelaisError(N_("Choose the day of the session."))

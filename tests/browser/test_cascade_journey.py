@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from pathlib import Path
 
-from cascade import attendance, requests
+from cascade import attendance, requests, sessions
 from recognition import badges, service
 from recognition.keys import load_key
 from cascade.simulate import below_target
@@ -86,7 +86,8 @@ def test_trainer_asks_lead_publishes_trainer_accepts_relay_records(own_app, page
     # 4. the cohort's relay ticks the trainer present from their own link
     page.goto(f"{app}/my_result?t={_link(eng, cohort.relay_id)}")
     page.get_by_text("Les cohortes que j'anime").wait_for(timeout=60_000)
-    box = page.locator(f".st-key-cascade_att_{cohort.id}_{trainer} label")
+    (meeting, *_) = sessions.of_cohort(eng, cohort.id)  # the plan's 6 h: one session
+    box = page.locator(f".st-key-cascade_att_{cohort.id}_{meeting.id}_{trainer} label")
     box.scroll_into_view_if_needed()
     box.click()
     page.get_by_text("Présence enregistrée.").wait_for()

@@ -74,7 +74,7 @@ def test_relay_and_lead_record_attendance_audited(engine):
     assert [(e.detail["person"], e.detail["attended"], e.detail["where"]) for e in logged] == [
         (w.learners[0], True, "link"), (w.learners[1], False, "app"), (w.learners[1], True, "app")]
     assert list(frame.columns) == ["person_id", "role", "area", "cohort_id", "plan_id", "hours",
-                                   "attended", "campaign_id"]
+                                   "attended", "campaign_id", "session_id"]
     kinds = {c: frame[c].dtype.kind for c in ("person_id", "plan_id", "hours", "attended",
                                               "campaign_id")}
     assert kinds == {"person_id": "i", "plan_id": "i", "hours": "f", "attended": "b",

@@ -36,7 +36,7 @@ def person(s, first: str, site_id: int, role: str = "trainer") -> int:  # noqa: 
 
 
 def build(engine, n_learners: int = 2, n_others: int = 4, cohort_max: int = 3,  # noqa: ANN001
-          publish_it: bool = True) -> World:
+          publish_it: bool = True, hours: float = 6.0) -> World:
     with write_session(engine) as s:
         qv = QuestionnaireVersion(key="trainer", version=1, checksum="x" * 64, definition={})
         s.add(qv)
@@ -59,8 +59,8 @@ def build(engine, n_learners: int = 2, n_others: int = 4, cohort_max: int = 3,  
         for pid in [relay, *learners, *others, far]:
             w.tokens[pid] = issue_link(s, camp.id, pid)
         region = r1.id
-    params = Params(cohort_min=1, cohort_max=cohort_max)
-    inst = Instance((Relay(relay, w.site_a, region, frozenset({AREA}), 10.0,
+    params = Params(cohort_min=1, cohort_max=cohort_max, hours_per_cohort=hours)
+    inst = Instance((Relay(relay, w.site_a, region, frozenset({AREA}), max(10.0, hours),
                            frozenset({"face_to_face"})),),
                     tuple(Learner(p, w.site_a, region, {AREA: 0.5}) for p in learners),
                     (Wave(0, dt.date(2026, 9, 15)),), params)

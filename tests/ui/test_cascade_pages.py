@@ -9,13 +9,13 @@ import pytest
 from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
-from cascade import attendance, cohorts, requests, seats
+from cascade import attendance, cohorts, requests, seats, sessions
 from planning.inputs import build_instance, monthly_waves
 from planning.model import Params
 from planning.solve import solve
 from planning.store import publish, save_draft
 from storage.db import make_engine, read_session, write_session
-from storage.models import CascadeSeat, Response
+from storage.models import CascadeSeat, CascadeSession, Response
 from survey.links import issue_link, revoke
 from tests.demo_db import build_demo_db, use_database
 from tests.ui.apptest import ROOT, demo_viewer, run_page, texts
@@ -34,6 +34,9 @@ def world(tmp_path_factory):
     pid = save_draft(eng, "Rentrée", plan, inst, 2)
     publish(eng, pid)
     c = cohorts.cohorts_of_plan(eng, pid)[0]
+    with write_session(eng) as s:  # a second, remote session of 3 h for this cohort
+        s.add(CascadeSession(cohort_id=c.id, number=2, day=dt.date(2026, 9, 22), hours=3.0,
+                             remote=True))
     member = seats.members(eng, c.id)[0][0]
     asked = requests.active(eng, 2)
     with read_session(eng) as s:
@@ -88,6 +91,7 @@ def test_a_learner_sees_the_proposed_cohort_and_accepts(world):
     at = _page(_link(eng, member))
     shown = texts(at)
     assert "Mes cohortes" in shown and "Proposée pour vous" in shown and c.relay_name in shown
+    assert "Séance 2 · " in shown and "en ligne" in shown  # the dates a learner commits to
     at.button(key=f"cascade_accept_{c.id}").click().run()
     assert not at.exception and "Vous avez accepté la place." in texts(at)
     assert _seat(eng, c.id, member) == "accepted"
@@ -106,13 +110,24 @@ def test_a_withdrawn_link_cannot_decline(world):
     _link(eng, member)  # a fresh link for the next tests
 
 
-def test_the_relay_sees_members_and_records_attendance(world):
+def test_the_relay_records_attendance_per_session(world):
     url, eng, c, relay, member, _ = world
     use_database(url)
+    one, two = sessions.of_cohort(eng, c.id)
     at = _page(_link(eng, relay))
-    assert "Les cohortes que j'anime" in texts(at)
-    at.checkbox(key=f"cascade_att_{c.id}_{member}").check().run()
+    assert "Les cohortes que j'anime" in texts(at) and "Séance 2 · " in texts(at)
+    at.checkbox(key=f"cascade_att_{c.id}_{one.id}_{member}").check().run()
     assert not at.exception and "Présence enregistrée." in texts(at)
+    assert attendance.grid(eng, c.id) == {(one.id, member): True}
+    assert attendance.present(eng, c.id)[member] is False  # one session of two: not completed
+    at.checkbox(key=f"cascade_att_{c.id}_{two.id}_{member}").check().run()
+    assert attendance.present(eng, c.id)[member] is True
+    (grid,) = [df.value for df in at.dataframe]  # members x sessions, who completed
+    assert list(grid.columns)[-1] == "Toutes les séances suivies"
+    assert grid.loc[grid["Membre"].str.len() > 0].iloc[:, 1:3].isin(["✓", "—"]).all().all()
+    revoke(eng, 2, relay)  # a withdrawn link changes nothing
+    at.checkbox(key=f"cascade_att_{c.id}_{two.id}_{member}").uncheck().run()
+    assert "Ce lien a été retiré" in texts(at)
     assert attendance.present(eng, c.id)[member] is True
 
 
@@ -127,12 +142,30 @@ def test_the_lead_records_attendance_and_closes_the_plan(world):
     assert not at.exception and any("En profiteraient" in str(df.value.columns.tolist())
                                     for df in at.dataframe)
     at.selectbox(key="cascade_cohort").set_value(c.id).run()
-    at.checkbox(key=f"cascade_pl_att_{c.id}_{member}").uncheck().run()
+    one, two = sessions.of_cohort(eng, c.id)
+    at.checkbox(key=f"cascade_pl_att_{c.id}_{two.id}_{member}").uncheck().run()
+    assert attendance.grid(eng, c.id) == {(one.id, member): True, (two.id, member): False}
     assert attendance.present(eng, c.id)[member] is False
+    at.date_input(key="cascade_s_day").set_value(dt.date(2026, 9, 29))
+    at.number_input(key="cascade_s_hours").set_value(2.0)
+    at.button(key="cascade_s_add").click().run()
+    assert "Séance ajoutée : les membres la voient sur leur lien." in texts(at)
+    added = sessions.of_cohort(eng, c.id)[-1]
+    assert (added.number, added.day, added.hours) == (3, dt.date(2026, 9, 29), 2.0)
+    at.selectbox(key="cascade_s_pick").set_value(added.id).run()
+    at.button(key="cascade_s_remove").click().run()
+    assert "Séance supprimée." in texts(at) and len(sessions.of_cohort(eng, c.id)) == 2
+    stale = _page(_link(eng, c.relay_id))  # the relay's page, open before the plan closes
     at.button(key="cascade_close").click().run()
     assert "Le plan est clos" in texts(at)
     with read_session(eng) as s:
         assert cohorts.plan_status(s, c.plan_id) == cohorts.CLOSED
+    assert at.checkbox(key=f"cascade_pl_att_{c.id}_{two.id}_{member}").disabled
+    box = f"cascade_att_{c.id}_{two.id}_{member}"
+    stale.checkbox(key=box).check().run()  # ticked on the stale page: refused, the box put back
+    assert "Ce plan est clos : ses cohortes ne peuvent plus être modifiées." in texts(stale)
+    assert stale.checkbox(key=box).value is False
+    assert attendance.grid(eng, c.id)[(two.id, member)] is False
     at = _page(_link(eng, member))  # closed: no more answers on the link page
     assert f"cascade_decline_{c.id}" not in [b.key for b in at.button]
     assert "Les demandes de formation sont closes" in texts(at)
