@@ -32,8 +32,11 @@ def _record(s, cohort: CascadeCohort, session_id: int | None, person_id: int,  #
             attended: bool, actor: Person | None, where: str) -> None:
     cohorts.require_live(s, cohort.plan_id)
     meeting = sessions.resolve(s, cohort, session_id)
+    # the seat row is locked (PostgreSQL; SQLite writers are serialised already), so a relay
+    # and the lead ticking the same box at once take turns instead of both inserting a row
     seat = s.exec(select(CascadeSeat).where(CascadeSeat.cohort_id == cohort.id,
-                                            CascadeSeat.person_id == person_id)).first()
+                                            CascadeSeat.person_id == person_id)
+                  .with_for_update()).first()
     if seat is None or seat.status not in HELD:
         raise RelaisError(NOT_MEMBER)
     row = s.exec(select(CascadeAttendance).where(CascadeAttendance.session_id == meeting.id,

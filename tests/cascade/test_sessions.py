@@ -162,3 +162,36 @@ def test_relay_calendar_has_one_event_per_session():
             for e in events] == [(D(2026, 9, 18), 6 * 3600), (D(2026, 9, 21), 6 * 3600)]
     assert str(events[1]["summary"]).endswith("séance 2 sur 2")
     assert len({str(e["uid"]) for e in events}) == 2
+
+
+def test_relay_and_lead_tick_the_same_box_at_once(engine):
+    """Both clicks succeed, one row is kept and the audit says who changed what, in turn
+    (without the seat lock, PostgreSQL refused the second insert with a uniqueness error)."""
+    import threading
+
+    w, c, (one, _two) = _two_sessions(engine)
+    for round_, person in enumerate(w.learners):
+        barrier, errors = threading.Barrier(2), []
+
+        def tick(by_relay: bool, person: int = person) -> None:  # noqa: FBT001
+            barrier.wait()
+            try:
+                if by_relay:
+                    attendance.record_by_relay(engine, w.tokens[w.relay], c.id, person, True,
+                                               session_id=one.id)
+                else:
+                    attendance.record_by_lead(engine, c.id, person, True, None, session_id=one.id)
+            except Exception as err:  # noqa: BLE001 - any error fails the test below
+                errors.append(err)
+
+        threads = [threading.Thread(target=tick, args=(flag,)) for flag in (True, False)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        assert errors == [], (round_, errors)
+    with read_session(engine) as s:
+        rows = s.exec(select(CascadeAttendance.person_id).where(
+            CascadeAttendance.session_id == one.id)).all()
+    assert sorted(rows) == sorted(w.learners)
+    assert _audited(engine) == len(w.learners)  # the second tick of each pair changed nothing
