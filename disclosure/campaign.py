@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from disclosure.figures import released_tree
-from disclosure.release import TOP_DOWN, Release, Row, decide, gap_key, tree_keys
+from disclosure.release import FORM, TOP_DOWN, Release, Row, decide, gap_key, tree_keys
 from scoring.data import CampaignData
 from scoring.gaps import _person_scores, gaps_of, shared_item_ids
 from scoring.indices import top_down_people
@@ -42,6 +42,14 @@ def presence(data: CampaignData) -> pd.DataFrame:
     scored = data.scores[data.scores["score"].notna()]
     parts = [pd.DataFrame({"response_id": scored["response_id"].astype(np.int64),
                            "universe": AREA + scored["area"].astype(str)})]
+    # the form of a manager's area score: with a term of a non-shared statement, or made of
+    # shown statements only (a presence-only universe, released with the areas; see FORM)
+    flags = data.unshared
+    if len(flags):
+        pairs = pd.DataFrame({"response_id": scored["response_id"].astype(np.int64),
+                              "area": scored["area"].astype(str)})
+        both = flags.astype({"response_id": np.int64, "area": str}).merge(pairs, on=["response_id", "area"])
+        parts.append(pd.DataFrame({"response_id": both["response_id"], "universe": FORM + both["area"]}))
     items = gap_items(data)
     shared = items.loc[items["shared"].astype(bool), "item_id"].astype(str).tolist()
     if shared and len(data.answers):

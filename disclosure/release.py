@@ -45,6 +45,12 @@ MODALITIES = ("face_to_face", "hybrid", "remote_sync", "remote_async")
 AREA, GAP, TD = "area:", "gap:", "td:"
 XV = "xv:"  # shared-items scores of a cross-version comparison (disclosure.versions)
 TOP_DOWN = TD + "index"  # the universe of each person's top-down value (disclosure.topdown)
+# presence-only universes, one per organisation area with a shared statement: the managers who
+# answered one of its non-shared statements (scoring.data.unshared_areas).  No figure is a sum
+# over them; they are offered with the areas (their names start with AREA) so that, in the joint
+# family, a cell never mixes managers whose area score has a term no shown statement has with
+# managers whose score is made of shown statements only (docs/disclosure.md)
+FORM = AREA + "~form:"
 ROLES = ("trainer", "manager")
 
 

@@ -2,20 +2,22 @@
 
 Dashboards, the champions map and the planner all start here, so a campaign
 is read the same way everywhere: stored area scores (never raw answers, except
-the few shared and sharing items that gaps and indices need), respondents with
-their site, region and profile, and consent as it stands *now* (a withdrawal
-takes effect everywhere at once).
+the few shared and sharing items that gaps and indices need, and, reduced to a
+per-area flag, whether a manager answered an area's other statements),
+respondents with their site, region and profile, and consent as it stands
+*now* (a withdrawal takes effect everywhere at once).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from scoring.levels import level_of
+from scoring.org_model import apply_model
 from scoring.store import questionnaire_of
 from storage.bulk import fetch_rows, json_value
 from storage.db import read_session
@@ -39,6 +41,11 @@ class CampaignData:
     organisation_items: pd.DataFrame  # items_frame() of the organisation questionnaire
     trainer_questionnaire: Questionnaire
     organisation_questionnaire: Questionnaire
+    # response_id, area: the response answered a statement of that organisation area that is
+    # not asked of trainers (its area score then holds a term no shown statement has); only
+    # areas with a shared statement (see unshared_areas)
+    unshared: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        {"response_id": pd.Series(dtype="int64"), "area": pd.Series(dtype=object)}))
 
 
 def current_consents(session, kind: str = "named_to_lead") -> dict[int, bool]:  # noqa: ANN001
@@ -48,6 +55,26 @@ def current_consents(session, kind: str = "named_to_lead") -> dict[int, bool]:  
     rows = session.execute(select(Consent.person_id, Consent.granted)
                            .join(latest, Consent.id == latest.c.last)).all()
     return {pid: bool(g) for pid, g in rows}
+
+
+def unshared_items(organisation_items: pd.DataFrame) -> pd.DataFrame:
+    """item_id, area of the scored organisation statements not asked of trainers, in the areas
+    that also have a statement asked of both (elsewhere the flag would add nothing: every
+    manager scored there answered one)."""
+    items = organisation_items[organisation_items["area"].notna()]
+    shared = items["shared"].astype(bool)
+    mixed = set(items.loc[shared, "area"].astype(str))
+    others = items[~shared & items["area"].astype(str).isin(mixed)]
+    return pd.DataFrame({"item_id": others["item_id"].astype(str), "area": others["area"].astype(str)})
+
+
+def unshared_areas(answers: pd.DataFrame, organisation_items: pd.DataFrame) -> pd.DataFrame:
+    """response_id, area: which response answered (not "not applicable") a non-shared statement
+    of an area (:func:`unshared_items`); ``answers`` as scored (value NaN: not applicable)."""
+    items = unshared_items(organisation_items)
+    mine = answers[answers["value"].notna()].merge(items, on="item_id")
+    out = mine[["response_id", "area"]].drop_duplicates().astype({"response_id": "int64", "area": object})
+    return out.sort_values(["response_id", "area"], ignore_index=True)
 
 
 def _tuple(value: object) -> tuple:
@@ -74,6 +101,9 @@ def load_campaign(engine: Engine, campaign_id: int) -> CampaignData:
     wanted = set(titems.loc[titems["shared"] | titems["element"].notna(), "item_id"])
     wanted |= set(titems.loc[titems["tags"].map(lambda t: "sharing" in t), "item_id"])
     wanted |= set(oitems.loc[oitems["shared"], "item_id"])
+    # managers' answers to the other statements of those areas: read with the rest, kept as a
+    # per-area flag only (the disclosure layer needs to know which form each area score has)
+    others = set(unshared_items(oitems)["item_id"]) - wanted
     # Core rows as plain tuples: the ORM and pandas' probing of Row objects cost more
     # than the query itself on a national campaign.
     # (storage.bulk: straight from the driver, several times faster at national size)
@@ -93,7 +123,7 @@ def load_campaign(engine: Engine, campaign_id: int) -> CampaignData:
             select(Answer.response_id, Answer.item_id, Answer.value, Answer.not_applicable)
             .join(Response, Response.id == Answer.response_id)
             .where(Response.campaign_id == campaign_id, Response.status == "submitted",
-                   Answer.item_id.in_(sorted(wanted)))))
+                   Answer.item_id.in_(sorted(wanted | others)))))
 
     respondents = pd.DataFrame([{
         "response_id": rid, "person_id": pid, "site_id": site, "region_id": region,
@@ -114,7 +144,15 @@ def load_campaign(engine: Engine, campaign_id: int) -> CampaignData:
     scores["level"] = level_of(scores["score"])
     answers = pd.DataFrame.from_records(answer_rows, columns=["response_id", "item_id", "value", "na"])
     answers["value"] = answers["value"].astype(float).where(~answers.pop("na").astype(bool))
-    return CampaignData(campaign_id, scores, respondents, answers, titems, oitems, tq, oq)
+    own = answers["item_id"].isin(others)
+    managers = respondents.loc[respondents["role"] == "manager", "response_id"]
+    flagged = answers[own & answers["response_id"].isin(managers)]
+    if oq.models and len(flagged):
+        with read_session(engine) as s:  # scored as stored: under each site's declared model
+            flagged = apply_model(s, oq, flagged)
+    answers = answers[~own].reset_index(drop=True)
+    return CampaignData(campaign_id, scores, respondents, answers, titems, oitems, tq, oq,
+                        unshared_areas(flagged, oitems))
 
 
 def campaign_ids(engine: Engine) -> list[int]:
