@@ -51,6 +51,10 @@ TOP_DOWN = TD + "index"  # the universe of each person's top-down value (disclos
 # family, a cell never mixes managers whose area score has a term no shown statement has with
 # managers whose score is made of shown statements only (docs/disclosure.md)
 FORM = AREA + "~form:"
+# the same for each shared statement a manager answered and their site's declared model leaves out
+# of their score (scoring.data.CampaignData.left_out): inside a cell, the managers whose scores
+# are made of shown statements only then use the same statements
+LEFT_OUT = AREA + "~out:"
 ROLES = ("trainer", "manager")
 
 

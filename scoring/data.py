@@ -29,6 +29,10 @@ RESPONDENT_COLUMNS = ("response_id", "person_id", "site_id", "region_id", "role"
                       "modalities", "years_practice")
 
 
+def _pairs(column: str) -> pd.DataFrame:
+    return pd.DataFrame({"response_id": pd.Series(dtype="int64"), column: pd.Series(dtype=object)})
+
+
 @dataclass(frozen=True)
 class CampaignData:
     """Everything the scoring functions need about one campaign (see scoring.schema)."""
@@ -44,8 +48,10 @@ class CampaignData:
     # response_id, area: the response answered a statement of that organisation area that is
     # not asked of trainers (its area score then holds a term no shown statement has); only
     # areas with a shared statement (see unshared_areas)
-    unshared: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        {"response_id": pd.Series(dtype="int64"), "area": pd.Series(dtype=object)}))
+    unshared: pd.DataFrame = field(default_factory=lambda: _pairs("area"))
+    # response_id, item_id: a shared statement a manager answered that their site's declared
+    # model leaves out of their score (shown in the gaps, absent from the area score)
+    left_out: pd.DataFrame = field(default_factory=lambda: _pairs("item_id"))
 
 
 def current_consents(session, kind: str = "named_to_lead") -> dict[int, bool]:  # noqa: ANN001
@@ -144,15 +150,31 @@ def load_campaign(engine: Engine, campaign_id: int) -> CampaignData:
     scores["level"] = level_of(scores["score"])
     answers = pd.DataFrame.from_records(answer_rows, columns=["response_id", "item_id", "value", "na"])
     answers["value"] = answers["value"].astype(float).where(~answers.pop("na").astype(bool))
-    own = answers["item_id"].isin(others)
-    managers = respondents.loc[respondents["role"] == "manager", "response_id"]
-    flagged = answers[own & answers["response_id"].isin(managers)]
-    if oq.models and len(flagged):
-        with read_session(engine) as s:  # scored as stored: under each site's declared model
-            flagged = apply_model(s, oq, flagged)
-    answers = answers[~own].reset_index(drop=True)
+    answers, unshared, left_out = _forms(engine, oq, oitems, answers, respondents, others)
     return CampaignData(campaign_id, scores, respondents, answers, titems, oitems, tq, oq,
-                        unshared_areas(flagged, oitems))
+                        unshared, left_out)
+
+
+def _forms(engine: Engine, oq: Questionnaire, oitems: pd.DataFrame, answers: pd.DataFrame,
+           respondents: pd.DataFrame, others: set[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(answers without the non-shared statements, unshared, left_out) of CampaignData.
+
+    Both flags describe the managers' answers as their stored scores used them:
+    under each site's declared model, which may leave statements out.
+    """
+    managers = respondents.loc[respondents["role"] == "manager", "response_id"]
+    org_shared = set(oitems.loc[oitems["shared"].astype(bool) & oitems["area"].notna(), "item_id"])
+    mine = answers[answers["response_id"].isin(managers)
+                   & answers["item_id"].isin(others | org_shared)].reset_index(drop=True)
+    scored = mine
+    if oq.models and len(mine):
+        with read_session(engine) as s:
+            scored = apply_model(s, oq, mine)
+    own = scored["item_id"].isin(others)
+    dropped = scored[~own & scored["value"].isna() & mine["value"].notna()]
+    left_out = dropped[["response_id", "item_id"]].astype({"response_id": "int64", "item_id": object})
+    rest = answers[~answers["item_id"].isin(others)].reset_index(drop=True)
+    return rest, unshared_areas(scored[own], oitems), left_out.reset_index(drop=True)
 
 
 def campaign_ids(engine: Engine) -> list[int]:

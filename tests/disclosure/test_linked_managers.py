@@ -43,7 +43,7 @@ from scoring.indices import top_down_people
 from scoring.levels import level_of
 from scoring.responses import score_responses
 from scoring.store import scored_items
-from tests.disclosure.sim import C2, World
+from tests.disclosure.sim import C2, Person, World
 from tests.disclosure.test_linked import NA, _exposed, _world
 
 K = 5
@@ -54,6 +54,9 @@ class _ManagersWorld(World):
     """The sim's world, with managers' non-shared answers and their scores computed from answers."""
 
     own: dict[int, dict[str, float]] = field(default_factory=dict)  # pid -> non-shared item -> 0-4 / NaN
+    left_out: dict[int, set[str]] = field(default_factory=dict)  # pid -> statements a model leaves out
+    flags: bool = True  # False: the loader before the flags (the counterfactual)
+    extra_shared: tuple[str, ...] = ()  # statements asked of trainers too in this variant
 
     def all_answers(self, campaign: int, data) -> pd.DataFrame:  # noqa: ANN001
         """Every answer of the campaign's managers (shared ones from the sim, the others from own)."""
@@ -67,29 +70,44 @@ class _ManagersWorld(World):
     def data(self, campaign: int):  # noqa: ANN201
         """As load_campaign reads it: managers' stored scores are the scores of their answers."""
         data = super().data(campaign)
+        if self.extra_shared:
+            items = data.organisation_items
+            data = replace(data, organisation_items=items.assign(
+                shared=items["shared"].astype(bool) | items["item_id"].isin(self.extra_shared)))
         if campaign != C2:
             return data
         answers = self.all_answers(campaign, data)
         q = data.organisation_questionnaire
-        long = score_responses(answers[answers["value"].notna()], scored_items(q), q.area_weights())
+        # the stored scores: under the site's declared model (left-out statements not applicable)
+        pid_of = {self.response_id(campaign, p): p for p in self.submitted[campaign]}
+        dropped = np.array([item in self.left_out.get(pid_of[int(r)], ()) for r, item in
+                            zip(answers["response_id"], answers["item_id"])], dtype=bool)
+        as_scored = answers.assign(value=answers["value"].mask(dropped))
+        long = score_responses(as_scored[as_scored["value"].notna()], scored_items(q), q.area_weights())
         long = long[long["score"].notna()][["response_id", "area", "score"]].astype({"area": str})
         managers = set(data.respondents.loc[data.respondents["role"] == "manager", "response_id"])
         scores = pd.concat([data.scores[~data.scores["response_id"].isin(managers)], long], ignore_index=True)
         scores["level"] = level_of(scores["score"])
         out = replace(data, scores=scores)
-        flags = unshared_areas(answers, data.organisation_items)
-        return replace(out, unshared=flags)
+        if not self.flags:
+            return out
+        left = answers[dropped & answers["value"].notna()][["response_id", "item_id"]]
+        return replace(out, unshared=unshared_areas(as_scored, data.organisation_items),
+                       left_out=left.reset_index(drop=True))
 
 
-def _manager_world(rng: random.Random) -> _ManagersWorld:
+def _manager_world(rng: random.Random, extra_shared: tuple[str, ...] = ()) -> _ManagersWorld:
     """One site: 8 trainers and 6 managers, every statement answered, the campaign closed."""
     base = _world(8, rng)
-    w = _ManagersWorld(base.people, k=K, submitted=base.submitted, closed=base.closed)
+    w = _ManagersWorld(base.people, k=K, submitted=base.submitted, closed=base.closed,
+                       extra_shared=extra_shared)
     items = w.data(C2).organisation_items
     others = items.loc[~items["shared"].astype(bool) & items["area"].notna(), "item_id"].tolist()
     for p in w.people:
         if p.role == "manager":
             w.own[p.pid] = {i: float(rng.randint(0, 4)) for i in others}
+        for item in extra_shared:
+            p.shared[C2][item] = float(rng.randint(0, 4))
     return w
 
 
@@ -99,6 +117,7 @@ def _coefficients(w: _ManagersWorld, data) -> dict:  # noqa: ANN001
     answered = answers[answers["value"].notna()]
     resp = data.respondents
     q = data.organisation_questionnaire
+    pid_of = {w.response_id(C2, p): p for p in w.submitted[C2]}
     probes, who = [], {}
     for rid, group in answered.groupby("response_id"):
         for j, item in enumerate(group["item_id"]):
@@ -106,10 +125,14 @@ def _coefficients(w: _ManagersWorld, data) -> dict:  # noqa: ANN001
             who[probe] = (int(rid), item)
             probes.append(group.assign(response_id=probe, value=(group["item_id"] == item).astype(float)))
     unit = pd.concat(probes, ignore_index=True)
+    # the scores as stored: a statement the model leaves out counts as not applicable
+    dropped = [item in w.left_out.get(pid_of[who[int(p)][0]], ()) for p, item in
+               zip(unit["response_id"], unit["item_id"])]
+    as_scored = unit[~np.asarray(dropped, dtype=bool)]
     fake = pd.concat([resp[resp["response_id"] == r].assign(response_id=p) for p, (r, _) in who.items()],
                      ignore_index=True)
     values = []
-    long = score_responses(unit, scored_items(q), q.area_weights())
+    long = score_responses(as_scored, scored_items(q), q.area_weights())
     long = long[long["score"].notna()]
     values += [(r, f"area:{a}", v) for r, a, v in zip(long["response_id"], long["area"].astype(str), long["score"])]
     shared = unit[unit["item_id"].isin(data.answers["item_id"].unique())]
@@ -174,6 +197,54 @@ def test_nonshared_statement_does_not_expose_a_manager():
     # the five whose leadership score is made of shown statements only are still shown
     site = ov.managers[(ov.managers["scope"] == "site") & (ov.managers["area"] == "leadership")]
     assert site["n"].tolist() == [5] and not site["hidden"].any()
+    # the counterfactual, the loader without the flag: the case of the module docstring
+    w = _manager_world(random.Random(31))
+    for pid in list(w.own)[:5]:
+        w.own[pid]["O-LEA-3"] = w.own[pid]["O-LEA-4"] = NA
+    w.flags = False
+    assert _exposed(_manager_rows(w)[0], _managers(w)) == [(w.response_id(C2, list(w.own)[-1]),)]
+
+
+def _left_out_world(flags: bool) -> tuple[_ManagersWorld, list[int]]:
+    """Managers whose leadership scores are made of shown statements only, in two forms.
+
+    A variant of the questionnaire asks O-LEA-3 of trainers too, so leadership has three shared
+    statements of four (the shipped ones have at most half of an area shared, and a score
+    needs half of the area's statements counted: there, a left-out shared statement always
+    comes with a non-shared one).  Every manager answered "not applicable" to O-LEA-4, the
+    last non-shared one.  Three sites: 3, 2 and 3 managers, none shown alone (k = 5); the
+    organisation's managers' figures pool them.  Site 2 declared a model that leaves O-LEA-1
+    out of its managers' scores: (O-LEA-2 + O-LEA-3) / 2 for them, (O-LEA-1 + O-LEA-2 +
+    O-LEA-3) / 3 for the others.
+    """
+    rng = random.Random(33)
+    w = _manager_world(rng, extra_shared=("O-LEA-3",))
+    template = next(p for p in w.people if p.role == "manager")
+    for pid in (15, 16):
+        w.people.append(Person(pid, 2, 1, (), {c: dict(template.scores[c]) for c in template.scores},
+                               "manager", {C2: {i: float(rng.randint(0, 4)) for i in template.shared[C2]}}))
+        w.own[pid] = {i: float(rng.randint(0, 4)) for i in w.own[template.pid]}
+        w.submit(C2, pid)
+    for p in w.people:
+        if p.role == "manager" and p.pid < 15:
+            p.site_id = 1 if p.pid < 12 else 3
+    for pid in w.own:
+        w.own[pid]["O-LEA-4"] = NA
+    w.left_out = {15: {"O-LEA-1"}, 16: {"O-LEA-1"}}
+    w.flags = flags
+    return w, [w.response_id(C2, 15), w.response_id(C2, 16)]
+
+
+def test_model_left_out_statement_does_not_expose_managers():
+    w, site2 = _left_out_world(flags=True)
+    rows, ov = _manager_rows(w)
+    assert _exposed(rows, _managers(w)) == []
+    org = ov.managers[(ov.managers["scope"] == "org") & (ov.managers["area"] == "leadership")]
+    assert org["n"].tolist() == [6] and not org["hidden"].any()
+    # the counterfactual, without the flag: the organisation's figures are over all eight, and
+    # the leadership sum minus 25/3 x the three statement sums leaves a sum over site 2's two
+    w, site2 = _left_out_world(flags=False)
+    assert _exposed(_manager_rows(w)[0], _managers(w)) == [tuple(site2)]
 
 
 def test_managers_with_the_same_forms_are_all_shown():

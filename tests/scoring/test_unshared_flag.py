@@ -1,4 +1,5 @@
-"""The loader's per-area flag: which managers answered a statement not asked of trainers.
+"""The loader's per-area flag: which managers answered a statement not asked of trainers
+(and which shared statements a declared model leaves out of their scores).
 
 The disclosure layer keeps managers whose area score has a term of such a
 statement apart from those whose score is made of shown statements only
@@ -71,6 +72,7 @@ def test_the_flag_says_who_answered_a_non_shared_statement(engine):  # noqa: ANN
     # the non-shared answers themselves stay out of the scoring frames
     assert not set(data.answers["item_id"]) & set(unshared_items(data.organisation_items)["item_id"])
     assert trainer not in set(data.unshared["response_id"])
+    assert data.left_out.empty  # no model declared: every answered statement counts
 
     # under a declared distance model O-INF-6 is left out of the scores: manager 3's
     # infrastructure score is then made of shared statements only, and the flag says so
@@ -82,3 +84,6 @@ def test_the_flag_says_who_answered_a_non_shared_statement(engine):  # noqa: ANN
     got = set(zip(data.unshared["response_id"], data.unshared["area"]))
     assert (m3, "infrastructure") not in got and (m1, "infrastructure") in got
     assert (m3, "leadership") in got
+    # and it leaves out O-INF-2, a shared statement, of everyone's score (the gaps still show it)
+    assert set(zip(data.left_out["response_id"], data.left_out["item_id"])) == {
+        (m, "O-INF-2") for m in (m1, m2, m3)}
