@@ -15,13 +15,23 @@ scoring unit answers with ``scoring.responses.score_responses``, the
 function the stored scores come from.
 
 Evidence, on the layer before the per-area "answered a non-shared
-statement" flag (run by hand on commit f6647c0): in
-``test_nonshared_statement_does_not_expose_a_manager`` the site's managers'
-figures were shown over all 6 managers, and ``_exposed`` returned
-``[(20012,)]``, manager 12's response alone: the leadership sum minus 12.5 x
-(the O-LEA-1 sum + the O-LEA-2 sum) cancels the five managers whose
-leadership score is (O-LEA-1 + O-LEA-2) / 2 and leaves
-6.25 x (O-LEA-3 + O-LEA-4 - O-LEA-1 - O-LEA-2) of manager 12 alone.
+statement" flag (run by hand on commit f6647c0, the test as it is here
+without the flag): in ``test_nonshared_statement_does_not_expose_a_manager``
+every managers' figure of the site was shown over all 6 managers (the
+leadership mean, the O-LEA-1 and O-LEA-2 means, the element, the top-down
+side...), and ``_exposed`` returned ``[(20014,)]``, manager 14's response
+alone: the leadership sum minus 12.5 x (the O-LEA-1 sum + the O-LEA-2 sum)
+cancels the five managers whose leadership score is 12.5 x (O-LEA-1 +
+O-LEA-2) and leaves 6.25 x (O-LEA-3 + O-LEA-4 - O-LEA-1 - O-LEA-2) of
+manager 14 alone.  Each case keeps that counterfactual as an assertion (the
+world built without the flags, ``flags=False``: what the loader gave
+before), so the test shows the attack still works on what the layer was
+given before and no longer on what it is given now.
+
+The same holds one step further for a shared statement a declared model
+leaves out of the score (``left_out``): unreachable with the shipped
+questionnaires (a score needs half of an area's statements counted, and at
+most half are shared), shown on a variant where it is reachable.
 """
 
 from __future__ import annotations
