@@ -2,8 +2,8 @@
 
 Dashboards, the champions map and the planner all start here, so a campaign
 is read the same way everywhere: stored area scores (never raw answers, except
-the few shared and sharing items that gaps and indices need, and, reduced to a
-per-area flag, whether a manager answered an area's other statements),
+the few shared and sharing items that gaps and indices need, and, reduced to
+flags, which statements each manager's area scores are made of),
 respondents with their site, region and profile, and consent as it stands
 *now* (a withdrawal takes effect everywhere at once).
 """
@@ -109,7 +109,7 @@ def load_campaign(engine: Engine, campaign_id: int) -> CampaignData:
     wanted |= set(oitems.loc[oitems["shared"], "item_id"])
     # managers' answers to the other statements of those areas: read with the rest, kept as a
     # per-area flag only (the disclosure layer needs to know which form each area score has)
-    others = set(unshared_items(oitems)["item_id"]) - wanted
+    private = set(unshared_items(oitems)["item_id"])
     # Core rows as plain tuples: the ORM and pandas' probing of Row objects cost more
     # than the query itself on a national campaign.
     # (storage.bulk: straight from the driver, several times faster at national size)
@@ -129,7 +129,7 @@ def load_campaign(engine: Engine, campaign_id: int) -> CampaignData:
             select(Answer.response_id, Answer.item_id, Answer.value, Answer.not_applicable)
             .join(Response, Response.id == Answer.response_id)
             .where(Response.campaign_id == campaign_id, Response.status == "submitted",
-                   Answer.item_id.in_(sorted(wanted | others)))))
+                   Answer.item_id.in_(sorted(wanted | private)))))
 
     respondents = pd.DataFrame([{
         "response_id": rid, "person_id": pid, "site_id": site, "region_id": region,
@@ -150,14 +150,16 @@ def load_campaign(engine: Engine, campaign_id: int) -> CampaignData:
     scores["level"] = level_of(scores["score"])
     answers = pd.DataFrame.from_records(answer_rows, columns=["response_id", "item_id", "value", "na"])
     answers["value"] = answers["value"].astype(float).where(~answers.pop("na").astype(bool))
-    answers, unshared, left_out = _forms(engine, oq, oitems, answers, respondents, others)
+    answers, unshared, left_out = _forms(engine, oq, oitems, answers, respondents, private, wanted)
     return CampaignData(campaign_id, scores, respondents, answers, titems, oitems, tq, oq,
                         unshared, left_out)
 
 
 def _forms(engine: Engine, oq: Questionnaire, oitems: pd.DataFrame, answers: pd.DataFrame,
-           respondents: pd.DataFrame, others: set[str]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(answers without the non-shared statements, unshared, left_out) of CampaignData.
+           respondents: pd.DataFrame, private: set[str], wanted: set[str],
+           ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(answers without the non-shared statements nothing else reads, unshared, left_out) of
+    CampaignData.
 
     Both flags describe the managers' answers as their stored scores used them:
     under each site's declared model, which may leave statements out.
@@ -165,15 +167,15 @@ def _forms(engine: Engine, oq: Questionnaire, oitems: pd.DataFrame, answers: pd.
     managers = respondents.loc[respondents["role"] == "manager", "response_id"]
     org_shared = set(oitems.loc[oitems["shared"].astype(bool) & oitems["area"].notna(), "item_id"])
     mine = answers[answers["response_id"].isin(managers)
-                   & answers["item_id"].isin(others | org_shared)].reset_index(drop=True)
+                   & answers["item_id"].isin(private | org_shared)].reset_index(drop=True)
     scored = mine
     if oq.models and len(mine):
         with read_session(engine) as s:
             scored = apply_model(s, oq, mine)
-    own = scored["item_id"].isin(others)
+    own = scored["item_id"].isin(private)
     dropped = scored[~own & scored["value"].isna() & mine["value"].notna()]
     left_out = dropped[["response_id", "item_id"]].astype({"response_id": "int64", "item_id": object})
-    rest = answers[~answers["item_id"].isin(others)].reset_index(drop=True)
+    rest = answers[~answers["item_id"].isin(private - wanted)].reset_index(drop=True)
     return rest, unshared_areas(scored[own], oitems), left_out.reset_index(drop=True)
 
 
