@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from disclosure.figures import released_tree
-from disclosure.release import TOP_DOWN, Release, Row, decide, gap_key, tree_keys
+from disclosure.release import FORM, LEFT_OUT, TOP_DOWN, Release, Row, decide, gap_key, tree_keys
 from scoring.data import CampaignData
 from scoring.gaps import _person_scores, gaps_of, shared_item_ids
 from scoring.indices import top_down_people
@@ -42,6 +42,27 @@ def presence(data: CampaignData) -> pd.DataFrame:
     scored = data.scores[data.scores["score"].notna()]
     parts = [pd.DataFrame({"response_id": scored["response_id"].astype(np.int64),
                            "universe": AREA + scored["area"].astype(str)})]
+    # the form of a manager's area score: with a term of a non-shared statement, or made of
+    # shown statements only (a presence-only universe, released with the areas; see FORM)
+    pairs = pd.DataFrame({"response_id": scored["response_id"].astype(np.int64),
+                          "area": scored["area"].astype(str)})
+    flags = data.unshared
+    if len(flags):
+        flags = flags.astype({"response_id": np.int64, "area": str})
+        both = flags.merge(pairs, on=["response_id", "area"])
+        parts.append(pd.DataFrame({"response_id": both["response_id"], "universe": FORM + both["area"]}))
+    # a shared statement the site's declared model leaves out of the manager's score: shown in
+    # the gaps, absent from the area score, another form (LEFT_OUT)
+    out = data.left_out
+    if len(out):
+        area_of = dict(zip(data.organisation_items["item_id"].astype(str),
+                           data.organisation_items["area"].astype(str)))
+        left = pd.DataFrame({"response_id": out["response_id"].astype(np.int64),
+                             "area": out["item_id"].astype(str).map(area_of),
+                             "item": out["item_id"].astype(str)})
+        both = left.merge(pairs, on=["response_id", "area"])
+        parts.append(pd.DataFrame({"response_id": both["response_id"],
+                                   "universe": LEFT_OUT + both["item"]}))
     items = gap_items(data)
     shared = items.loc[items["shared"].astype(bool), "item_id"].astype(str).tolist()
     if shared and len(data.answers):

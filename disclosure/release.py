@@ -45,6 +45,16 @@ MODALITIES = ("face_to_face", "hybrid", "remote_sync", "remote_async")
 AREA, GAP, TD = "area:", "gap:", "td:"
 XV = "xv:"  # shared-items scores of a cross-version comparison (disclosure.versions)
 TOP_DOWN = TD + "index"  # the universe of each person's top-down value (disclosure.topdown)
+# presence-only universes, one per organisation area with a shared statement: the managers who
+# answered one of its non-shared statements (scoring.data.unshared_areas).  No figure is a sum
+# over them; they are offered with the areas (their names start with AREA) so that, in the joint
+# family, a cell never mixes managers whose area score has a term no shown statement has with
+# managers whose score is made of shown statements only (docs/disclosure.md)
+FORM = AREA + "~form:"
+# the same for each shared statement a manager answered and their site's declared model leaves out
+# of their score (scoring.data.CampaignData.left_out): inside a cell, the managers whose scores
+# are made of shown statements only then use the same statements
+LEFT_OUT = AREA + "~out:"
 ROLES = ("trainer", "manager")
 
 

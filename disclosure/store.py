@@ -53,7 +53,7 @@ def _save(session, rows: list[Row], viewer_id: int | None) -> None:  # noqa: ANN
 DECIDED = "decided"  # marker row: the data fingerprint the last decision was made on (in reason)
 EPOCH = "epoch"  # marker row: stored scores were recomputed (reason: why); a new release epoch starts
 MARKERS = (DECIDED, EPOCH)
-LAYER = "link1"  # bumped when the layer gains figure keys, so a stored decision is made again
+LAYER = "form1"  # bumped when the layer gains figure keys, so a stored decision is made again
 
 
 def start_epoch(session, campaign_ids, reason: str = "rescore") -> None:  # noqa: ANN001
@@ -89,7 +89,8 @@ def epochs(session, campaign_ids) -> dict[int, int]:  # noqa: ANN001
 def fingerprint(cur: CampaignData, prev: CampaignData | None, status: dict, k: int,
                 epoch: dict | None = None) -> str:
     """A short hash of everything a decision depends on: responses, their people, sites and
-    modalities and trades, which scores and answers exist, both campaigns' status and epochs, k."""
+    modalities and trades, which scores and answers exist (and the managers' flags of
+    the forms of their scores), both campaigns' status and epochs, k."""
     digest = hashlib.sha256(f"{LAYER}|{k}|{sorted(status.items())}|{sorted((epoch or {}).items())}".encode())
     for data in (cur, prev):
         if data is None:
@@ -105,6 +106,9 @@ def fingerprint(cur: CampaignData, prev: CampaignData | None, status: dict, k: i
         answered = data.answers[data.answers["value"].notna()]
         digest.update(pd.util.hash_pandas_object(answered[["response_id"]].assign(
             i=answered["item_id"].astype(str)), index=False).to_numpy().tobytes())
+        for flags, column in ((data.unshared, "area"), (data.left_out, "item_id")):
+            digest.update(pd.util.hash_pandas_object(flags[["response_id"]].assign(
+                a=flags[column].astype(str)), index=False).to_numpy().tobytes())
     return digest.hexdigest()[:20]
 
 

@@ -42,6 +42,12 @@ from scoring.responses import score_responses
 from scoring.version_progress import _campaign_frames, shared_items
 
 MIN_SHARE = 0.5  # as scoring.progress.paired_progress
+# presence-only universes, one per area: the trainers with a shared-items score there who also
+# answered an item of the area that only their version has.  A trainer who answered none has an
+# area score of the same form as their shared-items score (the same items); the area sum minus
+# the shared-items sum over a cell would then cancel them and leave a sum over the others.  In
+# the trainers' area link (they start with XV), so a cell never mixes the two kinds.
+FORM = XV + "~form:"
 
 
 @dataclass(frozen=True)
@@ -51,13 +57,26 @@ class CrossVersion:
     items: tuple[str, ...]
     prev_scores: pd.DataFrame  # response_id, area, score, level (previous campaign)
     cur_scores: pd.DataFrame  # the same for this campaign
+    # response_id, area: the trainer answered an item of the area that only their campaign's
+    # version has (their area score then has a term the shared-items score lacks); see FORM
+    prev_forms: pd.DataFrame | None = None
+    cur_forms: pd.DataFrame | None = None
 
     def presence(self, which: str) -> pd.DataFrame:
-        """response_id, universe: which response has a shared-items score in which area."""
+        """response_id, universe: which response has a shared-items score in which area (``xv:``),
+        and which of those answered an item of the area only its version has (``xv:~form:``)."""
         scores = self.prev_scores if which == "prev" else self.cur_scores
         valid = scores[scores["score"].notna()]
-        return pd.DataFrame({"response_id": valid["response_id"].astype(np.int64).to_numpy(),
-                             "universe": (XV + valid["area"].astype(str)).to_numpy()})
+        out = pd.DataFrame({"response_id": valid["response_id"].astype(np.int64).to_numpy(),
+                            "universe": (XV + valid["area"].astype(str)).to_numpy()})
+        forms = self.prev_forms if which == "prev" else self.cur_forms
+        if forms is None or not len(forms):
+            return out
+        pairs = pd.DataFrame({"response_id": out["response_id"], "area": valid["area"].astype(str).to_numpy()})
+        both = forms.astype({"response_id": np.int64, "area": str}).merge(pairs, on=["response_id", "area"])
+        return pd.concat([out, pd.DataFrame({"response_id": both["response_id"].to_numpy(),
+                                             "universe": (FORM + both["area"]).to_numpy()})],
+                         ignore_index=True)
 
     def digest(self) -> str:
         """What the decision depends on (who has a shared-items score where), for the fingerprint."""
@@ -85,7 +104,18 @@ def cross_from_answers(prev: CampaignData, cur: CampaignData, answers: pd.DataFr
         return None
     items = q_to.items_frame()
     items = items[items["area"].notna() & items["item_id"].isin(common)].reset_index(drop=True)
+    everything = answers
     answers = answers[answers["item_id"].isin(common)]
+
+    def forms(data: CampaignData) -> pd.DataFrame:
+        own = data.trainer_questionnaire.items_frame()
+        own = own[own["area"].notna() & ~own["item_id"].isin(common) & own["area"].isin(items["area"])]
+        trainers = data.respondents.loc[data.respondents["role"] == "trainer", "response_id"]
+        mine = everything[everything["response_id"].isin(trainers) & everything["value"].notna()]
+        found = mine.merge(pd.DataFrame({"item_id": own["item_id"], "area": own["area"].astype(str)}),
+                           on="item_id")
+        return found[["response_id", "area"]].drop_duplicates().astype(
+            {"response_id": np.int64, "area": object}).reset_index(drop=True)
 
     def scored(data: CampaignData) -> pd.DataFrame:
         trainers = data.respondents.loc[data.respondents["role"] == "trainer", "response_id"]
@@ -99,7 +129,7 @@ def cross_from_answers(prev: CampaignData, cur: CampaignData, answers: pd.DataFr
         out["response_id"] = out["response_id"].astype(np.int64)
         return out.reset_index(drop=True)
 
-    return CrossVersion(common, scored(prev), scored(cur))
+    return CrossVersion(common, scored(prev), scored(cur), forms(prev), forms(cur))
 
 
 def cross_version(engine: Engine, prev: CampaignData | None, cur: CampaignData) -> CrossVersion | None:
