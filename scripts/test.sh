@@ -26,9 +26,9 @@ else
 fi
 
 # Two workers by default (RELAIS_TEST_WORKERS=0 runs in this process, e.g. for pdb).
-# --dist loadgroup keeps the tests grouped in tests/conftest.py on one worker.
+# The work units (a module, or the groups of servers and browsers) are in tests/conftest.py.
 workers=${RELAIS_TEST_WORKERS:-2}
-$PY -m pytest -n "$workers" --dist loadgroup "$@"
+$PY -m pytest -n "$workers" "$@"
 status=$?
 if [ $status -eq 5 ]; then
   echo "!!! pytest collected no test: failing" >&2

@@ -24,8 +24,8 @@ DB_KINDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 # `make test` runs the suite on two xdist workers. Tests that start servers and browsers,
 # or that drive a crowd of sessions, run one after another in one of two groups (each group
 # on one worker), so at most two servers with their browsers share the two cores; every
-# other test is shared between the workers. The accessibility audits are a group of their
-# own (about a third of the browser time), the journeys and crowds the other.
+# other test module goes whole to one worker or the other. The accessibility audits are
+# a group of their own (about a third of the browser time), the journeys and crowds the other.
 SERIAL_DIRS = ("browser", "cluster")
 SERIAL_FILES = ("survey/test_concurrency.py", "survey/test_crash.py", "planning/test_jobs.py",
                 "recognition/test_status_http.py", "test_deploy_config.py")
@@ -47,14 +47,29 @@ def pytest_configure(config) -> None:  # noqa: ANN001
     os.environ.setdefault("RELAIS_PUBLISH_SECONDS", "0")
 
 
-def pytest_collection_modifyitems(config, items) -> None:  # noqa: ANN001
-    tests = Path(__file__).resolve().parent
-    for item in items:
-        rel = Path(str(item.path)).resolve().relative_to(tests).as_posix()
-        if rel in AUDIT_FILES:
-            item.add_marker(pytest.mark.xdist_group("audits"))
-        elif rel.split("/")[0] in SERIAL_DIRS or rel in SERIAL_FILES:
-            item.add_marker(pytest.mark.xdist_group("serial"))
+def work_unit(nodeid: str) -> str:
+    """The xdist work unit of a test: its group, or else its module (a module stays whole on
+    one worker, in file order, as in a one-process run: module fixtures are built once, and
+    a test may build on the one before it)."""
+    rel = nodeid.split("::", 1)[0].removeprefix("tests/")
+    if rel in AUDIT_FILES:
+        return "audits"
+    if rel.split("/")[0] in SERIAL_DIRS or rel in SERIAL_FILES:
+        return "serial"
+    return rel
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):  # noqa: ANN001, ANN201
+    # (xdist's own --dist loadgroup renames node ids, which pytest 9 no longer allows;
+    # a scope scheduler with our own units does the same without touching them)
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Units(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    return Units(config, log)
 
 
 def pg_admin_url() -> str:

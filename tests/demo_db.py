@@ -22,5 +22,15 @@ def build_demo_db(folder: Path, size: str = "default", seed: int = 7) -> str:
 
 
 def use_database(url: str) -> None:
-    """Point the app (get_engine and AppTest runs) at url for this process."""
+    """Point the app (get_engine and AppTest runs) at url for this process.
+
+    Streamlit's caches live as long as the process and are keyed by data fingerprints,
+    which two demo databases built from the same seed share: switching databases empties
+    them, so a page never reads figures cached from another test's database.
+    """
+    if os.environ.get("DATABASE_URL") != url:
+        import streamlit as st
+
+        st.cache_data.clear()
+        st.cache_resource.clear()
     os.environ["DATABASE_URL"] = url
