@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from disclosure.campaign import offer_paired, release_of, released_gaps, released_progress
-from disclosure.figures import released_tree
+from disclosure.figures import released_tree, whole_ids
 from disclosure.release import Release, trade_key
 from disclosure.versions import released_cross_progress
 from scoring.aggregate import LEVEL_COUNT_COLS
@@ -97,7 +97,7 @@ def _ints(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in ("region_id", "site_id"):
         if col in out:
-            out[col] = out[col].map(lambda v: None if pd.isna(v) else int(v)).astype(object)
+            out[col] = whole_ids(out[col])
     return out
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from disclosure.figures import released_tree
+from disclosure.figures import int_or_none, released_tree
 from disclosure.release import TOP_DOWN, Release, Row, decide, gap_key, tree_keys
 from scoring.data import CampaignData
 from scoring.gaps import _person_scores, gaps_of, shared_item_ids
@@ -79,7 +79,7 @@ def released_gaps(data: CampaignData, rel: Release) -> pd.DataFrame:
     if people.empty:
         return gaps_of(people, rel.k)
     people = people.assign(_u="gap:" + people["kind"].astype(str) + ":" + people["key"].astype(str),
-                           _site=people["site_id"].map(lambda v: None if pd.isna(v) else f"site:{int(v)}"))
+                           _site=_site_keys(people["site_id"]))
     keys, roles, pops = [], [], []
     for (role, key), pop in rel.current.items():
         if key.startswith("gap:"):
@@ -95,6 +95,15 @@ def released_gaps(data: CampaignData, rel: Release) -> pd.DataFrame:
         frame = gaps_of(kept.drop(columns=["_u", "_site", "_key"]), rel.k)
         parts.append(frame[frame["scope"] == scope])
     return pd.concat(parts, ignore_index=True)
+
+
+def _site_keys(site_ids: pd.Series) -> pd.Series:
+    """'site:<id>' per row, None where the site is unknown (one vectorised pass)."""
+    ids = int_or_none(site_ids)
+    known = site_ids.notna().to_numpy(dtype=bool)
+    out = np.full(len(ids), None, dtype=object)
+    out[known] = ["site:" + str(v) for v in ids[known]]
+    return pd.Series(out, index=site_ids.index, dtype=object).infer_objects()  # as Series.map infers
 
 
 def _person_pairs(prev: CampaignData, cur: CampaignData) -> pd.DataFrame:
