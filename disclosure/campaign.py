@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from disclosure.figures import int_or_none, released_tree
+from disclosure.figures import released_tree
 from disclosure.release import TOP_DOWN, Release, Row, decide, gap_key, tree_keys
 from scoring.data import CampaignData
 from scoring.gaps import _person_scores, gaps_of, shared_item_ids
@@ -99,10 +99,12 @@ def released_gaps(data: CampaignData, rel: Release) -> pd.DataFrame:
 
 def _site_keys(site_ids: pd.Series) -> pd.Series:
     """'site:<id>' per row, None where the site is unknown (one vectorised pass)."""
-    ids = int_or_none(site_ids)
     known = site_ids.notna().to_numpy(dtype=bool)
-    out = np.full(len(ids), None, dtype=object)
-    out[known] = ["site:" + str(v) for v in ids[known]]
+    out = np.full(len(site_ids), None, dtype=object)
+    if known.any():
+        # one label per site, not per row (a row per person and statement)
+        sites, row_site = np.unique(site_ids[known].to_numpy().astype(np.int64), return_inverse=True)
+        out[known] = np.array([f"site:{s}" for s in sites.tolist()], dtype=object)[row_site.ravel()]
     return pd.Series(out, index=site_ids.index, dtype=object).infer_objects()  # as Series.map infers
 
 
