@@ -83,7 +83,9 @@ def build_overview(cur: CampaignData, prev: CampaignData | None = None, k: int =
     gaps = released_gaps(cur, rel)
     progress = None
     if same_questionnaire:
-        progress = released_progress(prev, cur, prev_rel, rel, areas)
+        # unfiltered, the trainers' tree is the progress table's "after" side: computed once
+        progress = released_progress(prev, cur, prev_rel, rel, areas,
+                                     after=trainers if modality is None and trade is None else None)
     elif cross is not None and prev_rel is not None:
         progress = released_cross_progress(prev, cur, prev_rel, rel, cross, areas)
     return Overview(cur.campaign_id, prev.campaign_id if prev else None, k, modality,

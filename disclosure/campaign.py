@@ -150,7 +150,8 @@ def offer_paired(prev: CampaignData, cur: CampaignData, prev_rel: Release, cur_r
 
 def released_progress(prev: CampaignData, cur: CampaignData, prev_rel: Release,
                       cur_rel: Release, areas: tuple[str, ...], scores=None, keys=None,  # noqa: ANN001
-                      before_nodes: pd.DataFrame | None = None) -> pd.DataFrame:
+                      before_nodes: pd.DataFrame | None = None,
+                      after: pd.DataFrame | None = None) -> pd.DataFrame:
     """Joint progress table per node and area (columns of scoring.progress.tree_progress).
 
     ``scores`` (previous, this campaign's) and ``keys`` (figure key functions
@@ -163,7 +164,8 @@ def released_progress(prev: CampaignData, cur: CampaignData, prev_rel: Release,
         None, None, paired_key, lambda n: prev_paired_key(cid, n))
     before = released_tree(prev_rel, prev.respondents, prev_scores, "trainer", areas, key_of=before_key,
                            nodes_of=before_nodes)
-    after = released_tree(cur_rel, cur.respondents, cur_scores, "trainer", areas, key_of=after_key)
+    if after is None:  # the overview passes its trainers' tree when it is this very frame
+        after = released_tree(cur_rel, cur.respondents, cur_scores, "trainer", areas, key_of=after_key)
     keys = ["scope", "region_id", "site_id", "area"]
     out = after[[*keys, "n", "mean", "hidden"]].rename(
         columns={"n": "n_to", "mean": "mean_to", "hidden": "hidden_to"})

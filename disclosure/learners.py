@@ -26,6 +26,7 @@ hidden (NaN), and so is every gap it is part of.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -131,8 +132,14 @@ def _stats(scores: np.ndarray, k: int) -> tuple[float, float, float, float, floa
     if n < k:
         return (np.nan,) * 5 + (True,)
     mean, var = float(np.mean(scores)), float(np.var(scores, ddof=1))
-    half = float(stdtrit(n - 1, 0.975)) * np.sqrt(var / n)
+    half = _t975(n - 1) * np.sqrt(var / n)
     return float(n), mean, var, mean - half, mean + half, False
+
+
+@lru_cache(maxsize=4096)
+def _t975(df: int) -> float:
+    """Student's t 97.5 % quantile (one SciPy call per group size, not per cell)."""
+    return float(stdtrit(df, 0.975))
 
 
 def _nodes(units: pd.DataFrame) -> list[tuple[str, str, int | None, int | None]]:
