@@ -4,6 +4,10 @@ The names below load on first use (PEP 562): the solvers pull in SciPy and
 OR-Tools (about a second of imports), and most importers only want
 ``planning.model`` or ``planning.store`` - the cascade's requests, a person's
 erasure, the director's overview through the measured effect.
+
+``planning.solve`` is both a submodule and the function it defines: once the
+submodule is imported, the package attribute is the module, so take the
+function as ``from planning.solve import solve`` (as every caller does).
 """
 
 from importlib import import_module
