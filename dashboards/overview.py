@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from disclosure.campaign import offer_paired, release_of, released_gaps, released_progress
-from disclosure.figures import released_tree
+from disclosure.figures import released_tree, whole_ids
 from disclosure.release import Release, trade_key
 from disclosure.versions import released_cross_progress
 from scoring.aggregate import LEVEL_COUNT_COLS
@@ -85,7 +85,9 @@ def build_overview(cur: CampaignData, prev: CampaignData | None = None, k: int =
     gaps = released_gaps(cur, rel)
     progress = None
     if same_questionnaire:
-        progress = released_progress(prev, cur, prev_rel, rel, areas)
+        # unfiltered, the trainers' tree is the progress table's "after" side: computed once
+        progress = released_progress(prev, cur, prev_rel, rel, areas,
+                                     after=trainers if modality is None and trade is None else None)
     elif cross is not None and prev_rel is not None:
         progress = released_cross_progress(prev, cur, prev_rel, rel, cross, areas)
     return Overview(cur.campaign_id, prev.campaign_id if prev else None, k, modality,
@@ -100,7 +102,7 @@ def _ints(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in ("region_id", "site_id"):
         if col in out:
-            out[col] = out[col].map(lambda v: None if pd.isna(v) else int(v)).astype(object)
+            out[col] = whole_ids(out[col])
     return out
 
 

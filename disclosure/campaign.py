@@ -100,7 +100,7 @@ def released_gaps(data: CampaignData, rel: Release) -> pd.DataFrame:
     if people.empty:
         return gaps_of(people, rel.k)
     people = people.assign(_u="gap:" + people["kind"].astype(str) + ":" + people["key"].astype(str),
-                           _site=people["site_id"].map(lambda v: None if pd.isna(v) else f"site:{int(v)}"))
+                           _site=_site_keys(people["site_id"]))
     keys, roles, pops = [], [], []
     for (role, key), pop in rel.current.items():
         if key.startswith("gap:"):
@@ -116,6 +116,17 @@ def released_gaps(data: CampaignData, rel: Release) -> pd.DataFrame:
         frame = gaps_of(kept.drop(columns=["_u", "_site", "_key"]), rel.k)
         parts.append(frame[frame["scope"] == scope])
     return pd.concat(parts, ignore_index=True)
+
+
+def _site_keys(site_ids: pd.Series) -> pd.Series:
+    """'site:<id>' per row, None where the site is unknown (one vectorised pass)."""
+    known = site_ids.notna().to_numpy(dtype=bool)
+    out = np.full(len(site_ids), None, dtype=object)
+    if known.any():
+        # one label per site, not per row (a row per person and statement)
+        sites, row_site = np.unique(site_ids[known].to_numpy().astype(np.int64), return_inverse=True)
+        out[known] = np.array([f"site:{s}" for s in sites.tolist()], dtype=object)[row_site.ravel()]
+    return pd.Series(out, index=site_ids.index, dtype=object).infer_objects()  # as Series.map infers
 
 
 def _person_pairs(prev: CampaignData, cur: CampaignData) -> pd.DataFrame:
@@ -160,7 +171,8 @@ def offer_paired(prev: CampaignData, cur: CampaignData, prev_rel: Release, cur_r
 
 def released_progress(prev: CampaignData, cur: CampaignData, prev_rel: Release,
                       cur_rel: Release, areas: tuple[str, ...], scores=None, keys=None,  # noqa: ANN001
-                      before_nodes: pd.DataFrame | None = None) -> pd.DataFrame:
+                      before_nodes: pd.DataFrame | None = None,
+                      after: pd.DataFrame | None = None) -> pd.DataFrame:
     """Joint progress table per node and area (columns of scoring.progress.tree_progress).
 
     ``scores`` (previous, this campaign's) and ``keys`` (figure key functions
@@ -173,7 +185,8 @@ def released_progress(prev: CampaignData, cur: CampaignData, prev_rel: Release,
         None, None, paired_key, lambda n: prev_paired_key(cid, n))
     before = released_tree(prev_rel, prev.respondents, prev_scores, "trainer", areas, key_of=before_key,
                            nodes_of=before_nodes)
-    after = released_tree(cur_rel, cur.respondents, cur_scores, "trainer", areas, key_of=after_key)
+    if after is None:  # the overview passes its trainers' tree when it is this very frame
+        after = released_tree(cur_rel, cur.respondents, cur_scores, "trainer", areas, key_of=after_key)
     keys = ["scope", "region_id", "site_id", "area"]
     out = after[[*keys, "n", "mean", "hidden"]].rename(
         columns={"n": "n_to", "mean": "mean_to", "hidden": "hidden_to"})

@@ -26,6 +26,23 @@ _TREE = ("region_id", "site_id")
 COLUMNS = ["scope", *_TREE, "area", "n", "mean", "level", *LEVEL_COUNT_COLS, "hidden"]
 
 
+def int_or_none(values: pd.Series) -> np.ndarray:
+    """Each value as a Python int, or None where it is missing (an object array, no Python call per row)."""
+    out = np.full(len(values), None, dtype=object)
+    known = values.notna().to_numpy(dtype=bool)
+    if known.any():
+        out[known] = values[known].to_numpy().astype(np.int64).tolist()
+    return out
+
+
+def whole_ids(values: pd.Series) -> pd.Series:
+    """Exactly ``values.map(lambda v: None if pd.isna(v) else int(v)).astype(object)``, vectorised
+    (the overview's frames have a row per site and area): like map, the result's type is inferred,
+    so a column of ids with a missing one holds floats and NaN."""
+    inferred = pd.Series(int_or_none(values), index=values.index, dtype=object).infer_objects()
+    return inferred.astype(object).rename(values.name)
+
+
 def _nodes(people: pd.DataFrame) -> pd.DataFrame:
     """key, scope, region_id, site_id of every node that has submitted responses of the role."""
     people = people[people["site_id"].notna()]
@@ -75,7 +92,7 @@ def released_tree(
     grid = nodes.assign(_node=np.arange(len(nodes))).merge(pd.DataFrame({"area": pd.Series(present, dtype=object)}), how="cross")
     frame = grid.merge(stats, on=["_node", "area"], how="left")
     for col in _TREE:
-        frame[col] = frame[col].map(lambda v: None if v is None or pd.isna(v) else int(v)).astype(object)
+        frame[col] = whole_ids(frame[col])
     frame = frame[["scope", *_TREE, "area", "n", "mean", *LEVEL_COUNT_COLS]]
     frame["n"] = frame["n"].astype(float)
     guarded = guard_tree(frame, levels=_TREE, n_col="n", value_cols=["mean", *LEVEL_COUNT_COLS],

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 from disclosure.learners import LearnerRelease, decide
 from disclosure.release import Row
+from storage.bulk import fetch_rows
 from storage.db import write_session
 from storage.models import Campaign, LearnerAnswer, LearnerRelease as ReleaseRow, LearnerResponse, Site, utcnow
 
@@ -22,20 +23,21 @@ ANSWER_COLUMNS = ["response_id", "site_id", "region_id", "item_id", "value"]
 
 def learner_answers(session, campaign_id: int) -> pd.DataFrame:  # noqa: ANN001
     """Answered statements ("I don't know" left out) of a campaign's learners (ANSWER_COLUMNS)."""
-    rows = session.execute(
+    # the driver's tuples (storage.bulk): an organisation's learners give tens of thousands of rows
+    rows = fetch_rows(session.connection(), (
         select(LearnerAnswer.response_id, LearnerResponse.site_id, Site.region_id,
                LearnerAnswer.item_id, LearnerAnswer.value)
         .join(LearnerResponse, LearnerResponse.id == LearnerAnswer.response_id)
         .join(Site, Site.id == LearnerResponse.site_id)
         .where(LearnerResponse.campaign_id == campaign_id, LearnerAnswer.value.is_not(None))
-        .order_by(LearnerAnswer.response_id)).all()
-    return pd.DataFrame(rows, columns=ANSWER_COLUMNS)
+        .order_by(LearnerAnswer.response_id)))
+    return pd.DataFrame.from_records(rows, columns=ANSWER_COLUMNS)
 
 
 def _history(session, campaign_id: int) -> list[Row]:  # noqa: ANN001
     rows = session.execute(select(ReleaseRow.figure, ReleaseRow.population, ReleaseRow.reason)
                            .where(ReleaseRow.campaign_id == campaign_id).order_by(ReleaseRow.id)).all()
-    return [Row(campaign_id, "learner", f, tuple(int(x) for x in pop), r) for f, pop, r in rows]
+    return [Row(campaign_id, "learner", f, tuple(pop), r) for f, pop, r in rows]  # JSON ids are ints already
 
 
 def learner_releases(engine: Engine, campaign_id: int, items: list[str], k: int,

@@ -26,6 +26,7 @@ hidden (NaN), and so is every gap it is part of.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -131,8 +132,14 @@ def _stats(scores: np.ndarray, k: int) -> tuple[float, float, float, float, floa
     if n < k:
         return (np.nan,) * 5 + (True,)
     mean, var = float(np.mean(scores)), float(np.var(scores, ddof=1))
-    half = float(stdtrit(n - 1, 0.975)) * np.sqrt(var / n)
+    half = _t975(n - 1) * np.sqrt(var / n)
     return float(n), mean, var, mean - half, mean + half, False
+
+
+@lru_cache(maxsize=4096)
+def _t975(df: int) -> float:
+    """Student's t 97.5 % quantile (one SciPy call per group size, not per cell)."""
+    return float(stdtrit(df, 0.975))
 
 
 def _nodes(units: pd.DataFrame) -> list[tuple[str, str, int | None, int | None]]:
@@ -174,6 +181,11 @@ def learner_items(rel: LearnerRelease, answers: pd.DataFrame, items: Sequence[st
     return pd.DataFrame(rows, columns=ITEM_COLUMNS)
 
 
+def _whole(value: object) -> int | None:
+    """A region or site id as the nodes name it (None for the organisation or a region)."""
+    return None if value is None or pd.isna(value) else int(value)
+
+
 def _staff_scores(scores: _Scores, rel: Release, role: str, org_item: str,
                   node: str, site_nodes: list[str]) -> np.ndarray:
     """Scores of one role on a shared statement over its released population at a node."""
@@ -202,7 +214,9 @@ def three_way(rel: Release, people: pd.DataFrame, learner_rel: LearnerRelease,
     for (role, key), group in people.groupby(["role", "key"]):
         staff[(role, key)] = _Scores(group["response_id"].to_numpy(), group["score"].to_numpy())
     empty = _Scores(np.empty(0, np.int64), np.empty(0))
-    lookup = learners.set_index(["scope", "region_id", "site_id", "item"])
+    # one dict lookup per node and statement (a MultiIndex .loc per cell cost most of this table)
+    lookup = {(r.scope, _whole(r.region_id), _whole(r.site_id), r.item): r
+              for r in learners.itertuples(index=False)}
     sites_of = units.groupby("region_id")["site_id"].apply(lambda s: [site_key(x) for x in sorted(s)])
     rows = []
     for node, scope, rid, sid in _nodes(units):
@@ -216,12 +230,12 @@ def three_way(rel: Release, people: pd.DataFrame, learner_rel: LearnerRelease,
                 row.update({f"n_{side}": n, f"mean_{side}": mean, f"ci_low_{side}": low,
                             f"ci_high_{side}": high, f"hidden_{side}": hidden})
                 var[side] = v
-            got = lookup.loc[(scope, rid, sid, item)] if (scope, rid, sid, item) in lookup.index else None
-            hidden = got is None or bool(got["hidden"])
+            got = lookup.get((scope, rid, sid, item))
+            hidden = got is None or bool(got.hidden)
             for col in ("n", "mean", "ci_low", "ci_high"):
-                row[f"{col}_learners"] = np.nan if hidden else float(got[col])
+                row[f"{col}_learners"] = np.nan if hidden else float(getattr(got, col))
             row["hidden_learners"] = hidden
-            var["learners"] = np.nan if hidden else float(got["var"])
+            var["learners"] = np.nan if hidden else float(got.var)
             for name, side in (("lm", "managers"), ("lt", "trainers")):
                 gap, low, high, _ = welch_interval(row["mean_learners"], var["learners"], row["n_learners"],
                                                    row[f"mean_{side}"], var[side], row[f"n_{side}"])

@@ -58,6 +58,15 @@ LEFT_OUT = AREA + "~out:"
 ROLES = ("trainer", "manager")
 
 
+def sorted_unique(values: Iterable[int] | np.ndarray) -> np.ndarray:
+    """Response ids sorted and without repeats, as int64: np.unique, skipped when they already are
+    (recorded populations and most candidates are; a decision handles thousands of them)."""
+    ids = np.asarray(values if isinstance(values, np.ndarray) else list(values), dtype=np.int64).ravel()
+    if len(ids) > 1 and not (ids[1:] > ids[:-1]).all():
+        return np.unique(ids)
+    return ids
+
+
 @dataclass(frozen=True)
 class Row:
     """One recorded release: this population is what the figure key shows from now on."""
@@ -179,7 +188,7 @@ class Release:
                 self.linked[(role, link)].add(pos)
 
     def _set(self, role: str, key: str, population: np.ndarray, reason: str, new: bool) -> None:
-        pop = np.unique(np.asarray(population, dtype=np.int64))
+        pop = sorted_unique(population)
         self.current[(role, key)] = pop
         if new:
             self.new_rows.append(Row(self.campaign_id, role, key, tuple(int(x) for x in pop), reason))
@@ -202,7 +211,7 @@ class Release:
         the universes are kept: they are in none of the populations.
         """
         codes = self._patterns(role, tuple(names))
-        pop = np.unique(np.asarray(population, dtype=np.int64))
+        pop = sorted_unique(population)
         idx = self.index(pop)
         if codes is None or not len(idx):
             return pop
@@ -229,6 +238,14 @@ class Release:
         """The role's area universes: a node's scores and levels (its population's release)."""
         return [u for u in self.universes[role] if u.startswith(AREA)]
 
+    def _linked_universes(self, role: str, names: Sequence[str]) -> list[str]:
+        """Every universe of the role linked to one of names (see :func:`link_of`).
+
+        The pattern of :meth:`offer_group` spans them: a manager left out of the elements for
+        an N/A is left out of their areas too, or the two populations would differ by them."""
+        links = {link_of(role, u) for u in names}
+        return [u for u in self.universes.get(role, []) if link_of(role, u) in links]
+
     def offer(self, role: str, key: str, candidates: Sequence[tuple[np.ndarray, str]],
               universes: Sequence[str] | None = None) -> None:
         """Release the first candidate the rule accepts in the universes (default: the areas);
@@ -249,18 +266,17 @@ class Release:
         overall score from the areas) has the same form for all of them.
         """
         names = list(keys)
-        # the pattern over every universe linked to these: a manager left out of the elements
-        # for an N/A is left out of their areas too, or the two populations would differ by them
-        links = {link_of(role, u) for u in names}
-        pattern = [u for u in self.universes.get(role, []) if link_of(role, u) in links]
+        pattern = None
         shown = {single} if single is not None else set(keys.values())
         last = [self.population(role, k) for k in shown]
         for pop, reason in candidates:
-            pop = np.unique(np.asarray(pop, dtype=np.int64))
+            pop = sorted_unique(pop)
             if not len(pop):
                 continue
             if all(len(pop) == len(p) and np.array_equal(pop, p) for p in last):
                 return  # nothing new to show
+            if pattern is None:  # most offers stop above: work the pattern out only when needed
+                pattern = self._linked_universes(role, names)
             # the filtered candidate first: had the whole population passed on the universes
             # offered here (a manager's areas), its cells would still hold the people the linked
             # universes (their statements) must leave out, and those could never be released
@@ -375,14 +391,14 @@ def _replay(rel: Release, history: Sequence[Row]) -> None:
         for row in history:
             if row.role != role:
                 continue
-            pop = np.asarray(row.population, dtype=np.int64)
-            rel.current[(role, row.figure)] = np.unique(pop)
+            pop = sorted_unique(row.population)
+            rel.current[(role, row.figure)] = pop
             # a node, slice or paired row was checked in the area universes; a gap row in its own;
             # a cross-version row (xv:...) in the area universes and the shared-items ones
             key = keys.integers(1, 2**63, dtype=np.uint64)
             separate = row.figure.startswith((GAP, TD))
             target = own.setdefault(row.figure.split("|")[0], zero.copy()) if separate else base
-            where = rel.index(np.unique(pop))
+            where = rel.index(pop)
             np.add.at(target, where, key)
             if row.figure.startswith(XV):
                 np.add.at(cross, where, key)

@@ -1,15 +1,31 @@
-"""Training-of-trainers cohort planner: pure Python, no Streamlit, no database."""
+"""Training-of-trainers cohort planner: pure Python, no Streamlit, no database.
 
-from planning.editing import compare_plans, move_learner, swap_relay
-from planning.greedy import greedy_plan
-from planning.instances import generate
-from planning.model import Cohort, Instance, Learner, LeftOut, Params, Plan, Relay, Wave
-from planning.monolithic import monolithic_plan
-from planning.rules import Violation, check_plan
-from planning.solve import solve
+The names below load on first use (PEP 562): the solvers pull in SciPy and
+OR-Tools (about a second of imports), and most importers only want
+``planning.model`` or ``planning.store`` - the cascade's requests, a person's
+erasure, the director's overview through the measured effect.
 
-__all__ = [
-    "Cohort", "Instance", "Learner", "LeftOut", "Params", "Plan", "Relay", "Violation", "Wave",
-    "check_plan", "compare_plans", "generate", "greedy_plan", "monolithic_plan",
-    "move_learner", "solve", "swap_relay",
-]
+``planning.solve`` is both a submodule and the function it defines: once the
+submodule is imported, the package attribute is the module, so take the
+function as ``from planning.solve import solve`` (as every caller does).
+"""
+
+from importlib import import_module
+
+_WHERE = {
+    "compare_plans": "editing", "move_learner": "editing", "swap_relay": "editing",
+    "greedy_plan": "greedy", "generate": "instances",
+    "Cohort": "model", "Instance": "model", "Learner": "model", "LeftOut": "model", "Params": "model",
+    "Plan": "model", "Relay": "model", "Wave": "model",
+    "monolithic_plan": "monolithic", "Violation": "rules", "check_plan": "rules", "solve": "solve",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):  # noqa: ANN202
+    if name in _WHERE:
+        value = getattr(import_module(f"planning.{_WHERE[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'planning' has no attribute {name!r}")

@@ -16,7 +16,6 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from i18n import RelaisError
-from planning.store import forget_person
 from storage import audit
 from storage.db import read_session, write_session
 from storage.models import PersonTrade
@@ -136,6 +135,10 @@ def erase_person(engine: Engine, person_id: int, actor: Person | None = None,
                               (Setting, Setting.updated_by),
                               (DisclosureRelease, DisclosureRelease.viewer_id)):
             s.exec(update(model).where(column == person_id).values({column.key: None}))
+        # the planner package (SciPy, OR-Tools) loads on use: every server imports this module
+        # at start (retention), and an erasure is rare
+        from planning.store import forget_person
+
         plans_changed = forget_person(s, person_id)
         # unlinked: a badge already downloaded stays valid unless revoked
         from recognition.badges import forget_person as forget_badges  # openbadgeslib: load on use

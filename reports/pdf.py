@@ -11,12 +11,14 @@ import io
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import altair as alt
-import vl_convert as vlc
-from fpdf import FPDF
 
 from reports.tables import Table
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 PAGE_WIDTH_MM = 180
@@ -36,10 +38,16 @@ class Report:
 
 def chart_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
     """A chart rendered to PNG by vl-convert (no browser)."""
+    import vl_convert as vlc  # loaded on use: pages that only offer the download must not pay for it
+
     return vlc.vegalite_to_png(chart.to_json(), scale=scale)
 
 
 def _pdf() -> FPDF:
+    # fpdf2 and its fonts cost ~0.4 s to import: a page that only offers a PDF download
+    # (the overview) loads it when the file is built, not on its first run
+    from fpdf import FPDF
+
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_auto_page_break(True, margin=15)
     pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))

@@ -5,15 +5,10 @@ from __future__ import annotations
 import io
 import re
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-
 from reports.safe import neutralise, safe_frame
 from reports.tables import Table
 
-HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_COLOUR = "1F4E79"
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -30,6 +25,13 @@ def sheet_name(title: str, taken: set[str]) -> str:
 
 def to_xlsx(tables: list[Table], title: str = "") -> bytes:
     """A workbook with one formatted sheet per table."""
+    # openpyxl loads here (~0.3 s of imports): pages offer the file on every run but build it
+    # only when it is clicked
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    header_fill, header_font = PatternFill("solid", fgColor=HEADER_COLOUR), Font(bold=True, color="FFFFFF")
     wb = Workbook()
     wb.remove(wb.active)
     taken: set[str] = set()
@@ -38,7 +40,7 @@ def to_xlsx(tables: list[Table], title: str = "") -> bytes:
         frame = safe_frame(table.frame)
         ws.append([str(c) for c in frame.columns])
         for cell in ws[1]:
-            cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+            cell.font, cell.fill = header_font, header_fill
             cell.alignment = Alignment(wrap_text=True, vertical="center")
         for row in frame.itertuples(index=False):
             ws.append([_cell(v) for v in row])

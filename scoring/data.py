@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from scoring.levels import level_of
 from scoring.org_model import apply_model
 from scoring.store import questionnaire_of
-from storage.bulk import fetch_rows, json_value
+from storage.bulk import fetch_rows, json_values
 from storage.db import read_session
 from storage.models import Answer, Campaign, Consent, Person, Response, ResponseScore, Site
 from survey.schema import Questionnaire
@@ -114,13 +114,13 @@ def load_campaign(engine: Engine, campaign_id: int) -> CampaignData:
     # than the query itself on a national campaign.
     # (storage.bulk: straight from the driver, several times faster at national size)
     with engine.connect() as s:
-        rows = [(rid, pid, site, region, role, json_value(prof) or {})
-                for rid, pid, site, region, role, prof in fetch_rows(s, (
-                    select(Response.id, Response.person_id, Response.site_id, Site.region_id,
-                           Response.role, Response.profile)
-                    .join(Site, Site.id == Response.site_id, isouter=True)
-                    .where(Response.campaign_id == campaign_id,
-                           Response.status == "submitted")))]
+        raw = fetch_rows(s, (
+            select(Response.id, Response.person_id, Response.site_id, Site.region_id,
+                   Response.role, Response.profile)
+            .join(Site, Site.id == Response.site_id, isouter=True)
+            .where(Response.campaign_id == campaign_id, Response.status == "submitted")))
+        rows = [(rid, pid, site, region, role, prof or {})
+                for (rid, pid, site, region, role, _), prof in zip(raw, json_values([r[5] for r in raw]))]
         score_rows = fetch_rows(s, (
             select(ResponseScore.response_id, ResponseScore.area, ResponseScore.score)
             .join(Response, Response.id == ResponseScore.response_id)

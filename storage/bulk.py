@@ -29,3 +29,11 @@ def fetch_rows(conn: Connection, query: Select) -> list[tuple]:
 def json_value(raw: object) -> object:
     """A JSON column's value as read by the driver (text on SQLite, parsed on PostgreSQL)."""
     return json.loads(raw) if isinstance(raw, (str, bytes)) else raw
+
+
+def json_values(raws: list) -> list:
+    """Many JSON column values at once: one parse of a JSON array when the driver gives text
+    (SQLite), several times faster than one json.loads per row; parsed values pass as they are."""
+    if raws and all(isinstance(r, str) for r in raws):
+        return json.loads("[" + ",".join(raws) + "]")
+    return [json_value(r) for r in raws]

@@ -24,6 +24,11 @@ MIN_ITEMS, MAX_ITEMS = 10, 15
 LANGS = ("fr", "en")
 
 
+def _yaml(text: str) -> object:
+    """yaml.safe_load through libyaml when PyYAML has it (several times faster, same safe subset)."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - safe loaders
+
+
 @dataclass(frozen=True)
 class LearnerItem:
     id: str
@@ -58,7 +63,7 @@ def _texts(value: object, file: str, where: str) -> dict[str, str]:
 
 def shared_organisation_items(path: Path = ORGANISATION_FILE) -> set[str]:
     """Ids of organisation statements asked of both managers and trainers."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = _yaml(path.read_text(encoding="utf-8"))
     return {item["id"] for section in raw.get("sections", []) for item in section.get("items", [])
             if item.get("shared")}
 
@@ -97,7 +102,7 @@ def parse(raw: object, file: str, shared: set[str]) -> LearnerQuestionnaire:
 def load(path: Path = LEARNER_FILE, organisation: Path = ORGANISATION_FILE) -> LearnerQuestionnaire:
     """Read and check a learners' questionnaire file."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = _yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as err:
         raise RelaisError("{file}: cannot be read ({problem}).", file=path.name,
                           problem=type(err).__name__) from err

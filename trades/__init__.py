@@ -22,6 +22,11 @@ from storage.models import PersonTrade
 VOCABULARY = Path(__file__).resolve().parent.parent / "data" / "trades.yaml"
 
 
+def _yaml(text: str) -> object:
+    """yaml.safe_load through libyaml when PyYAML has it (several times faster, same safe subset)."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - safe loaders
+
+
 @dataclass(frozen=True)
 class Trade:
     code: str
@@ -35,7 +40,7 @@ class Trade:
 @functools.cache
 def trades() -> tuple[Trade, ...]:
     """Every trade of the vocabulary, in file order."""
-    rows = yaml.safe_load(VOCABULARY.read_text(encoding="utf-8"))
+    rows = _yaml(VOCABULARY.read_text(encoding="utf-8"))
     return tuple(Trade(str(r["code"]), str(r["fr"]), str(r["en"])) for r in rows)
 
 
@@ -44,7 +49,7 @@ def _synonyms() -> dict[str, str]:
     from roster.parse import fold
 
     out: dict[str, str] = {}
-    for r in yaml.safe_load(VOCABULARY.read_text(encoding="utf-8")):
+    for r in _yaml(VOCABULARY.read_text(encoding="utf-8")):
         for word in (r["code"], r["fr"], r["en"], *r.get("synonyms", ())):
             out[fold(str(word))] = str(r["code"])
     return out

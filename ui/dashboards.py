@@ -23,13 +23,17 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @st.cache_data(ttl=data.TTL, show_spinner=False, max_entries=256)
 def _spec(name: str, key: tuple, _build: Callable[[], object]) -> dict:
-    """A chart's Vega-Lite spec, built (and validated by Altair) once per name and key.
+    """A chart's Vega-Lite spec, built once per name and key.
 
     Altair refuses more than 5,000 rows by default; a national organisation's site chart
     has 1,000 sites x 7 areas, already aggregated and guarded, so the limit is lifted here.
+    Not validated against the Vega-Lite schema here: the first validation in a process
+    builds the whole schema's validator (about half a second of a cold overview), and the
+    specs depend only on the chart functions, which tests/dashboards/test_chart_specs.py
+    validates on the demo's figures.
     """
     with alt.data_transformers.disable_max_rows():
-        return _build().to_dict()
+        return _build().to_dict(validate=False)
 
 
 def chart(name: str, depends: tuple, build: Callable[[], object], **kwargs: object) -> object:

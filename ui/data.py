@@ -149,14 +149,34 @@ def _campaign(campaign_id: int, version: tuple):  # noqa: ANN202 - CampaignData,
     return load_campaign(context.engine(), campaign_id)
 
 
+@st.cache_resource(ttl=TTL, show_spinner=False, max_entries=8)
+def _released(campaign_id: int, previous_id: int | None, k: int, version: tuple,
+              prev_version: tuple | None):  # noqa: ANN202 - (Release, Release | None), shared read-only
+    """The releases of a campaign compared with the one before it, decided (and recorded) once
+    per data version: a new submission changes the version, and only then may a figure move
+    to a new released population.  The overview, the learners' section and the region gaps
+    all read this one decision (one fingerprint and history read per version, not three)."""
+    cur = _campaign(campaign_id, version)
+    prev = _campaign(previous_id, prev_version) if previous_id is not None else None
+    return releases(context.engine(), cur, prev, k, viewer_id=_viewer_id())
+
+
+def released(campaign_id: int, k: int = DEFAULT_K, version: tuple | None = None):  # noqa: ANN201
+    """(campaign data, its release, the previous campaign's data or None, its release or None)."""
+    prev = previous_campaign(campaign_table(), campaign_id)
+    version = version or data_version(campaign_id)
+    prev_version = data_version(prev) if prev is not None else None
+    rel, prev_rel = _released(campaign_id, prev, k, version, prev_version)
+    return (_campaign(campaign_id, version), rel,
+            _campaign(prev, prev_version) if prev is not None else None, prev_rel)
+
+
 @st.cache_resource(ttl=TTL, show_spinner=False, max_entries=16)
 def _overview(campaign_id: int, previous_id: int | None, modality: str | None, lang: str, k: int,
               version: tuple, prev_version: tuple | None, trade: str | None = None) -> ov_mod.Overview:
     cur = _campaign(campaign_id, version)
     prev = _campaign(previous_id, prev_version) if previous_id is not None else None
-    # the releases are decided (and recorded) once per data version: a new submission
-    # changes the version, and only then may a figure move to a new released population
-    rels = releases(context.engine(), cur, prev, k, viewer_id=_viewer_id())
+    rels = _released(campaign_id, previous_id, k, version, prev_version)
     return ov_mod.build_overview(cur, prev, k=k, modality=modality, lang=lang, releases=rels, trade=trade)
 
 

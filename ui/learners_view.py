@@ -11,7 +11,6 @@ from dashboards import learners_display as ld
 from dashboards import learners_export as le
 from dashboards.units import previous_campaign
 from disclosure.learner_store import learner_figures
-from disclosure.store import releases
 from storage.db import read_session
 from storage.models import LearnerResponse
 from survey.learner_questionnaire import default
@@ -32,10 +31,8 @@ def learner_version(campaign_id: int) -> tuple:
 def _figures(campaign_id: int, previous_id: int | None, k: int, version: tuple,
              prev_version: tuple | None, learners: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
     cur = data._campaign(campaign_id, version)
-    prev = data._campaign(previous_id, prev_version) if previous_id is not None else None
-    # the same call as the overview's (same campaigns, same k): it reads the decision the
-    # overview made, rather than deciding again
-    rel, _ = releases(context.engine(), cur, prev, k, viewer_id=data._viewer_id())
+    # the overview's decision (same campaigns, same k, same versions), read from its cache
+    rel, _ = data._released(campaign_id, previous_id, k, version, prev_version)
     return learner_figures(context.engine(), cur, rel, data.unit_table(), k, viewer_id=data._viewer_id())
 
 

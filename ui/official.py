@@ -7,12 +7,11 @@ import streamlit as st
 
 import official
 from dashboards.display import hidden_label
-from disclosure.store import releases
 from i18n import RelaisError
 from official.regions import released_region_gaps
 from scoring.anonymity import DEFAULT_K
-from scoring.data import load_campaign
 from ui import context
+from ui import data as ui_data
 from ui.context import t
 
 
@@ -59,10 +58,11 @@ def _actor():  # noqa: ANN202
 
 @st.cache_resource(ttl=600, show_spinner=False, max_entries=8)
 def _gaps(campaign_id: int, version: tuple, k: int) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
-    del version  # cache key only
     eng = context.engine()
-    data = load_campaign(eng, campaign_id)
-    rel, _ = releases(eng, data, None, k)
+    # the overview's campaign data and decision (cached per data version): the gaps are the
+    # same whether the campaign is decided alone or with the one before it (paired progress
+    # is decided after every gap), and deciding it alone again would cost a second check
+    data, rel, _, _ = ui_data.released(campaign_id, k, version)
     is_official = official.is_official(eng, campaign_id)
     sites = official.official_site_gaps(data, rel, eng) if is_official else pd.DataFrame(columns=official.GAP_COLUMNS)
     return released_region_gaps(data, rel), sites, is_official

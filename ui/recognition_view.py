@@ -9,9 +9,8 @@ import streamlit as st
 from sqlmodel import select
 
 from i18n import RelaisError
-from recognition import badges, service
+from recognition import service
 from recognition.effect import Effect, verdict
-from recognition.keys import load_key
 from scoring.anonymity import DEFAULT_K
 from scoring.data import current_consents
 from storage.db import read_session
@@ -29,6 +28,8 @@ def _area(area: str) -> str:
 
 def draw_my_badges(engine, person_id: int, key: str) -> None:  # noqa: ANN001
     """The person's badges with downloads (a signed .jwt and a badge image), on their link page."""
+    from recognition import badges  # openbadgeslib loads on use: the overview shows only the effect
+
     mine = [b for b in badges.badges_of(engine, person_id) if b.token]
     if not mine:
         return
@@ -65,6 +66,9 @@ def draw_my_badges(engine, person_id: int, key: str) -> None:  # noqa: ANN001
 
 def draw_badge_admin(engine, viewer, key: str, frame: pd.DataFrame | None = None) -> None:  # noqa: ANN001
     """The lead issues the badges recorded attendance earns, and revokes one with a reason."""
+    from recognition import badges
+    from recognition.keys import load_key
+
     st.subheader(t("Badges"))
     frame = service.attendance(engine) if frame is None else frame
     if frame is None:
