@@ -164,8 +164,8 @@ def _released(campaign_id: int, previous_id: int | None, k: int, version: tuple,
 def released(campaign_id: int, k: int = DEFAULT_K, version: tuple | None = None):  # noqa: ANN201
     """(campaign data, its release, the previous campaign's data or None, its release or None)."""
     prev = previous_campaign(campaign_table(), campaign_id)
-    version = version or data_version(campaign_id)
-    prev_version = data_version(prev) if prev is not None else None
+    version = version or published_version(campaign_id)
+    prev_version = published_version(prev) if prev is not None else None
     rel, prev_rel = _released(campaign_id, prev, k, version, prev_version)
     return (_campaign(campaign_id, version), rel,
             _campaign(prev, prev_version) if prev is not None else None, prev_rel)
