@@ -29,7 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from disclosure.campaign import presence
-from disclosure.release import Release, Row, _families, _replay
+from disclosure.release import Release, Row, _families, _linked, _replay
 from disclosure.store import _save, history
 from recognition.effect import Effect, Groups, estimate, hide
 from scoring.anonymity import DEFAULT_K, check_k
@@ -56,7 +56,8 @@ def replayed(data: CampaignData, rows: list[Row], k: int) -> Release:
     """A campaign's families rebuilt from its history alone (nothing new offered)."""
     ids = np.sort(data.respondents["response_id"].astype(np.int64).to_numpy())
     families, universes = _families(data.respondents, presence(data), ids, k)
-    rel = Release(data.campaign_id, k, ids, families, universes)
+    rel = Release(data.campaign_id, k, ids, families, universes,
+                  linked=_linked(ids, families, universes, k))
     _replay(rel, rows)
     return rel
 
@@ -69,8 +70,10 @@ def effect_key(effect: Effect, side: str) -> str:
 
 
 def _allowed(rel: Release, pop: np.ndarray) -> bool:
+    # where the cell rule refuses (a few attendees from each of many released sites), the exact
+    # span check decides (disclosure.span)
     only = {u: pop for u in rel.scored(ROLE)}
-    return rel.allows(ROLE, pop, only)
+    return rel.allows(ROLE, pop, only, span=True)
 
 
 def guard(effects: list[Effect], before: Release, after: Release) -> list[Effect]:
