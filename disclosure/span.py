@@ -140,24 +140,9 @@ def _null_vector(cols: np.ndarray, p: int) -> np.ndarray | None:
     return y
 
 
-def _connected_sets(neighbours: list[set[int]], order: list[int], size: int):
-    """Connected sets of ``size`` rows (rows sharing a column are neighbours), each once."""
-    rank = {v: i for i, v in enumerate(order)}
-    seen: set[frozenset[int]] = set()
-
-    def grow(current: frozenset[int], frontier: set[int]):
-        if len(current) == size:
-            if current not in seen:
-                seen.add(current)
-                yield sorted(current, key=rank.__getitem__)
-            return
-        for nxt in sorted(frontier, key=rank.__getitem__):
-            bigger = current | {nxt}
-            if len(bigger) < size or bigger not in seen:
-                yield from grow(bigger, (frontier | neighbours[nxt]) - bigger)
-
-    for start in order:
-        yield from grow(frozenset({start}), set(neighbours[start]))
+def _rank(a: np.ndarray, p: int) -> int:
+    """Rank of a small matrix modulo p (eliminated along its shorter side)."""
+    return len(_rref(a.T.copy() if a.shape[0] < a.shape[1] else a.copy(), p)[1])
 
 
 def _inverse(a: np.ndarray, p: int) -> np.ndarray:
@@ -170,72 +155,106 @@ def _inverse(a: np.ndarray, p: int) -> np.ndarray:
     return out
 
 
+def _kernel(a: np.ndarray, p: int) -> np.ndarray:
+    """A basis (rows) of { y : y^T a = 0 } modulo p."""
+    d = a.shape[0]
+    if a.shape[1] == 0:
+        return np.eye(d, dtype=np.int64)
+    reduced, pivots = _rref(a.T.copy(), p)
+    free = [c for c in range(d) if c not in set(pivots)]
+    out = np.zeros((len(free), d), dtype=np.int64)
+    for i, f in enumerate(free):
+        out[i, f] = 1
+        for row, c in zip(reduced, pivots):
+            out[i, c] = (-row[f]) % p
+    return out
+
+
+def _lightest(basis: np.ndarray, weight: np.ndarray, p: int, work: list[int],
+              budget: int) -> int | None:
+    """The least weight of the support of a nonzero vector of a subspace (rows: a basis).
+    None: over budget. Its minimal vectors vanish on m - 1 coordinates (m = dimension)."""
+    m, d = basis.shape
+    if m == 1:
+        return int(weight[basis[0] != 0].sum())
+    best = None
+    for zero in combinations(range(d), m - 1):
+        work[0] += 1
+        if work[0] > budget:
+            return None
+        y = _kernel(basis[:, list(zero)], p)
+        if len(y) == 1:
+            v = ((y[0][:, None] * basis) % p).sum(axis=0) % p
+            w = int(weight[v != 0].sum())
+            best = w if best is None else min(best, w)
+    return best
+
+
 def _leak_in_block(sub: np.ndarray, weight: np.ndarray, k: int, p: int,
                    work: list[int], budget: int) -> tuple[bool | None, int | None]:
     """Search one block of W (rows: a reduced basis, identity on its pivot columns) for a
     nonzero vector of fewer than k people. (True: found, None: over budget; least support seen).
 
-    A vector v = y^T sub has v = y_i on row i's pivot column, so its support holds the
-    pivots of Y = {i : y_i != 0}; a leak has people(pivots of Y) < k, which bounds Y.
-    A minimal leak's Y is connected (rows sharing a column), else one part alone is a
-    smaller leak. For a given Y of s rows, v may keep at most r = k - 1 - people(pivots of Y)
-    people among the other columns the rows touch; so a leak exists iff removing some set E
-    of those columns of at most r people leaves columns of rank < s (then a y orthogonal to
-    them gives v within pivots(Y) and E). With s = 2, y = (1, t) and the best t is read off
-    the columns' ratios directly.
+    A vector v = y^T sub equals y_i on row i's pivot column, so its support is the pivots
+    of Y = {i : y_i != 0} plus the other columns where y^T sub is not 0 (the set E).
+    A leak has people(pivots of Y) + people(E) < k. One row (|Y| = 1): v is the row.
+    Two rows: y = (1, t), and the t that cancels the most people is read off the
+    columns' ratios. Three rows or more: people(E) <= k - 4, and y lies in the kernel
+    K_E = { y : y^T sub = 0 outside the pivots and E }; so for every such E the
+    lightest nonzero vector of K_E (weighted by the pivots' people) is computed.
     """
     d = sub.shape[0]
     pivot = np.array([int(np.flatnonzero(row)[0]) for row in sub])
     pp = weight[pivot]
     other = np.setdiff1d(np.arange(sub.shape[1]), pivot)
-    nz = sub != 0
-    neighbours = [set(np.flatnonzero((nz & nz[i]).any(axis=1)).tolist()) - {i} for i in range(d)]
-    order = np.argsort(-pp, kind="stable").tolist()
+    touches = sub[:, other] != 0
     smallest = None
 
     def seen(support: int) -> None:
         nonlocal smallest
         smallest = support if smallest is None else min(smallest, support)
 
-    for s in range(1, d + 1):
-        if int(np.sort(pp)[:s].sum()) >= k:
-            break
-        for ys in _connected_sets(neighbours, order, s):
-            head = int(pp[ys].sum())
-            if head >= k:
+    for i in range(d):  # one row
+        seen(int(pp[i] + weight[other[touches[i]]].sum()))
+    if smallest < k:
+        return True, smallest
+    for i, j in combinations(range(d), 2):  # two rows
+        if pp[i] + pp[j] >= k or not (touches[i] & touches[j]).any():
+            continue  # too many people already, or disjoint: no better than one row
+        work[0] += 1
+        if work[0] > budget:
+            return None, smallest
+        cols = other[touches[i] | touches[j]]
+        a, b, w = sub[i, cols], sub[j, cols], weight[cols]
+        both = (a != 0) & (b != 0)  # a + t b = 0 for the nonzero t = -a/b
+        killed = 0
+        if both.any():
+            t = (-a[both] * _inverse(b[both], p)) % p
+            _, where = np.unique(t, return_inverse=True)
+            killed = int(np.bincount(where.ravel(), weights=w[both]).max())
+        seen(int(pp[i] + pp[j] + w.sum()) - killed)
+        if smallest < k:
+            return True, smallest
+    if d < 3 or int(np.sort(pp)[:3].sum()) >= k:
+        return False, smallest
+    room = k - 1 - int(np.sort(pp)[:3].sum())  # people E may hold with three rows or more
+    light = [c for c in range(len(other)) if weight[other[c]] <= room]
+    for size in range(room + 1):
+        for drop in combinations(light, size):
+            extra = int(weight[other[list(drop)]].sum())
+            if extra > room:
                 continue
             work[0] += 1
             if work[0] > budget:
                 return None, smallest
-            rows = sub[ys]
-            cols = other[rows[:, other].any(axis=0)]
-            w = weight[cols]
-            if s == 1:
-                seen(head + int(w.sum()))
-            elif s == 2:
-                a, b = rows[0, cols], rows[1, cols]
-                ok = (a != 0) & (b != 0)  # a + t b = 0 for t = -a/b, a nonzero t
-                t = (-a[ok] * _inverse(b[ok], p)) % p
-                killed = 0
-                if len(t):
-                    values, where = np.unique(t, return_inverse=True)
-                    killed = int(np.bincount(where.ravel(), weights=w[ok]).max())
-                seen(head + int(w.sum()) - killed)
-            else:
-                room = k - 1 - head
-                light = [j for j in range(len(cols)) if w[j] <= room]
-                for size in range(0, room + 1):
-                    for drop in combinations(light, size):
-                        if int(w[list(drop)].sum()) > room:
-                            continue
-                        work[0] += 1
-                        if work[0] > budget:
-                            return None, smallest
-                        keep = np.setdiff1d(np.arange(len(cols)), drop)
-                        if len(_rref(rows[:, cols[keep]].copy(), p)[1]) < s:
-                            seen(head + int(w[list(drop)].sum()))
-                            break
-            if smallest is not None and smallest < k:
+            kernel = _kernel(sub[:, np.delete(other, list(drop))], p)
+            if not len(kernel):
+                continue
+            least = _lightest(kernel, pp, p, work, budget)
+            if least is None:
+                return None, smallest
+            seen(least + extra)
+            if smallest < k:
                 return True, smallest
     return False, smallest
 
