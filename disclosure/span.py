@@ -87,8 +87,7 @@ def _rref(a: np.ndarray, p: int) -> tuple[np.ndarray, list[int]]:
         col[r] = 0
         rows = np.flatnonzero(col)
         if len(rows):  # entries < p < 2^31: products < 2^62
-            a[np.ix_(rows, np.arange(c, n))] = (
-                a[np.ix_(rows, np.arange(c, n))] - col[rows, None] * a[r, c:][None, :]) % p
+            a[rows, c:] = (a[rows, c:] - col[rows, None] * a[r, c:][None, :]) % p
         pivots.append(c)
         r += 1
     return a[:r], pivots
@@ -238,8 +237,25 @@ def _leak_in_block(sub: np.ndarray, weight: np.ndarray, k: int, p: int,
     if d < 3 or int(np.sort(pp)[:3].sum()) >= k:
         return False, smallest
     room = k - 1 - int(np.sort(pp)[:3].sum())  # people E may hold with three rows or more
-    light = [c for c in range(len(other)) if weight[other[c]] <= room]
-    for size in range(room + 1):
+    # one elimination of [sub outside the pivots | I] gives K_E for E empty (rows whose left
+    # part is 0) and for every single column c: K_c = K_0 + y_c when y_c^T sub is e_c there
+    n_o = len(other)
+    reduced, pivots = _rref(np.concatenate([sub[:, other], np.eye(d, dtype=np.int64)], axis=1), p)
+    k0 = reduced[[i for i, c in enumerate(pivots) if c >= n_o]][:, n_o:]
+    kernels = [(k0, 0)] if len(k0) else []
+    for i, c in enumerate(pivots):
+        if c < n_o and weight[other[c]] <= room and np.count_nonzero(reduced[i, :n_o]) == 1:
+            kernels.append((np.vstack([k0, reduced[i, n_o:][None, :]]), int(weight[other[c]])))
+    for kernel, extra in kernels:
+        least = _lightest(kernel, pp, p, work, budget)
+        if least is None:
+            return None, smallest
+        seen(least + extra)
+        if smallest < k:
+            return True, smallest
+    # sets E of two columns or more (only when k is set above 5 or pivots are light)
+    light = [c for c in range(n_o) if weight[other[c]] <= room]
+    for size in range(2, room + 1):
         for drop in combinations(light, size):
             extra = int(weight[other[list(drop)]].sum())
             if extra > room:
