@@ -220,7 +220,16 @@ def released_effects(
     k: int = DEFAULT_K,
     viewer_id: int | None = None,
 ) -> list[Effect]:
-    """The effects a viewer may see, deciding and recording under the campaigns' lock."""
+    """The effects a viewer may see, deciding and recording under the campaigns' lock.
+
+    Both campaigns' own figures are decided first (as the overview of the later campaign
+    does, a no-op when they already are), so the effect is always checked after them,
+    whichever page is read first: the groups of an effect leave cells under k, and a site
+    or a slice decided after them would go through the span check and could be refused.
+    """
+    from disclosure.store import releases
+
+    releases(engine, after_data, before_data, k, viewer_id)
     ids = sorted({before_data.campaign_id, after_data.campaign_id})
     with write_session(engine) as s:
         s.execute(select(Campaign.id).where(Campaign.id.in_(ids)).with_for_update()).all()

@@ -145,13 +145,10 @@ def _rank(a: np.ndarray, p: int) -> int:
 
 
 def _inverse(a: np.ndarray, p: int) -> np.ndarray:
-    """a^(p-2) mod p, elementwise (the inverse of nonzero entries)."""
-    out, base, e = np.ones_like(a), a % p, p - 2
-    while e:
-        if e & 1:
-            out = (out * base) % p
-        base, e = (base * base) % p, e >> 1
-    return out
+    """The inverses modulo p of nonzero entries (one pow per distinct value)."""
+    values, where = np.unique(a % p, return_inverse=True)
+    inv = np.array([pow(int(v), p - 2, p) for v in values], dtype=np.int64)
+    return inv[where.ravel()].reshape(a.shape)
 
 
 def _kernel(a: np.ndarray, p: int) -> np.ndarray:
@@ -169,24 +166,24 @@ def _kernel(a: np.ndarray, p: int) -> np.ndarray:
     return out
 
 
-def _lightest(basis: np.ndarray, weight: np.ndarray, p: int, work: list[int],
-              budget: int) -> int | None:
-    """The least weight of the support of a nonzero vector of a subspace (rows: a basis).
-    None: over budget. Its minimal vectors vanish on m - 1 coordinates (m = dimension)."""
-    m, d = basis.shape
-    if m == 1:
-        return int(weight[basis[0] != 0].sum())
-    best = None
-    for zero in combinations(range(d), m - 1):
-        work[0] += 1
-        if work[0] > budget:
-            return None
-        y = _kernel(basis[:, list(zero)], p)
-        if len(y) == 1:
-            v = ((y[0][:, None] * basis) % p).sum(axis=0) % p
-            w = int(weight[v != 0].sum())
-            best = w if best is None else min(best, w)
-    return best
+def _light(basis: np.ndarray, weight: np.ndarray, k: int, p: int, work: list[int],
+           budget: int) -> tuple[bool | None, int | None]:
+    """Whether the span of basis' rows holds a nonzero vector whose support weighs under k.
+
+    (True / False / None: over budget; the least weight seen.) The rows are reduced with
+    the heaviest columns first, split into independent blocks, and each block searched.
+    """
+    by_weight = np.argsort(-weight, kind="stable")
+    reduced, _ = _rref(basis[:, by_weight], p)
+    weight = weight[by_weight]
+    smallest = None
+    for rows, cols in _blocks(reduced):
+        found, least = _leak_in_block(reduced[np.ix_(rows, cols)], weight[cols], k, p, work, budget)
+        if least is not None:
+            smallest = least if smallest is None else min(smallest, least)
+        if found is not False:
+            return found, smallest
+    return False, smallest
 
 
 def _leak_in_block(sub: np.ndarray, weight: np.ndarray, k: int, p: int,
@@ -217,21 +214,31 @@ def _leak_in_block(sub: np.ndarray, weight: np.ndarray, k: int, p: int,
         seen(int(pp[i] + weight[other[touches[i]]].sum()))
     if smallest < k:
         return True, smallest
-    for i, j in combinations(range(d), 2):  # two rows
-        if pp[i] + pp[j] >= k or not (touches[i] & touches[j]).any():
-            continue  # too many people already, or disjoint: no better than one row
-        work[0] += 1
+    if not len(other):  # vectors on the pivots alone: none lighter than its lightest row
+        return False, smallest
+    # two rows: y = (1, t) with t != 0; column c vanishes iff t = -a_c / b_c (a_c, b_c != 0)
+    w_o = weight[other].astype(np.int64)
+    own = touches.astype(np.int64) @ w_o  # people each row touches outside the pivots
+    shared = (touches * w_o).astype(np.int64) @ touches.T.astype(np.int64)
+    inv = _inverse(sub[:, other], p)
+    for i in range(d - 1):
+        js = np.arange(i + 1, d)
+        js = js[(pp[i] + pp[js] < k) & (shared[i, js] > 0)]
+        if not len(js):
+            continue
+        work[0] += len(js)
         if work[0] > budget:
             return None, smallest
-        cols = other[touches[i] | touches[j]]
-        a, b, w = sub[i, cols], sub[j, cols], weight[cols]
-        both = (a != 0) & (b != 0)  # a + t b = 0 for the nonzero t = -a/b
-        killed = 0
-        if both.any():
-            t = (-a[both] * _inverse(b[both], p)) % p
-            _, where = np.unique(t, return_inverse=True)
-            killed = int(np.bincount(where.ravel(), weights=w[both]).max())
-        seen(int(pp[i] + pp[j] + w.sum()) - killed)
+        both = touches[i][None, :] & touches[js]  # (pairs x columns)
+        jj, cc = np.nonzero(both)
+        t = (-sub[i, other[cc]] * inv[js[jj], cc]) % p
+        key = jj.astype(np.int64) * p + t
+        uniq, where = np.unique(key, return_inverse=True)
+        sums = np.bincount(where.ravel(), weights=w_o[cc])
+        killed = np.zeros(len(js), dtype=np.int64)
+        np.maximum.at(killed, uniq // p, sums.astype(np.int64))
+        support = pp[i] + pp[js] + own[i] + own[js] - shared[i, js] - killed
+        seen(int(support.min()))
         if smallest < k:
             return True, smallest
     if d < 3 or int(np.sort(pp)[:3].sum()) >= k:
@@ -246,13 +253,12 @@ def _leak_in_block(sub: np.ndarray, weight: np.ndarray, k: int, p: int,
     for i, c in enumerate(pivots):
         if c < n_o and weight[other[c]] <= room and np.count_nonzero(reduced[i, :n_o]) == 1:
             kernels.append((np.vstack([k0, reduced[i, n_o:][None, :]]), int(weight[other[c]])))
-    for kernel, extra in kernels:
-        least = _lightest(kernel, pp, p, work, budget)
-        if least is None:
-            return None, smallest
-        seen(least + extra)
-        if smallest < k:
-            return True, smallest
+    for kernel, extra in kernels:  # a smaller problem of the same kind, on the pivots' weights
+        found, least = _light(kernel, pp, k - extra, p, work, budget)
+        if least is not None:
+            seen(least + extra)
+        if found is not False:
+            return found, smallest
     # sets E of two columns or more (only when k is set above 5 or pivots are light)
     light = [c for c in range(n_o) if weight[other[c]] <= room]
     for size in range(2, room + 1):
@@ -266,21 +272,26 @@ def _leak_in_block(sub: np.ndarray, weight: np.ndarray, k: int, p: int,
             kernel = _kernel(sub[:, np.delete(other, list(drop))], p)
             if not len(kernel):
                 continue
-            least = _lightest(kernel, pp, p, work, budget)
-            if least is None:
-                return None, smallest
-            seen(least + extra)
-            if smallest < k:
-                return True, smallest
+            found, least = _light(kernel, pp, k - extra, p, work, budget)
+            if least is not None:
+                seen(least + extra)
+            if found is not False:
+                return found, smallest
     return False, smallest
 
 
-def check(rows: list[np.ndarray], sizes: np.ndarray, k: int, budget: int = BUDGET) -> Verdict:
+def check(rows: list[np.ndarray], sizes: np.ndarray, k: int, budget: int = BUDGET,
+          known_safe: int = 0) -> Verdict:
     """Whether the sums over these populations (each an array of cell indices) leak.
 
     ``sizes``: people per cell (cells of the populations' Venn diagram, or any
     finer partition). Safe when no nonzero combination of the sums is
     supported on fewer than k people (module docstring).
+
+    ``known_safe``: the first rows were already released (checked safe); only the others
+    are new. Then a leak must be a new vector of W: when the new rows leave dim W as it was
+    with the first rows alone (on the same cells), W is the old rows' and nothing can leak
+    (each of its vectors is a combination of old figures, which isolates nobody).
     """
     sizes = np.asarray(sizes, dtype=np.int64)
     n = len(sizes)
@@ -291,6 +302,7 @@ def check(rows: list[np.ndarray], sizes: np.ndarray, k: int, budget: int = BUDGE
     matrix, sizes = matrix[:, used], sizes[used]
     # larger small cells first: the basis' pivots fall on them, which bounds the search most
     by_size = np.argsort(-sizes, kind="stable")
+    old = np.unique(matrix[:known_safe][:, by_size], axis=0) if known_safe else None
     matrix, sizes = np.unique(matrix[:, by_size], axis=0), sizes[by_size]
     small = sizes < k
     if not small.any():
@@ -304,6 +316,9 @@ def check(rows: list[np.ndarray], sizes: np.ndarray, k: int, budget: int = BUDGE
     d = basis.shape[0]
     if d == 0:
         return Verdict(True, "no combination on small cells alone")
+    if old is not None and all(_small_basis(old, ~small, q).shape[0] == b.shape[0]
+                               for q, b in zip(PRIMES, bases)):
+        return Verdict(True, "nothing new on small cells", dim=d)
     people = sizes[small]
     work, smallest = [0], None
     for rows_, cols in _blocks(basis):
