@@ -166,8 +166,9 @@ class Release:
         The cell rule decides while every released cell of the link holds 0 or at least k
         people. ``span``: where it refuses, ask the exact span check (disclosure.span) instead.
         Once a link holds a cell under k (a population the span check accepted), the cell
-        rule proves nothing there any more, so every later check of that link is the span
-        check, whatever ``span`` says.
+        rule proves nothing there any more: a population it accepts must also pass the span
+        check. Without ``span`` the cell rule still refuses first (taking a cell under k
+        whole is then no cut), so the tree, slices and gaps keep their steps of k.
         """
         idx = self.index(population)
         by_link: dict[str, list[tuple[Family, str, np.ndarray]]] = {}
@@ -175,20 +176,21 @@ class Release:
             by_link.setdefault(link_of(role, u), []).append((fam, u, pos))
         for link, items in by_link.items():
             tainted = self.tainted(role, link)
-            if not tainted and self._cells_allow(role, link, items):
+            if not span and not self._cells_allow(role, link, items, whole=tainted):
+                return False  # the cell rule refuses (a cell under k taken whole is no cut)
+            if not tainted and (not span or self._cells_allow(role, link, items)):
                 continue
-            if not (span or tainted):
-                return False
             if not self.span_check(role, link, [(frozenset({u}), pos) for _, u, pos in items]).safe:
                 return False
         return True
 
-    def _cells_allow(self, role: str, link: str, items: list[tuple[Family, str, np.ndarray]]) -> bool:
+    def _cells_allow(self, role: str, link: str, items: list[tuple[Family, str, np.ndarray]],
+                     whole: bool = False) -> bool:
         """The cell rule: in each universe, and in the link's joint family."""
-        if not all(fam.allows(pos) for fam, _, pos in items):
+        if not all(fam.allows(pos, whole) for fam, _, pos in items):
             return False
         joint = self.linked.get((role, link))
-        return joint is None or joint.allows_all([pos[fam.present[pos]] for fam, _, pos in items])
+        return joint is None or joint.allows_all([pos[fam.present[pos]] for fam, _, pos in items], whole)
 
     def _link_families(self, role: str, link: str) -> list[tuple[Family, str]]:
         return [(f, u) for f, u in zip(self.families.get(role, []), self.universes.get(role, []))
