@@ -29,7 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from disclosure.campaign import presence
-from disclosure.release import Release, Row, _families, _linked, _replay
+from disclosure.release import AREA, Release, Row, _families, _linked, _replay
 from disclosure.store import _save, history
 from recognition.effect import Effect, Groups, estimate, hide
 from scoring.anonymity import DEFAULT_K, check_k
@@ -69,11 +69,15 @@ def effect_key(effect: Effect, side: str) -> str:
     return f"{base}|{side}"
 
 
-def _allowed(rel: Release, pop: np.ndarray) -> bool:
-    # where the cell rule refuses (a few attendees from each of many released sites), the exact
-    # span check decides (disclosure.span)
-    only = {u: pop for u in rel.scored(ROLE)}
-    return rel.allows(ROLE, pop, only, span=True)
+def _only(rel: Release, area: str, pop: np.ndarray) -> dict[str, np.ndarray]:
+    """An effect shows sums of one area's scores: it is released in that area's universe."""
+    return {u: pop for u in rel.scored(ROLE) if u == AREA + area}
+
+
+def _allowed(rel: Release, area: str, pop: np.ndarray) -> bool:
+    # the exact span check decides (disclosure.span): it accepts a few attendees from each of
+    # many released sites, which the cell rule refuses
+    return rel.allows(ROLE, pop, _only(rel, area, pop), span=True)
 
 
 def guard(effects: list[Effect], before: Release, after: Release) -> list[Effect]:
@@ -98,13 +102,12 @@ def guard(effects: list[Effect], before: Release, after: Release) -> list[Effect
             if same:
                 continue
             # the two sides are checked together: the second is checked with the first recorded
-            if not (_allowed(before, pop_b) and _allowed(after, pop_a)):
+            if not (_allowed(before, eff.area, pop_b) and _allowed(after, eff.area, pop_a)):
                 ok = False
                 break
             pending.append((side, key, pop_b, pop_a))
             for rel, pop in ((before, pop_b), (after, pop_a)):
-                only = {u: pop for u in rel.scored(ROLE)}
-                rel.record(ROLE, key, pop, "effect", only, new=False)
+                rel.record(ROLE, key, pop, "effect", _only(rel, eff.area, pop), new=False)
         if not ok:
             out.append(None)  # the caller drops these families (see guarded)
             continue

@@ -82,6 +82,19 @@ def link_of(role: str, universe: str) -> str:
     return "area" if universe.startswith((AREA, XV)) else "perception"
 
 
+def pattern_free(role: str, universe: str) -> bool:
+    """True when a person's value in the universe is the same linear form of their answers
+    whichever other universes of its link they have a value in (disclosure.span): a trainer's
+    area score (not the overall score, a mean of the areas present), one statement's answer.
+    A manager's area scores are elements computed from the statements they answered: no."""
+    if universe.startswith(GAP + "item:"):
+        return True
+    return role == "trainer" and universe.startswith(AREA) and universe != AREA + "overall"
+
+
+EFFECT = "effect:"  # the cohorts' effect on one area (disclosure.effect): released in that area only
+
+
 def site_key(site_id: object) -> str:
     return f"site:{int(site_id)}"
 
@@ -212,15 +225,16 @@ class Release:
 
         A figure of universe u over P is a sum over the people of P with a value in u of a
         per-person linear form. Inside a link, a person's forms in its universes are related
-        (the overall score is a weighted mean of the areas present, a shared-items score a part
-        of an area's), and how depends only on which universes the person has a value in: their
-        *presence pattern*. Write every form of a pattern on one basis of independent forms:
-        a combination of released figures then gives, for each basis form, a per-person
-        coefficient that lies in the span of the vectors 1_(P & pattern) over the released P
-        and the patterns. So the check runs on those rows (the released populations split by
-        pattern, each restricted to the people with a value in one of its universes): any leak
-        of the linked figures is a leak there. Splitting by pattern only adds rows (more
-        conservative), and where everyone has the same pattern it changes nothing.
+        (the overall score is a weighted mean of the areas present, an element a weighted mean
+        of the statements answered), and how depends only on which universes the person has a
+        value in: their *presence pattern*. Write every form of a pattern on one basis of
+        independent forms: a combination of released figures then gives, for each basis form,
+        a per-person coefficient in the span of the vectors 1_(P & present in u) for universes
+        whose form is the same whatever the pattern (a trainer's area score, one statement's
+        answer: :func:`pattern_free`) and 1_(P & pattern) for the others. So the check runs
+        on those rows: any leak of the linked figures is a leak there. Splitting by pattern
+        only adds rows (more conservative), and where everyone has the same pattern it
+        changes nothing.
         """
         from disclosure.span import Verdict, check
 
@@ -229,13 +243,21 @@ class Release:
             return Verdict(True, "no universe")
         col = {u: j for j, (_, u) in enumerate(fams)}
         pres = np.stack([f.present for f, _ in fams], axis=1)
-        rows, n_old = [], 0
+        rows, n_old, split_by = [], 0, []
         for i, (unis, pos) in enumerate([*self.released.get(role, []), *extra]):
-            js = [col[u] for u in unis if u in col]
-            if js and len(pos):
-                kept = pos[pres[pos][:, js].any(axis=1)]
-                if len(kept):
-                    rows.append(np.unique(kept))
+            if len(pos):
+                free = [u for u in unis if u in col and pattern_free(role, u)]
+                for u in free:  # the form does not depend on the pattern: one row
+                    kept = pos[pres[pos, col[u]]]
+                    if len(kept):
+                        rows.append(np.unique(kept))
+                        split_by.append(False)
+                js = [col[u] for u in unis if u in col and u not in free]
+                if js:
+                    kept = pos[pres[pos][:, js].any(axis=1)]
+                    if len(kept):
+                        rows.append(np.unique(kept))
+                        split_by.append(True)
             if i < len(self.released.get(role, [])):
                 n_old = len(rows)
         if not rows:
@@ -256,7 +278,9 @@ class Release:
         split, old = [], 0
         for i, pos in enumerate(rows):
             cells = np.unique(cell[np.searchsorted(touched, pos)])
-            for pat in np.unique(cell_pattern[cells]):
+            if not split_by[i]:
+                split.append(cells)
+            for pat in np.unique(cell_pattern[cells]) if split_by[i] else ():
                 split.append(cells[cell_pattern[cells] == pat])
             if i < n_old:
                 old = len(split)
@@ -484,19 +508,23 @@ def _replay(rel: Release, history: Sequence[Row]) -> None:
             # a cross-version row (xv:...) in the area universes and the shared-items ones
             key = keys.integers(1, 2**63, dtype=np.uint64)
             separate = row.figure.startswith((GAP, TD))
-            target = own.setdefault(row.figure.split("|")[0], zero.copy()) if separate else base
+            effect = row.figure.startswith(EFFECT)  # sums of one area's scores: that universe
+            universe = (AREA + row.figure.split("|")[0][len(EFFECT):]) if effect else row.figure.split("|")[0]
+            target = own.setdefault(universe, zero.copy()) if separate or effect else base
             where = rel.index(np.unique(pop))
             np.add.at(target, where, key)
             if row.figure.startswith(XV):
                 np.add.at(cross, where, key)
-            kept.append((frozenset({row.figure.split("|")[0]}) if separate
+            kept.append((frozenset({universe}) if separate or effect
                          else crossed if row.figure.startswith(XV) else areas, where))
         columns: dict[str, list[np.ndarray]] = {}
         for fam, universe in zip(families, rel.universes[role]):
             if universe.startswith(XV):
                 sig = cross
+            elif universe.startswith(AREA):  # with the effect rows of this area (uint64 sums wrap)
+                sig = base + own.get(universe, zero)
             else:
-                sig = base if universe.startswith(AREA) else own.get(universe, zero)
+                sig = own.get(universe, zero)
             fam.load(sig)
             # in the joint family a release is its population in each universe, value holders only
             columns.setdefault(link_of(role, universe), []).append(np.where(fam.present, sig, np.uint64(0)))
