@@ -243,22 +243,26 @@ class Release:
             return Verdict(True, "no universe")
         col = {u: j for j, (_, u) in enumerate(fams)}
         pres = np.stack([f.present for f, _ in fams], axis=1)
-        rows, n_old, split_by = [], 0, []
+        rows, n_old, split_by, seen = [], 0, [], set()
+        n_released = len(self.released.get(role, []))
+
+        def keep(kept: np.ndarray, split: bool) -> None:
+            kept = np.unique(kept)
+            key = (kept.tobytes(), split)  # the history repeats populations: one row each
+            if len(kept) and key not in seen:
+                seen.add(key)
+                rows.append(kept)
+                split_by.append(split)
+
         for i, (unis, pos) in enumerate([*self.released.get(role, []), *extra]):
             if len(pos):
                 free = [u for u in unis if u in col and pattern_free(role, u)]
                 for u in free:  # the form does not depend on the pattern: one row
-                    kept = pos[pres[pos, col[u]]]
-                    if len(kept):
-                        rows.append(np.unique(kept))
-                        split_by.append(False)
+                    keep(pos[pres[pos, col[u]]], False)
                 js = [col[u] for u in unis if u in col and u not in free]
                 if js:
-                    kept = pos[pres[pos][:, js].any(axis=1)]
-                    if len(kept):
-                        rows.append(np.unique(kept))
-                        split_by.append(True)
-            if i < len(self.released.get(role, [])):
+                    keep(pos[pres[pos][:, js].any(axis=1)], True)
+            if i < n_released:
                 n_old = len(rows)
         if not rows:
             return Verdict(True, "nothing released")

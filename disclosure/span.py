@@ -139,6 +139,14 @@ def _null_vector(cols: np.ndarray, p: int) -> np.ndarray | None:
     return y
 
 
+def _distinct(matrix: np.ndarray) -> np.ndarray:
+    """Indices of the first occurrence of each distinct 0/1 row, in order."""
+    seen: dict[bytes, int] = {}
+    for i, row in enumerate(np.packbits(matrix.astype(bool), axis=1)):
+        seen.setdefault(row.tobytes(), i)
+    return np.array(sorted(seen.values()), dtype=np.int64)
+
+
 def _rank(a: np.ndarray, p: int) -> int:
     """Rank of a small matrix modulo p (eliminated along its shorter side)."""
     return len(_rref(a.T.copy() if a.shape[0] < a.shape[1] else a.copy(), p)[1])
@@ -302,8 +310,10 @@ def check(rows: list[np.ndarray], sizes: np.ndarray, k: int, budget: int = BUDGE
     matrix, sizes = matrix[:, used], sizes[used]
     # larger small cells first: the basis' pivots fall on them, which bounds the search most
     by_size = np.argsort(-sizes, kind="stable")
-    old = np.unique(matrix[:known_safe][:, by_size], axis=0) if known_safe else None
-    matrix, sizes = np.unique(matrix[:, by_size], axis=0), sizes[by_size]
+    matrix, sizes = matrix[:, by_size], sizes[by_size]
+    distinct = _distinct(matrix)  # first occurrences, in order: the old rows come first
+    old = matrix[distinct[distinct < known_safe]] if known_safe else None
+    matrix = matrix[distinct]
     small = sizes < k
     if not small.any():
         return Verdict(True, "no small cell")
