@@ -247,7 +247,8 @@ class Release:
         n_released = len(self.released.get(role, []))
 
         def keep(kept: np.ndarray, split: bool) -> None:
-            kept = np.unique(kept)
+            if len(kept) > 1 and not (kept[1:] > kept[:-1]).all():
+                kept = np.unique(kept)
             key = (kept.tobytes(), split)  # the history repeats populations: one row each
             if len(kept) and key not in seen:
                 seen.add(key)
