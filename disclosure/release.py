@@ -92,7 +92,7 @@ def pattern_free(role: str, universe: str) -> bool:
     return role == "trainer" and universe.startswith(AREA) and universe != AREA + "overall"
 
 
-EFFECT = "effect:"  # the cohorts' effect on one area (disclosure.effect): released in that area only
+EFFECT = "effect:"  # the cohorts' effect on one area (disclosure.effect): in that area only
 
 
 def site_key(site_id: object) -> str:
@@ -203,20 +203,21 @@ class Release:
         if not all(fam.allows(pos, whole) for fam, _, pos in items):
             return False
         joint = self.linked.get((role, link))
-        return joint is None or joint.allows_all([pos[fam.present[pos]] for fam, _, pos in items], whole)
+        parts = [pos[fam.present[pos]] for fam, _, pos in items]
+        return joint is None or joint.allows_all(parts, whole)
 
     def _link_families(self, role: str, link: str) -> list[tuple[Family, str]]:
         return [(f, u) for f, u in zip(self.families.get(role, []), self.universes.get(role, []))
                 if link_of(role, u) == link]
 
     def tainted(self, role: str, link: str) -> bool:
-        """True when some released cell of the link (one universe or the joint family) is under k."""
+        """True when a released cell of the link (a universe or the joint family) is under k."""
         if (role, link) not in self.taint:
             fams = [f for f, _ in self._link_families(role, link)]
             if (role, link) in self.linked:
                 fams.append(self.linked[(role, link)])
-            self.taint[(role, link)] = any(bool(((f._sizes[1:] > 0) & (f._sizes[1:] < self.k)).any())
-                                           for f in fams)
+            self.taint[(role, link)] = any(
+                bool(((f._sizes[1:] > 0) & (f._sizes[1:] < self.k)).any()) for f in fams)
         return self.taint[(role, link)]
 
     def span_check(self, role: str, link: str,
@@ -274,7 +275,7 @@ class Release:
         _, pattern = np.unique(pres[touched], axis=0, return_inverse=True)
         pattern = np.asarray(pattern, dtype=np.int64).ravel()
         key = np.concatenate([np.packbits(member, axis=1),
-                              pattern.astype(">i8").view(np.uint8).reshape(len(touched), 8)], axis=1)
+                              pattern.astype(">i8").view(np.uint8).reshape(-1, 8)], axis=1)
         _, cell = np.unique(key, axis=0, return_inverse=True)
         cell = np.asarray(cell, dtype=np.int64).ravel()
         sizes = np.bincount(cell)
@@ -514,7 +515,8 @@ def _replay(rel: Release, history: Sequence[Row]) -> None:
             key = keys.integers(1, 2**63, dtype=np.uint64)
             separate = row.figure.startswith((GAP, TD))
             effect = row.figure.startswith(EFFECT)  # sums of one area's scores: that universe
-            universe = (AREA + row.figure.split("|")[0][len(EFFECT):]) if effect else row.figure.split("|")[0]
+            head = row.figure.split("|")[0]
+            universe = AREA + head[len(EFFECT):] if effect else head
             target = own.setdefault(universe, zero.copy()) if separate or effect else base
             where = rel.index(np.unique(pop))
             np.add.at(target, where, key)

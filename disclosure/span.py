@@ -20,21 +20,20 @@ Such a v is 0 on every *big* cell (k people or more). So let
 
 vectors living on the small cells only; dim W = rank(M) - rank(M_big). There
 is no leak if and only if every nonzero vector of W has support of at least k
-people. A nonzero vector's support contains the support of a *circuit*
-(a nonzero vector of W of minimal support), and a circuit's support is no
-larger in people, so it is enough to check the circuits. W splits into
-independent blocks (connected components of a basis' nonzero pattern); in a
-block of dimension d, every circuit vanishes on some d - 1 columns whose
-basis columns are independent, and is determined up to scale by them. So:
+people. So:
 
-* d = 0 (no small cell, or no combination reaches the small cells without
+* dim W = 0 (no small cell, or no combination reaches the small cells without
   touching a big one): safe;
-* otherwise the circuits of each block are enumerated from its (d-1)-subsets
-  of columns, as long as their number stays within ``BUDGET`` (else the
-  check refuses: conservative), and the population is refused if one has
-  fewer than k people.
+* otherwise W is reduced (heaviest small cells first) and split into
+  independent blocks, and each block is searched for a vector of fewer than
+  k people by the rows it uses (:func:`_leak_in_block`: one row, two rows by
+  the columns' ratios, three or more through the kernel left when the few
+  columns a leak may keep are removed, searched the same way). The work is
+  capped by ``BUDGET``; over it the check refuses (conservative).
+* rows known to be released already (``known_safe``): a leak must use a new
+  row, so when the new rows leave dim W unchanged nothing is searched.
 
-Arithmetic. Ranks and circuits are computed modulo two primes near 2^31 with
+Arithmetic. Ranks and vectors are computed modulo two primes near 2^31 with
 int64 numpy (products stay under 2^62, so no overflow), never in floating
 point. Modulo p, a rational nonzero entry can only turn into 0, so a support
 found modulo p is never larger than the rational one (a false alarm refuses:
@@ -46,14 +45,13 @@ nonzero integer minors for a wrong answer to go unnoticed.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
 
 PRIMES = (2_147_483_647, 2_147_483_629)
-BUDGET = 20_000  # (d-1)-subsets enumerated at most, over all blocks of W
+BUDGET = 20_000  # search steps at most (row pairs, kernels, column sets), over all blocks
 MAX_ENTRIES = 4_000_000  # rows x cells of the matrix eliminated at most (else refuse)
 
 
@@ -125,31 +123,12 @@ def _blocks(basis: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
             for r, c in groups.values() if r]
 
 
-def _null_vector(cols: np.ndarray, p: int) -> np.ndarray | None:
-    """y (length d) with y^T cols = 0, when cols (d x (d-1)) has rank d-1; else None."""
-    d = cols.shape[0]
-    reduced, pivots = _rref(cols.T.copy(), p)
-    if len(pivots) != d - 1:
-        return None
-    free = next(c for c in range(d) if c not in pivots)
-    y = np.zeros(d, dtype=np.int64)
-    y[free] = 1
-    for row, c in zip(reduced, pivots):
-        y[c] = (-row[free]) % p
-    return y
-
-
 def _distinct(matrix: np.ndarray) -> np.ndarray:
     """Indices of the first occurrence of each distinct 0/1 row, in order."""
     seen: dict[bytes, int] = {}
     for i, row in enumerate(np.packbits(matrix.astype(bool), axis=1)):
         seen.setdefault(row.tobytes(), i)
     return np.array(sorted(seen.values()), dtype=np.int64)
-
-
-def _rank(a: np.ndarray, p: int) -> int:
-    """Rank of a small matrix modulo p (eliminated along its shorter side)."""
-    return len(_rref(a.T.copy() if a.shape[0] < a.shape[1] else a.copy(), p)[1])
 
 
 def _inverse(a: np.ndarray, p: int) -> np.ndarray:

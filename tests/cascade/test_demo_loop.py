@@ -64,7 +64,8 @@ def test_the_simulated_rise_is_measured_and_guarded(looped):
     areas, _ = service.measured(engine, frame)
     by_area = {e.area: e for e in areas}
     shown = by_area[best.area]  # shown as estimated, with its interval and both counts
-    assert shown.shown and (shown.n_attended, shown.n_comparison) == (best.n_attended, best.n_comparison)
+    assert shown.shown
+    assert (shown.n_attended, shown.n_comparison) == (best.n_attended, best.n_comparison)
     assert 0 < shown.low < shown.effect < shown.high
     assert shown.effect == pytest.approx(best.effect)
     for e in areas:  # whatever is shown passes k on both sides; the rest says nothing

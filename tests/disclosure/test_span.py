@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from disclosure.release import Release, Row, _linked, _replay
 from disclosure.cells import Family
+from disclosure.release import Release, Row, _linked, _replay
 from disclosure.span import check
 
 K = 5
