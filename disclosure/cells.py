@@ -47,13 +47,20 @@ class Family:
             idx = np.unique(idx)
         return idx[self.present[idx]]
 
-    def allows(self, population: np.ndarray) -> bool:
-        """True when releasing a sum over these responses keeps every released cell at 0 or >= k."""
+    def allows(self, population: np.ndarray, whole: bool = False) -> bool:
+        """True when releasing a sum over these responses keeps every released cell at 0 or >= k.
+
+        ``whole``: a released cell under k (left by the span check, disclosure.span) taken
+        whole is no cut; only the span check can say whether the population is safe then.
+        """
         idx = self._members(population)
         if not len(idx):
             return True
         cells, inside = np.unique(self.cell[idx], return_counts=True)
-        if (inside < self.k).any():
+        small = inside < self.k
+        if whole:
+            small &= (cells == UNRELEASED) | (inside < self._sizes[cells])
+        if small.any():
             return False
         outside = self._sizes[cells] - inside
         outside[cells == UNRELEASED] = 0
@@ -79,7 +86,7 @@ class Family:
         out.k, out.cell, out.present, out._sizes = self.k, self.cell.copy(), self.present, self._sizes.copy()
         return out
 
-    def allows_all(self, populations: list[np.ndarray]) -> bool:
+    def allows_all(self, populations: list[np.ndarray], whole: bool = False) -> bool:
         """True when releasing every one of these populations together keeps the rule.
 
         Adding them one by one and checking each against the cells so far is
@@ -93,10 +100,10 @@ class Family:
                 seen.add(key)
                 distinct.append(pop)
         if len(distinct) <= 1:
-            return all(self.allows(p) for p in distinct)
+            return all(self.allows(p, whole) for p in distinct)
         trial = self.copy()
         for pop in distinct:
-            if not trial.allows(pop):
+            if not trial.allows(pop, whole):
                 return False
             trial.add(pop)
         return True

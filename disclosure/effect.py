@@ -29,7 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from disclosure.campaign import presence
-from disclosure.release import Release, Row, _families, _replay
+from disclosure.release import AREA, Release, Row, _families, _linked, _replay
 from disclosure.store import _save, history
 from recognition.effect import Effect, Groups, estimate, hide
 from scoring.anonymity import DEFAULT_K, check_k
@@ -56,7 +56,8 @@ def replayed(data: CampaignData, rows: list[Row], k: int) -> Release:
     """A campaign's families rebuilt from its history alone (nothing new offered)."""
     ids = np.sort(data.respondents["response_id"].astype(np.int64).to_numpy())
     families, universes = _families(data.respondents, presence(data), ids, k)
-    rel = Release(data.campaign_id, k, ids, families, universes)
+    rel = Release(data.campaign_id, k, ids, families, universes,
+                  linked=_linked(ids, families, universes, k))
     _replay(rel, rows)
     return rel
 
@@ -68,9 +69,15 @@ def effect_key(effect: Effect, side: str) -> str:
     return f"{base}|{side}"
 
 
-def _allowed(rel: Release, pop: np.ndarray) -> bool:
-    only = {u: pop for u in rel.scored(ROLE)}
-    return rel.allows(ROLE, pop, only)
+def _only(rel: Release, area: str, pop: np.ndarray) -> dict[str, np.ndarray]:
+    """An effect shows sums of one area's scores: it is released in that area's universe."""
+    return {u: pop for u in rel.scored(ROLE) if u == AREA + area}
+
+
+def _allowed(rel: Release, area: str, pop: np.ndarray) -> bool:
+    # the exact span check decides (disclosure.span): it accepts a few attendees from each of
+    # many released sites, which the cell rule refuses
+    return rel.allows(ROLE, pop, _only(rel, area, pop), span=True)
 
 
 def guard(effects: list[Effect], before: Release, after: Release) -> list[Effect]:
@@ -95,13 +102,12 @@ def guard(effects: list[Effect], before: Release, after: Release) -> list[Effect
             if same:
                 continue
             # the two sides are checked together: the second is checked with the first recorded
-            if not (_allowed(before, pop_b) and _allowed(after, pop_a)):
+            if not (_allowed(before, eff.area, pop_b) and _allowed(after, eff.area, pop_a)):
                 ok = False
                 break
             pending.append((side, key, pop_b, pop_a))
             for rel, pop in ((before, pop_b), (after, pop_a)):
-                only = {u: pop for u in rel.scored(ROLE)}
-                rel.record(ROLE, key, pop, "effect", only, new=False)
+                rel.record(ROLE, key, pop, "effect", _only(rel, eff.area, pop), new=False)
         if not ok:
             out.append(None)  # the caller drops these families (see guarded)
             continue
@@ -217,7 +223,16 @@ def released_effects(
     k: int = DEFAULT_K,
     viewer_id: int | None = None,
 ) -> list[Effect]:
-    """The effects a viewer may see, deciding and recording under the campaigns' lock."""
+    """The effects a viewer may see, deciding and recording under the campaigns' lock.
+
+    Both campaigns' own figures are decided first (as the overview of the later campaign
+    does, a no-op when they already are), so the effect is always checked after them,
+    whichever page is read first: the groups of an effect leave cells under k, and a site
+    or a slice decided after them would go through the span check and could be refused.
+    """
+    from disclosure.store import releases
+
+    releases(engine, after_data, before_data, k, viewer_id)
     ids = sorted({before_data.campaign_id, after_data.campaign_id})
     with write_session(engine) as s:
         s.execute(select(Campaign.id).where(Campaign.id.in_(ids)).with_for_update()).all()

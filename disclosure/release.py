@@ -34,12 +34,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from disclosure.cells import Family
 from scoring.anonymity import check_k
+
+if TYPE_CHECKING:
+    from disclosure.span import Verdict
 
 MODALITIES = ("face_to_face", "hybrid", "remote_sync", "remote_async")
 AREA, GAP, TD = "area:", "gap:", "td:"
@@ -97,6 +101,19 @@ def link_of(role: str, universe: str) -> str:
     return "area" if universe.startswith((AREA, XV)) else "perception"
 
 
+def pattern_free(role: str, universe: str) -> bool:
+    """True when a person's value in the universe is the same linear form of their answers
+    whichever other universes of its link they have a value in (disclosure.span): a trainer's
+    area score (not the overall score, a mean of the areas present), one statement's answer.
+    A manager's area scores are elements computed from the statements they answered: no."""
+    if universe.startswith(GAP + "item:"):
+        return True
+    return role == "trainer" and universe.startswith(AREA) and universe != AREA + "overall"
+
+
+EFFECT = "effect:"  # the cohorts' effect on one area (disclosure.effect): in that area only
+
+
 def site_key(site_id: object) -> str:
     return f"site:{int(site_id)}"
 
@@ -133,6 +150,10 @@ class Release:
     pattern_cache: dict = field(default_factory=dict, repr=False)  # see _patterns
     new_rows: list[Row] = field(default_factory=list)
     cross: object = None  # disclosure.versions.CrossVersion when compared across versions
+    # role -> every population released so far (positions) with the universes it was released in:
+    # the rows of the exact span check (disclosure.span), which needs the populations, not the cells
+    released: dict[str, list[tuple[frozenset, np.ndarray]]] = field(default_factory=dict)
+    taint: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)  # see tainted
 
     def index(self, ids: Iterable[int]) -> np.ndarray:
         """Positions of response ids in this campaign (ids not in it are dropped)."""
@@ -170,19 +191,136 @@ class Release:
         return parts
 
     def allows(self, role: str, population: np.ndarray,
-               per_universe: dict[str, np.ndarray] | None = None) -> bool:
+               per_universe: dict[str, np.ndarray] | None = None, span: bool = False) -> bool:
         """True when a sum over population (or per universe, over per_universe[u]) may be released:
-        in each universe on its own, and in the joint family of the universes linked to it."""
+        in each universe on its own, and in the joint family of the universes linked to it.
+
+        The cell rule decides while every released cell of the link holds 0 or at least k
+        people. ``span``: where it refuses, ask the exact span check (disclosure.span) instead.
+        Once a link holds a cell under k (a population the span check accepted), the cell
+        rule proves nothing there any more: a population it accepts must also pass the span
+        check. Without ``span`` the cell rule still refuses first (taking a cell under k
+        whole is then no cut), so the tree, slices and gaps keep their steps of k.
+        """
         idx = self.index(population)
-        if not all(fam.allows(pos) for fam, pos in self._pairs(role, idx, per_universe)):
+        by_link: dict[str, list[tuple[Family, str, np.ndarray]]] = {}
+        for fam, u, pos in self._triples(role, idx, per_universe):
+            by_link.setdefault(link_of(role, u), []).append((fam, u, pos))
+        for link, items in by_link.items():
+            tainted = self.tainted(role, link)
+            if not span and not self._cells_allow(role, link, items, whole=tainted):
+                return False  # the cell rule refuses (a cell under k taken whole is no cut)
+            if not tainted and (not span or self._cells_allow(role, link, items)):
+                continue
+            if not self.span_check(role, link, [(frozenset({u}), pos) for _, u, pos in items]).safe:
+                return False
+        return True
+
+    def _cells_allow(self, role: str, link: str, items: list[tuple[Family, str, np.ndarray]],
+                     whole: bool = False) -> bool:
+        """The cell rule: in each universe, and in the link's joint family."""
+        if not all(fam.allows(pos, whole) for fam, _, pos in items):
             return False
-        return all(self.linked[(role, link)].allows_all(pops)
-                   for link, pops in self._linked_parts(role, idx, per_universe).items())
+        joint = self.linked.get((role, link))
+        parts = [pos[fam.present[pos]] for fam, _, pos in items]
+        return joint is None or joint.allows_all(parts, whole)
+
+    def _link_families(self, role: str, link: str) -> list[tuple[Family, str]]:
+        return [(f, u) for f, u in zip(self.families.get(role, []), self.universes.get(role, []))
+                if link_of(role, u) == link]
+
+    def tainted(self, role: str, link: str) -> bool:
+        """True when a released cell of the link (a universe or the joint family) is under k."""
+        if (role, link) not in self.taint:
+            fams = [f for f, _ in self._link_families(role, link)]
+            if (role, link) in self.linked:
+                fams.append(self.linked[(role, link)])
+            self.taint[(role, link)] = any(
+                bool(((f._sizes[1:] > 0) & (f._sizes[1:] < self.k)).any()) for f in fams)
+        return self.taint[(role, link)]
+
+    def span_check(self, role: str, link: str,
+                   extra: Sequence[tuple[frozenset, np.ndarray]] = ()) -> "Verdict":
+        """The exact span check of a link's released populations, with extra ones (positions).
+
+        A figure of universe u over P is a sum over the people of P with a value in u of a
+        per-person linear form. Inside a link, a person's forms in its universes are related
+        (the overall score is a weighted mean of the areas present, an element a weighted mean
+        of the statements answered), and how depends only on which universes the person has a
+        value in: their *presence pattern*. Write every form of a pattern on one basis of
+        independent forms: a combination of released figures then gives, for each basis form,
+        a per-person coefficient in the span of the vectors 1_(P & present in u) for universes
+        whose form is the same whatever the pattern (a trainer's area score, one statement's
+        answer: :func:`pattern_free`) and 1_(P & pattern) for the others. So the check runs
+        on those rows: any leak of the linked figures is a leak there. Splitting by pattern
+        only adds rows (more conservative), and where everyone has the same pattern it
+        changes nothing.
+        """
+        from disclosure.span import Verdict, check
+
+        fams = self._link_families(role, link)
+        if not fams:
+            return Verdict(True, "no universe")
+        col = {u: j for j, (_, u) in enumerate(fams)}
+        pres = np.stack([f.present for f, _ in fams], axis=1)
+        rows, n_old, split_by, seen = [], 0, [], set()
+        n_released = len(self.released.get(role, []))
+
+        def keep(kept: np.ndarray, split: bool) -> None:
+            if len(kept) > 1 and not (kept[1:] > kept[:-1]).all():
+                kept = np.unique(kept)
+            key = (kept.tobytes(), split)  # the history repeats populations: one row each
+            if len(kept) and key not in seen:
+                seen.add(key)
+                rows.append(kept)
+                split_by.append(split)
+
+        for i, (unis, pos) in enumerate([*self.released.get(role, []), *extra]):
+            if len(pos):
+                free = [u for u in unis if u in col and pattern_free(role, u)]
+                for u in free:  # the form does not depend on the pattern: one row
+                    keep(pos[pres[pos, col[u]]], False)
+                js = [col[u] for u in unis if u in col and u not in free]
+                if js:
+                    keep(pos[pres[pos][:, js].any(axis=1)], True)
+            if i < n_released:
+                n_old = len(rows)
+        if not rows:
+            return Verdict(True, "nothing released")
+        touched = np.unique(np.concatenate(rows))
+        member = np.zeros((len(touched), len(rows)), dtype=bool)
+        for j, pos in enumerate(rows):
+            member[np.searchsorted(touched, pos), j] = True
+        _, pattern = np.unique(pres[touched], axis=0, return_inverse=True)
+        pattern = np.asarray(pattern, dtype=np.int64).ravel()
+        key = np.concatenate([np.packbits(member, axis=1),
+                              pattern.astype(">i8").view(np.uint8).reshape(-1, 8)], axis=1)
+        _, cell = np.unique(key, axis=0, return_inverse=True)
+        cell = np.asarray(cell, dtype=np.int64).ravel()
+        sizes = np.bincount(cell)
+        cell_pattern = np.zeros(len(sizes), dtype=np.int64)
+        cell_pattern[cell] = pattern
+        split, old = [], 0
+        for i, pos in enumerate(rows):
+            cells = np.unique(cell[np.searchsorted(touched, pos)])
+            if not split_by[i]:
+                split.append(cells)
+            for pat in np.unique(cell_pattern[cells]) if split_by[i] else ():
+                split.append(cells[cell_pattern[cells] == pat])
+            if i < n_old:
+                old = len(split)
+        # everything released before passed a check: only the extra rows can make a leak
+        return check(split, sizes, self.k, known_safe=old)
 
     def _add(self, role: str, population: np.ndarray, per_universe: dict[str, np.ndarray] | None) -> None:
         idx = self.index(population)
-        for fam, pos in self._pairs(role, idx, per_universe):
+        same: dict[bytes, tuple[set, np.ndarray]] = {}
+        for fam, u, pos in self._triples(role, idx, per_universe):
             fam.add(pos)
+            same.setdefault(np.unique(pos).tobytes(), (set(), np.unique(pos)))[0].add(u)
+            self.taint.pop((role, link_of(role, u)), None)  # a cell under k may have appeared
+        for unis, pos in same.values():
+            self.released.setdefault(role, []).append((frozenset(unis), pos))
         for link, pops in self._linked_parts(role, idx, per_universe).items():
             for pos in pops:
                 self.linked[(role, link)].add(pos)
@@ -385,7 +523,12 @@ def _offer_gaps(rel: Release, role: str, people: pd.DataFrame) -> None:
 def _replay(rel: Release, history: Sequence[Row]) -> None:
     """Rebuild the families from every recorded row (see Family.load) and the current populations."""
     keys = np.random.default_rng(20261126)
+    rel.taint.clear()
     for role, families in rel.families.items():
+        names = rel.universes[role]
+        areas = frozenset(u for u in names if u.startswith(AREA))
+        crossed = frozenset(u for u in names if u.startswith((AREA, XV)))
+        kept = rel.released.setdefault(role, [])
         zero = np.zeros(len(rel.response_ids), dtype=np.uint64)
         base, own, cross = zero.copy(), {}, zero.copy()
         for row in history:
@@ -397,17 +540,24 @@ def _replay(rel: Release, history: Sequence[Row]) -> None:
             # a cross-version row (xv:...) in the area universes and the shared-items ones
             key = keys.integers(1, 2**63, dtype=np.uint64)
             separate = row.figure.startswith((GAP, TD))
-            target = own.setdefault(row.figure.split("|")[0], zero.copy()) if separate else base
-            where = rel.index(pop)
+            effect = row.figure.startswith(EFFECT)  # sums of one area's scores: that universe
+            head = row.figure.split("|")[0]
+            universe = AREA + head[len(EFFECT):] if effect else head
+            target = own.setdefault(universe, zero.copy()) if separate or effect else base
+            where = rel.index(pop)  # pop is sorted and unique already
             np.add.at(target, where, key)
             if row.figure.startswith(XV):
                 np.add.at(cross, where, key)
+            kept.append((frozenset({universe}) if separate or effect
+                         else crossed if row.figure.startswith(XV) else areas, where))
         columns: dict[str, list[np.ndarray]] = {}
         for fam, universe in zip(families, rel.universes[role]):
             if universe.startswith(XV):
                 sig = cross
+            elif universe.startswith(AREA):  # with the effect rows of this area (uint64 sums wrap)
+                sig = base + own.get(universe, zero)
             else:
-                sig = base if universe.startswith(AREA) else own.get(universe, zero)
+                sig = own.get(universe, zero)
             fam.load(sig)
             # in the joint family a release is its population in each universe, value holders only
             columns.setdefault(link_of(role, universe), []).append(np.where(fam.present, sig, np.uint64(0)))

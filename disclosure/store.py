@@ -53,7 +53,7 @@ def _save(session, rows: list[Row], viewer_id: int | None) -> None:  # noqa: ANN
 DECIDED = "decided"  # marker row: the data fingerprint the last decision was made on (in reason)
 EPOCH = "epoch"  # marker row: stored scores were recomputed (reason: why); a new release epoch starts
 MARKERS = (DECIDED, EPOCH)
-LAYER = "form1"  # bumped when the layer gains figure keys, so a stored decision is made again
+LAYER = "form-span1"  # bumped when the layer gains figure keys, so a stored decision is made again
 
 
 def start_epoch(session, campaign_ids, reason: str = "rescore") -> None:  # noqa: ANN001

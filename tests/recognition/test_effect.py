@@ -255,12 +255,14 @@ def test_per_relay_effect_needs_k_learners():
     assert not by[902].shown
 
 
-def test_small_groups_cut_across_released_sites_are_withheld():
-    # 3 attendees from each of two released sites: each site's cell would split 3 / 27,
-    # so the rule refuses (a known cost of the guarantee, see docs/recognition.md)
+def test_small_groups_cut_across_released_sites_are_shown_by_the_span_check():
+    # 3 attendees from each of two released sites: each site's cell splits 3 / 27, so the cell
+    # rule refuses; but every combination of the released sums that avoids the two parts of 27
+    # is constant on the 6 attendees, so nothing under k is derivable and the span check shows it
     w = world(60, lambda pid: 5.0)
     (eff,), rows = shown(w, attendance(list(range(1, 7))))
-    assert not eff.shown and rows == []
+    assert eff.shown and eff.n_attended == 6
+    assert {r.figure for r in rows} == {f"effect:{AREA}|attended", f"effect:{AREA}|comparison"}
 
 
 def test_two_effects_that_differ_by_one_person_are_not_both_shown():
