@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing as mp
+import queue
+import time
 from dataclasses import replace
 
 import pytest
@@ -33,8 +35,13 @@ def _claim_all(url: str, out) -> None:  # noqa: ANN001
 
     # a forked child must not use or close the parent's pooled connections (SQLAlchemy's
     # advice for fork: dispose(close=False) of every inherited engine)
-    for inherited in [o for o in gc.get_objects() if isinstance(o, Engine)]:
-        inherited.dispose(close=False)
+    for inherited in gc.get_objects():
+        try:
+            is_engine = isinstance(inherited, Engine)
+        except ReferenceError:  # a dead weak proxy (the xdist worker holds some)
+            continue
+        if is_engine:
+            inherited.dispose(close=False)
     engine = make_engine(url)
     taken = []
     while (job := jobs.claim(engine, f"w{mp.current_process().pid}")) is not None:
@@ -52,7 +59,17 @@ def test_two_workers_never_take_the_same_job(engine, db_url, tiny):
     procs = [ctx.Process(target=_claim_all, args=(db_url, out)) for _ in range(3)]
     for p in procs:
         p.start()
-    taken = [out.get(timeout=120) for _ in procs]
+    deadline = time.monotonic() + 120
+    taken = []
+    for _ in procs:  # a child that died is a failure now, not after the whole timeout
+        while True:
+            try:
+                taken.append(out.get(timeout=1))
+                break
+            except queue.Empty:
+                dead = [p.exitcode for p in procs if p.exitcode not in (None, 0)]
+                assert not dead, f"a worker process died (exit codes {dead})"
+                assert time.monotonic() < deadline, "the workers did not report in 120 s"
     for p in procs:
         p.join(30)
     flat = [j for t in taken for j in t]
