@@ -8,6 +8,8 @@ A learner *completed* a cohort when marked present at every one of its sessions;
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -16,7 +18,7 @@ from cascade import cohorts, log, sessions
 from cascade.seats import ACCEPTED, HELD
 from i18n import N_, RelaisError
 from storage.models import (
-    CascadeAttendance, CascadeCohort, CascadeSeat, CascadeSession, Person, utcnow,
+    CascadeAttendance, CascadeCohort, CascadeSeat, CascadeSession, CohortPlan, Person, utcnow,
 )
 from storage.db import read_session, write_session
 from survey import links
@@ -102,31 +104,42 @@ def attendance_frame(session: Session, plan_id: int | None = None) -> pd.DataFra
     campaign_id (the campaign the plan was built from) and session_id (int). People erased
     or who left the cascade are gone from these rows (their seats and attendance are deleted).
     """
-    q = select(CascadeCohort).where(CascadeCohort.status == "open")
+    # five reads in all, whatever the number of cohorts (one query per cohort took seconds
+    # on a national organisation's plan, on every overview rerun)
+    live = (select(CascadeCohort.id)
+            .join(CohortPlan, CohortPlan.id == CascadeCohort.plan_id)
+            .where(CascadeCohort.status == "open",
+                   CohortPlan.status.in_((cohorts.PUBLISHED, cohorts.CLOSED))))
     if plan_id is not None:
-        q = q.where(CascadeCohort.plan_id == plan_id)
+        live = live.where(CascadeCohort.plan_id == plan_id)
+    ids = live.scalar_subquery()
+    held: dict[int, list[int]] = defaultdict(list)
+    for cid, pid in session.exec(select(CascadeSeat.cohort_id, CascadeSeat.person_id).where(
+            CascadeSeat.cohort_id.in_(ids), CascadeSeat.status.in_(HELD))
+            .order_by(CascadeSeat.id)).all():
+        held[int(cid)].append(int(pid))
+    marks = {(int(m), int(p)): bool(a) for m, p, a in session.exec(
+        select(CascadeAttendance.session_id, CascadeAttendance.person_id,
+               CascadeAttendance.attended).where(CascadeAttendance.cohort_id.in_(ids))).all()}
+    meetings: dict[int, list[CascadeSession]] = defaultdict(list)
+    for m in session.exec(select(CascadeSession).where(CascadeSession.cohort_id.in_(ids))
+                          .order_by(CascadeSession.cohort_id, CascadeSession.number)).all():
+        meetings[int(m.cohort_id)].append(m)
     rows: list[dict] = []
-    for c in session.exec(q.order_by(CascadeCohort.id)).all():
-        if cohorts.plan_status(session, c.plan_id) not in (cohorts.PUBLISHED, cohorts.CLOSED):
-            continue
-        seats = session.exec(select(CascadeSeat.person_id).where(
-            CascadeSeat.cohort_id == c.id, CascadeSeat.status.in_(HELD))).all()
-        marks = {(int(m), int(p)): bool(a) for m, p, a in session.exec(
-            select(CascadeAttendance.session_id, CascadeAttendance.person_id,
-                   CascadeAttendance.attended).where(CascadeAttendance.cohort_id == c.id)).all()}
+    for c in session.exec(select(CascadeCohort).where(CascadeCohort.id.in_(ids))
+                          .order_by(CascadeCohort.id)).all():
+        seats = held[int(c.id)]
         base = {"area": c.area, "cohort_id": cohorts.cohort_ref(c.plan_id, c.key),
                 "plan_id": int(c.plan_id),
                 "campaign_id": int(c.campaign_id) if c.campaign_id is not None else -1}
-        for m in session.exec(select(CascadeSession).where(CascadeSession.cohort_id == c.id)
-                              .order_by(CascadeSession.number)).all():
+        for m in meetings[int(c.id)]:
             one = {**base, "hours": float(m.hours), "session_id": int(m.id)}
             for pid in seats:
-                rows.append({**one, "person_id": int(pid), "role": "learner",
-                             "attended": marks.get((int(m.id), int(pid)), False)})
+                rows.append({**one, "person_id": pid, "role": "learner",
+                             "attended": marks.get((int(m.id), pid), False)})
             if c.relay_id is not None:
                 rows.append({**one, "person_id": int(c.relay_id), "role": "relay",
-                             "attended": any(marks.get((int(m.id), int(p)), False)
-                                             for p in seats)})
+                             "attended": any(marks.get((int(m.id), p), False) for p in seats)})
     frame = pd.DataFrame(rows, columns=COLUMNS)
     return frame.astype({"person_id": int, "role": str, "area": str, "cohort_id": str,
                          "plan_id": int, "hours": float, "attended": bool, "campaign_id": int,
