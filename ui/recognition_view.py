@@ -155,6 +155,33 @@ def _rows(effects: list[Effect], names: dict[int, str] | None = None) -> pd.Data
     return pd.DataFrame(rows)
 
 
+def _measured(engine, frame: pd.DataFrame, viewer_id: int | None, with_relays: bool):  # noqa: ANN001, ANN202
+    """service.measured, decided once per state of what it reads: the campaigns' published
+    data, the attendance and (for the named relays) the consents in force. Deciding it
+    (the span check included) takes seconds on a large organisation; a rerun that changed
+    none of these reuses the decision, and any change to them decides again at once."""
+    versions = tuple((int(c), data.published_version(int(c)))
+                     for c in data.campaign_table()["campaign_id"])
+    attended = int(pd.util.hash_pandas_object(frame, index=False).sum()) if len(frame) else 0
+    consents = ()
+    if with_relays:
+        with read_session(engine) as s:
+            consents = tuple(sorted(current_consents(s).items()))
+    return _measured_cached(engine, frame, viewer_id, with_relays, versions, attended, consents)
+
+
+@st.cache_resource(ttl=3600, max_entries=16, show_spinner=False)
+def _measured_cached(_engine, _frame: pd.DataFrame, _viewer_id: int | None, with_relays: bool,  # noqa: ANN001, ANN202
+                     versions: tuple, attended: int, consents: tuple):
+    return service.measured(
+        _engine,
+        _frame,
+        viewer_id=_viewer_id,
+        with_relays=with_relays,
+        load=lambda cid: data._campaign(cid, data.published_version(cid)),
+    )
+
+
 def draw_effect(engine, viewer, key: str, frame: pd.DataFrame | None = None) -> None:  # noqa: ANN001
     """The measured effect per area (lead and director); per consenting relay for the lead."""
     st.subheader(t("Did the cohorts change practice?"))
@@ -168,13 +195,7 @@ def draw_effect(engine, viewer, key: str, frame: pd.DataFrame | None = None) -> 
         )
         return
     with_relays = viewer.role == "lead"
-    result = service.measured(
-        engine,
-        frame,
-        viewer_id=viewer.person_id,
-        with_relays=with_relays,
-        load=lambda cid: data._campaign(cid, data.published_version(cid)),
-    )
+    result = _measured(engine, frame, viewer.person_id, with_relays)
     if result is None:
         st.info(t("The effect is measured in the next campaign, which has not started yet."))
         return
