@@ -22,7 +22,7 @@ from storage.db import read_session
 from storage.models import CascadeCohort, CascadeSession
 
 DAY_HOURS = 7.0  # longest session: a working day of training
-START = dt.time(9, 0)  # as reports.planner.START_HOUR, the relays' calendar
+START = dt.time(9, 0)  # also the relays' calendar (reports.planner)
 NOT_IN_COHORT = N_("This session is not one of this cohort's sessions.")
 PICK_SESSION = N_("This cohort has several sessions: say which one the attendance is for.")
 

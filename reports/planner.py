@@ -24,7 +24,7 @@ from icalendar import Calendar, Event
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from cascade.sessions import split
+from cascade.sessions import START, split
 from i18n import Translator
 from planning.inputs import Directory
 from planning.labels import AREA_LABELS, MODALITY_LABELS, REMOTE_PLACE
@@ -33,7 +33,7 @@ from planning.reach import in_scope
 from reports.safe import safe_frame
 
 ICS_DOMAIN = "relais.local"
-START_HOUR = 9
+START_HOUR = START.hour  # the sessions publication makes start then
 TIMEZONE = ZoneInfo("Europe/Paris")
 
 
