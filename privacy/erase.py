@@ -18,7 +18,7 @@ from sqlmodel import select
 from i18n import RelaisError
 from storage import audit
 from storage.db import read_session, write_session
-from storage.models import PersonTrade
+from storage.models import PersonTrade, SharedResult
 from storage.models import (
     ActionPlan, Account, Answer, AuditLog, Campaign, CohortPlan, Consent, DisclosureRelease,
     Invitation, Person, Response, ResponseScore, Setting, SignInSession, Site, utcnow,
@@ -157,6 +157,8 @@ def erase_person(engine: Engine, person_id: int, actor: Person | None = None,
         # no role or site either: with them, an unlinked response could be matched back
         person.role, person.site_id = "", None
         person.active, person.erased, person.updated_at = False, True, now
+        # figures computed before the erasure, shared by every server, are computed again
+        s.exec(delete(SharedResult))
         counts = {"responses_kept_anonymous": len(submitted), "drafts_deleted": len(drafts),
                   "answers_deleted": n_answers, "plans_changed": plans_changed}
         audit.record(s, actor, "person_erased", ERASED_LABEL, counts, where)

@@ -448,3 +448,13 @@ class SolveJob(SQLModel, table=True):
 Index("ix_solvejob_status_id", SolveJob.status, SolveJob.id)
 # --- sessions and badge reissue (h-sessions, issue 18) ---
 from recognition.tables import BadgeSuperseded  # noqa: E402,F401
+# --- results shared by every server (scale, issue 21) ---
+class SharedResult(SQLModel, table=True):
+    """A guarded figure computed once per data version and read by every server (see
+    storage/snapshots.py): the payload is signed with a key that never enters the database."""
+
+    key: str = Field(primary_key=True, max_length=64)  # sha256 of kind and inputs
+    kind: str = Field(max_length=40)
+    created_at: dt.datetime = Field(default_factory=utcnow, index=True)
+    payload: bytes
+    mac: str = Field(max_length=64)  # HMAC-SHA256 of the payload

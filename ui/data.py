@@ -24,6 +24,7 @@ from dashboards.participation import participation
 from dashboards.units import campaigns, previous_campaign, units
 from scoring.anonymity import DEFAULT_K
 from scoring.data import load_campaign
+from storage import snapshots
 from storage.config import publish_seconds
 from storage.db import read_session
 from storage.models import Campaign, Region, Response, ResponseScore, Site
@@ -174,10 +175,17 @@ def released(campaign_id: int, k: int = DEFAULT_K, version: tuple | None = None)
 @st.cache_resource(ttl=TTL, show_spinner=False, max_entries=16)
 def _overview(campaign_id: int, previous_id: int | None, modality: str | None, lang: str, k: int,
               version: tuple, prev_version: tuple | None, trade: str | None = None) -> ov_mod.Overview:
-    cur = _campaign(campaign_id, version)
-    prev = _campaign(previous_id, prev_version) if previous_id is not None else None
-    rels = _released(campaign_id, previous_id, k, version, prev_version)
-    return ov_mod.build_overview(cur, prev, k=k, modality=modality, lang=lang, releases=rels, trade=trade)
+    def build() -> ov_mod.Overview:
+        cur = _campaign(campaign_id, version)
+        prev = _campaign(previous_id, prev_version) if previous_id is not None else None
+        rels = _released(campaign_id, previous_id, k, version, prev_version)
+        return ov_mod.build_overview(cur, prev, k=k, modality=modality, lang=lang, releases=rels, trade=trade)
+
+    # computed once for every server of the cluster (storage.snapshots): a server that starts,
+    # or a second server, reads the guarded frames instead of rebuilding them from the scores
+    eng = context.engine()
+    return snapshots.shared(eng, "overview", (campaign_id, previous_id, modality, lang, k, version,
+                                              prev_version, trade, snapshots.context_version(eng)), build)
 
 
 def _viewer_id() -> int | None:

@@ -11,6 +11,7 @@ from dashboards import learners_display as ld
 from dashboards import learners_export as le
 from dashboards.units import previous_campaign
 from disclosure.learner_store import learner_figures
+from storage import snapshots
 from storage.db import read_session
 from storage.models import LearnerResponse
 from survey.learner_questionnaire import default
@@ -30,10 +31,15 @@ def learner_version(campaign_id: int) -> tuple:
 @st.cache_resource(ttl=data.TTL, show_spinner=False, max_entries=8)
 def _figures(campaign_id: int, previous_id: int | None, k: int, version: tuple,
              prev_version: tuple | None, learners: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
-    cur = data._campaign(campaign_id, version)
-    # the overview's decision (same campaigns, same k, same versions), read from its cache
-    rel, _ = data._released(campaign_id, previous_id, k, version, prev_version)
-    return learner_figures(context.engine(), cur, rel, data.unit_table(), k, viewer_id=data._viewer_id())
+    def build() -> tuple[pd.DataFrame, pd.DataFrame]:
+        cur = data._campaign(campaign_id, version)
+        # the overview's decision (same campaigns, same k, same versions), read from its cache
+        rel, _ = data._released(campaign_id, previous_id, k, version, prev_version)
+        return learner_figures(context.engine(), cur, rel, data.unit_table(), k, viewer_id=data._viewer_id())
+
+    eng = context.engine()  # computed once for every server (storage.snapshots)
+    return snapshots.shared(eng, "learners", (campaign_id, previous_id, k, version, prev_version, learners,
+                                              snapshots.context_version(eng)), build)
 
 
 def figures(campaign_id: int, k: int) -> tuple[pd.DataFrame, pd.DataFrame]:

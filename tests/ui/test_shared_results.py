@@ -1,0 +1,103 @@
+"""A server that starts (empty caches) reads the overview another server computed, from the
+database, instead of rebuilding it from the scores; a change the figures depend on makes
+every server compute afresh (storage.snapshots through ui.data, ui.learners_view, ui.official)."""
+
+import pytest
+import streamlit as st
+from sqlalchemy import select, update
+
+import scoring.data
+import ui.data
+from storage.db import make_engine, read_session, write_session
+from storage.models import SharedResult, Site
+from tests.demo_db import use_database
+from tests.ui.apptest import demo_viewer, run_page
+
+
+@pytest.fixture(autouse=True)
+def _demo(demo_url):
+    use_database(demo_url)
+
+
+@pytest.fixture
+def loads(monkeypatch):
+    """Counts campaigns read from the stored scores (what a figure built afresh starts with)."""
+    calls = []
+    real = scoring.data.load_campaign
+
+    def counted(engine, campaign_id):  # noqa: ANN001
+        calls.append(campaign_id)
+        return real(engine, campaign_id)
+
+    monkeypatch.setattr(ui.data, "load_campaign", counted)
+    return calls
+
+
+def new_server() -> None:
+    """What a server that just started has: no figure in memory."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def shown(at) -> list[tuple[str, str]]:  # noqa: ANN001
+    return [(m.label, m.value) for m in at.metric]
+
+
+def test_a_new_server_reads_the_overview_instead_of_computing_it(demo_url, loads):
+    viewer = demo_viewer(demo_url, "director")
+    new_server()
+    first = run_page("pages/overview.py", viewer)
+    assert not first.exception, first.exception
+    engine = make_engine(demo_url)
+    try:
+        with read_session(engine) as s:
+            kinds = set(s.execute(select(SharedResult.kind)).scalars())
+        assert {"overview", "learners", "region_gaps"} <= kinds
+
+        new_server()
+        loads.clear()
+        second = run_page("pages/overview.py", viewer)
+        assert not second.exception, second.exception
+        assert loads == []  # nothing rebuilt from the scores
+        assert shown(second) == shown(first)
+
+        # a site renamed: figures carry site names, so every server computes afresh
+        with write_session(engine) as s:
+            site = s.execute(select(Site).order_by(Site.id)).scalars().first()
+            site_id, city = site.id, site.city
+            s.execute(update(Site).where(Site.id == site_id).values(city=city + " (annexe)"))
+        try:
+            new_server()
+            third = run_page("pages/overview.py", viewer)
+            assert not third.exception, third.exception
+            assert loads  # computed from the scores again
+        finally:
+            with write_session(engine) as s:
+                s.execute(update(Site).where(Site.id == site_id).values(city=city))
+    finally:
+        engine.dispose()
+        new_server()
+
+
+def test_english_is_shared_apart_from_french(demo_url, loads):
+    """The language is part of what a shared overview is for: area names differ."""
+    from scoring.data import campaign_ids, load_campaign
+    from tests.ui.apptest import texts
+
+    viewer = demo_viewer(demo_url, "director")
+    engine = make_engine(demo_url)
+    try:
+        q = load_campaign(engine, campaign_ids(engine)[-1]).trainer_questionnaire
+        new_server()
+        fr = run_page("pages/overview.py", viewer, lang="fr")
+        new_server()
+        en = run_page("pages/overview.py", viewer, lang="en")
+        assert not fr.exception and not en.exception
+        with read_session(engine) as s:
+            assert len(s.execute(select(SharedResult.key).where(SharedResult.kind == "overview")).all()) >= 2
+    finally:
+        engine.dispose()
+        new_server()
+    english = {a.name.en for a in q.areas} - {a.name.fr for a in q.areas}
+    assert english and any(name in texts(en) for name in english)
+    assert not any(name in texts(fr) for name in english)
