@@ -115,14 +115,19 @@ def step_planner(url: str) -> dict:
     whole = build_instance(engine, cid, Params(), waves)
     built = time.perf_counter() - start
     regions = sorted({r.region_id for r in whole.relays} | {lr.region_id for lr in whole.learners})
-    limit = max(2.0, (PLANNER_BUDGET_S - built) / max(1, len(regions)) - 1.0)
     objective = bound = 0.0
-    worst = 0.0
-    for region in regions:
+    worst = overrun = 0.0
+    for n, region in enumerate(regions):
+        # the organisation's budget left, shared by the regions left; each solve's own time
+        # beyond its limit (model building, the second stage) is taken off the next ones
+        left = PLANNER_BUDGET_S - (time.perf_counter() - start)
+        limit = max(2.0, left / (len(regions) - n) - overrun)
         inst = Instance(tuple(r for r in whole.relays if r.region_id == region),
                         tuple(lr for lr in whole.learners if lr.region_id == region),
                         waves, replace(whole.params, time_limit_s=limit))
+        began = time.perf_counter()
         plan = solve(inst)
+        overrun = max(overrun, time.perf_counter() - began - limit)
         objective += plan.objective
         bound += max(plan.bound, plan.objective)
         worst = max(worst, plan.gap)
