@@ -43,10 +43,17 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     from planning.worker import run_forever
 
+    import threading
+
+    from dashboards.published import publish_forever
+
     logging.getLogger("planning").setLevel(logging.INFO)
     engine = get_engine()
     upgrade(engine)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # `make run` stops it with the app
+    # beside the solves: each publication slot's overview, learners' figures and region gaps,
+    # computed as the slot starts, so no director waits for them (dashboards.published)
+    threading.Thread(target=publish_forever, args=(engine,), name="publisher", daemon=True).start()
     try:
         run_forever(engine, stop_after=args.seconds)
     except KeyboardInterrupt:
@@ -281,7 +288,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("reissue-badges", help="re-sign valid badges naming another address than "
                    "RELAIS_PUBLIC_URL (the old ones are revoked)").set_defaults(
         func=cmd_reissue_badges)
-    worker = sub.add_parser("worker", help="run planner solves queued by the app (any server's)")
+    worker = sub.add_parser("worker", help="run planner solves queued by the app (any server's) and "
+                                "prepare each publication's figures")
     worker.add_argument("--seconds", type=float, default=None, help="stop after this long")
     worker.set_defaults(func=cmd_worker)
     from cluster.cli import register as register_cluster  # serve --replicas N, loadtest

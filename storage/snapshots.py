@@ -165,8 +165,9 @@ def _write(engine: Engine, kind: str, key: str, value: object, ttl: float) -> No
             index_elements=[SharedResult.key],
             set_={"created_at": stmt.excluded.created_at, "payload": stmt.excluded.payload,
                   "mac": stmt.excluded.mac, "kind": stmt.excluded.kind}))
-        # results past their life are never read again
-        s.execute(delete(SharedResult).where(SharedResult.created_at < now - dt.timedelta(seconds=ttl)))
+        # results of this kind past their life are never read again
+        s.execute(delete(SharedResult).where(SharedResult.kind == kind,
+                                             SharedResult.created_at < now - dt.timedelta(seconds=ttl)))
 
 
 @contextmanager

@@ -19,38 +19,24 @@ import streamlit as st
 from sqlalchemy import func, select
 
 from dashboards import overview as ov_mod
+from dashboards import published
 from disclosure.store import releases
 from dashboards.participation import participation
 from dashboards.units import campaigns, previous_campaign, units
 from scoring.anonymity import DEFAULT_K
 from scoring.data import load_campaign
-from storage import snapshots
 from storage.config import publish_seconds
 from storage.db import read_session
-from storage.models import Campaign, Region, Response, ResponseScore, Site
+from storage.models import Region, Response, Site
 from ui import context
 
 TTL = 3600
 
 
 def data_version(campaign_id: int) -> tuple:
-    """A cheap fingerprint of a campaign's submitted answers and stored scores.
-
-    Only submitted responses count: a draft's saves (every click of every trainer at a
-    campaign peak) change nothing an overview shows, and keying on them rebuilt the whole
-    overview on each director rerun. A submitted response is never changed again, so a new
-    submission, a deleted response or a rescoring is what moves the fingerprint.
-    """
-    with read_session(context.engine()) as s:
-        resp = s.execute(select(func.count(Response.id), func.max(Response.id),
-                                func.max(Response.submitted_at))
-                         .where(Response.campaign_id == campaign_id,
-                                Response.status == "submitted")).one()
-        scores = s.execute(select(func.count(), func.max(ResponseScore.response_id))
-                           .select_from(ResponseScore)).one()
-        # closing a campaign changes what may be released (sites under k join their region)
-        status = s.execute(select(Campaign.status).where(Campaign.id == campaign_id)).scalar()
-    return (*(str(v) for v in resp), *scores, str(status))
+    """A cheap fingerprint of a campaign's submitted answers and stored scores
+    (:func:`dashboards.published.data_version`)."""
+    return published.data_version(context.engine(), campaign_id)
 
 
 def published_version(campaign_id: int, now: float | None = None) -> tuple:
@@ -72,7 +58,9 @@ def published_version(campaign_id: int, now: float | None = None) -> tuple:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _published(campaign_id: int, slot: int) -> tuple:
-    return data_version(campaign_id)
+    # the slot's version as the first server (or the worker) read it: every server shows the
+    # same figures within a slot
+    return published.slot_version(context.engine(), campaign_id, slot, publish_seconds())
 
 
 def next_publication(now: float | None = None) -> float | None:
@@ -175,17 +163,11 @@ def released(campaign_id: int, k: int = DEFAULT_K, version: tuple | None = None)
 @st.cache_resource(ttl=TTL, show_spinner=False, max_entries=16)
 def _overview(campaign_id: int, previous_id: int | None, modality: str | None, lang: str, k: int,
               version: tuple, prev_version: tuple | None, trade: str | None = None) -> ov_mod.Overview:
-    def build() -> ov_mod.Overview:
-        cur = _campaign(campaign_id, version)
-        prev = _campaign(previous_id, prev_version) if previous_id is not None else None
-        rels = _released(campaign_id, previous_id, k, version, prev_version)
-        return ov_mod.build_overview(cur, prev, k=k, modality=modality, lang=lang, releases=rels, trade=trade)
-
-    # computed once for every server of the cluster (storage.snapshots): a server that starts,
-    # or a second server, reads the guarded frames instead of rebuilding them from the scores
-    eng = context.engine()
-    return snapshots.shared(eng, "overview", (campaign_id, previous_id, modality, lang, k, version,
-                                              prev_version, trade, snapshots.context_version(eng)), build)
+    # computed once for every server of the cluster (dashboards.published, storage.snapshots):
+    # a server that starts, or a second server, reads the guarded frames instead of rebuilding
+    # them from the scores
+    return published.overview(context.engine(), _campaign, _released, campaign_id, previous_id,
+                              modality, lang, k, version, prev_version, trade)
 
 
 def _viewer_id() -> int | None:

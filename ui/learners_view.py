@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import func, select
 
 from charts import learners as charts
 from dashboards import learners_display as ld
 from dashboards import learners_export as le
+from dashboards import published
 from dashboards.units import previous_campaign
-from disclosure.learner_store import learner_figures
-from storage import snapshots
-from storage.db import read_session
-from storage.models import LearnerResponse
 from survey.learner_questionnaire import default
 from ui import context, data
 from ui.context import t, translator
@@ -23,23 +19,16 @@ from ui.text import plain
 
 def learner_version(campaign_id: int) -> tuple:
     """Changes when a learner answers (the cache key of the learners' figures)."""
-    with read_session(context.engine()) as s:
-        return tuple(s.execute(select(func.count(), func.max(LearnerResponse.id))
-                               .where(LearnerResponse.campaign_id == campaign_id)).one())
+    return published.learner_version(context.engine(), campaign_id)
 
 
 @st.cache_resource(ttl=data.TTL, show_spinner=False, max_entries=8)
 def _figures(campaign_id: int, previous_id: int | None, k: int, version: tuple,
              prev_version: tuple | None, learners: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
-    def build() -> tuple[pd.DataFrame, pd.DataFrame]:
-        cur = data._campaign(campaign_id, version)
-        # the overview's decision (same campaigns, same k, same versions), read from its cache
-        rel, _ = data._released(campaign_id, previous_id, k, version, prev_version)
-        return learner_figures(context.engine(), cur, rel, data.unit_table(), k, viewer_id=data._viewer_id())
-
-    eng = context.engine()  # computed once for every server (storage.snapshots)
-    return snapshots.shared(eng, "learners", (campaign_id, previous_id, k, version, prev_version, learners,
-                                              snapshots.context_version(eng)), build)
+    # computed once for every server (dashboards.published), on the overview's campaign data
+    # and decision (same campaigns, same k, same versions), read from its caches
+    return published.learners(context.engine(), data._campaign, data._released, campaign_id, previous_id,
+                              k, version, prev_version, learners, viewer_id=data._viewer_id())
 
 
 def figures(campaign_id: int, k: int) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -8,9 +8,9 @@ import streamlit as st
 import official
 from dashboards.display import hidden_label
 from i18n import RelaisError
-from official.regions import released_region_gaps
+from dashboards import published
+from dashboards.units import previous_campaign
 from scoring.anonymity import DEFAULT_K
-from storage import snapshots
 from ui import context
 from ui import data as ui_data
 from ui.context import t
@@ -59,22 +59,11 @@ def _actor():  # noqa: ANN202
 
 @st.cache_resource(ttl=600, show_spinner=False, max_entries=8)
 def _gaps(campaign_id: int, version: tuple, k: int) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
-    eng = context.engine()
-
-    def build() -> tuple[pd.DataFrame, pd.DataFrame, bool]:
-        # the overview's campaign data and decision (cached per data version): the gaps are the
-        # same whether the campaign is decided alone or with the one before it (paired progress
-        # is decided after every gap), and deciding it alone again would cost a second check
-        data, rel, _, _ = ui_data.released(campaign_id, k, version)
-        is_official = official.is_official(eng, campaign_id)
-        sites = (official.official_site_gaps(data, rel, eng) if is_official
-                 else pd.DataFrame(columns=official.GAP_COLUMNS))
-        return released_region_gaps(data, rel), sites, is_official
-
-    # computed once for every server (storage.snapshots); official positions and managers'
-    # names are in the context version
-    return snapshots.shared(eng, "region_gaps", (campaign_id, version, k, snapshots.context_version(eng)),
-                            build)
+    # computed once for every server (dashboards.published), on the overview's campaign data
+    # and decision (cached per data version)
+    prev = previous_campaign(ui_data.campaign_table(), campaign_id)
+    return published.region_gaps(context.engine(), ui_data._campaign, ui_data._released, campaign_id, prev,
+                                 k, version, ui_data.published_version(prev) if prev is not None else None)
 
 
 def region_gaps(campaign_id: int, version: tuple, region_id: int | None, names: dict[str, str],

@@ -101,3 +101,60 @@ def test_english_is_shared_apart_from_french(demo_url, loads):
     english = {a.name.en for a in q.areas} - {a.name.fr for a in q.areas}
     assert english and any(name in texts(en) for name in english)
     assert not any(name in texts(fr) for name in english)
+
+
+def test_the_worker_prepares_the_slot_a_director_then_reads(demo_url, loads, monkeypatch):
+    """With scores published on a clock, the worker's publisher computes the slot's default
+    views; a director's first page on a server that just started computes nothing: the
+    publisher and the pages build the same keys (dashboards.published)."""
+    from dashboards import published
+
+    monkeypatch.setenv("RELAIS_PUBLISH_SECONDS", "3600")  # one slot for the whole test
+    engine = make_engine(demo_url)
+    try:
+        with write_session(engine) as s:  # nothing left from the other tests
+            s.execute(SharedResult.__table__.delete())
+        done = published.publish(engine)
+        assert done  # the demo's open campaign
+        with read_session(engine) as s:
+            kinds = sorted(s.execute(select(SharedResult.kind)).scalars())
+        assert kinds.count("overview") == 2 and {"learners", "region_gaps", "publication"} <= set(kinds)
+        assert published.publish(engine) == done  # a second pass reads them back
+        with read_session(engine) as s:
+            assert sorted(s.execute(select(SharedResult.kind)).scalars()) == kinds
+        viewer = demo_viewer(demo_url, "director")
+        for lang in ("fr", "en"):
+            new_server()
+            loads.clear()
+            at = run_page("pages/overview.py", viewer, lang=lang)
+            assert not at.exception, at.exception
+            assert loads == []  # nothing rebuilt from the scores: the publisher's figures
+    finally:
+        engine.dispose()
+        new_server()
+
+
+def test_every_server_shows_the_same_version_within_a_slot(demo_url, monkeypatch):
+    """The slot's version is read once for the cluster: a server reading after a submission
+    in the same slot still shows what the first one showed."""
+    from dashboards import published
+
+    monkeypatch.setenv("RELAIS_PUBLISH_SECONDS", "60")
+    first, second = make_engine(demo_url), make_engine(demo_url)
+    try:
+        from dashboards.units import campaigns
+
+        table = campaigns(first)
+        cid = int(table.loc[table["status"] == "open", "campaign_id"].iloc[0])
+        now = 1_900_000_020.0  # inside a slot no other test uses
+        seen = published.published_version(first, cid, now=now)
+        real = published.data_version
+        monkeypatch.setattr(published, "data_version", lambda *_: ("a submission later",))
+        assert published.published_version(second, cid, now=now + 30) == seen
+        assert published.published_version(second, cid, now=now + 60) == ("a submission later",)
+        monkeypatch.setattr(published, "data_version", real)
+        monkeypatch.setenv("RELAIS_PUBLISH_SECONDS", "0")
+        assert published.publish(first) == []  # every submission publishes: no slot to prepare
+    finally:
+        first.dispose()
+        second.dispose()
