@@ -6,7 +6,8 @@ worker's publisher (:func:`publish`) call the same functions here, so they compu
 keys: whoever comes first in a slot computes, the others read the stored result
 (:mod:`storage.snapshots`). While a campaign is open and scores are published on a clock
 (``RELAIS_PUBLISH_SECONDS`` > 0), the worker computes each slot's default views (no
-filter, French and English) as the slot starts, so no director waits for them.
+filter, in the languages directors read lately) as the slot starts, so no director waits
+for them; a campaign nobody reads costs it nothing.
 
 Streamlit-free: ``ui/`` wraps these in its per-process caches.
 """
@@ -30,6 +31,9 @@ from storage.models import Campaign, LearnerResponse, Response, ResponseScore
 
 log = logging.getLogger(__name__)
 LANGS = ("fr", "en")
+# the publisher prepares a campaign's views in a language while someone read them in one of
+# the last DEMAND_SLOTS slots (10 minutes at the default 60 s): nobody watching, no work
+DEMAND_SLOTS = 10
 
 # (campaign_id, version) -> CampaignData; (campaign_id, previous_id, k, version,
 # prev_version) -> (Release, Release | None): the caller's caches
@@ -78,6 +82,29 @@ def published_version(engine: Engine, campaign_id: int, now: float | None = None
                         interval)
 
 
+def note_demand(engine: Engine, campaign_id: int, lang: str, now: float | None = None) -> None:
+    """A director is reading this campaign's overview in this language in the current slot
+    (pages call it once per slot and server): the publisher prepares what is read."""
+    interval = publish_seconds()
+    if interval <= 0:
+        return
+    slot = slot_of(time.time() if now is None else now, interval)
+    snapshots.shared(engine, "demand", (int(campaign_id), str(lang), slot), lambda: True,
+                     ttl=max(snapshots.TTL_S, (DEMAND_SLOTS + 1) * interval))
+
+
+def demanded(engine: Engine, campaign_id: int, lang: str, now: float | None = None) -> bool:
+    """Whether the overview of this campaign was read in this language in the last
+    DEMAND_SLOTS slots (or the current one)."""
+    interval = publish_seconds()
+    if interval <= 0:
+        return False
+    slot = slot_of(time.time() if now is None else now, interval)
+    return snapshots.any_stored(engine, "demand",
+                                [(int(campaign_id), str(lang), s) for s in range(slot - DEMAND_SLOTS, slot + 1)],
+                                ttl=max(snapshots.TTL_S, (DEMAND_SLOTS + 1) * interval))
+
+
 def learner_version(engine: Engine, campaign_id: int) -> tuple:
     """Changes when a learner answers (part of the key of the learners' figures)."""
     with read_session(engine) as s:
@@ -91,8 +118,10 @@ def _id(value: object) -> int | None:
 
 def overview(engine: Engine, campaign: CampaignFn, released: ReleasedFn, campaign_id: int,
              previous_id: int | None, modality: str | None, lang: str, k: int, version: tuple,
-             prev_version: tuple | None, trade: str | None = None):  # noqa: ANN201 - Overview
-    """The guarded overview (dashboards.overview.build_overview), computed once per inputs."""
+             prev_version: tuple | None, trade: str | None = None,
+             delegate: bool = False):  # noqa: ANN201 - Overview
+    """The guarded overview (dashboards.overview.build_overview), computed once per inputs
+    (``delegate``: by the worker when one runs, see :func:`_delegate`)."""
     from dashboards import overview as ov_mod
 
     campaign_id, previous_id, k = int(campaign_id), _id(previous_id), int(k)
@@ -105,12 +134,15 @@ def overview(engine: Engine, campaign: CampaignFn, released: ReleasedFn, campaig
 
     return snapshots.shared(engine, "overview", (campaign_id, previous_id, modality, lang, k, version,
                                                  prev_version, trade, snapshots.context_version(engine)),
-                            build)
+                            build, delegate=_delegate(engine, "overview", (
+                                campaign_id, previous_id, modality, lang, k, version, prev_version,
+                                trade)) if delegate else None)
 
 
 def learners(engine: Engine, campaign: CampaignFn, released: ReleasedFn, campaign_id: int,
              previous_id: int | None, k: int, version: tuple, prev_version: tuple | None,
-             learners_version: tuple, viewer_id: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+             learners_version: tuple, viewer_id: int | None = None,
+             delegate: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(learners' figures per statement and node, three-way gap), computed once per inputs."""
     from dashboards.units import units
     from disclosure.learner_store import learner_figures
@@ -125,12 +157,14 @@ def learners(engine: Engine, campaign: CampaignFn, released: ReleasedFn, campaig
 
     return snapshots.shared(engine, "learners", (campaign_id, previous_id, k, version, prev_version,
                                                  tuple(learners_version), snapshots.context_version(engine)),
-                            build)
+                            build, delegate=_delegate(engine, "learners", (
+                                campaign_id, previous_id, k, version, prev_version, tuple(learners_version),
+                                viewer_id)) if delegate else None)
 
 
 def region_gaps(engine: Engine, campaign: CampaignFn, released: ReleasedFn, campaign_id: int,
                 previous_id: int | None, k: int, version: tuple,
-                prev_version: tuple | None) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
+                prev_version: tuple | None, delegate: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
     """(managers minus trainers per region, per official site, whether the campaign is
     official), computed once per inputs; official positions and managers' names are in the
     context version."""
@@ -151,11 +185,69 @@ def region_gaps(engine: Engine, campaign: CampaignFn, released: ReleasedFn, camp
         return released_region_gaps(data, rel), sites, is_official
 
     return snapshots.shared(engine, "region_gaps", (campaign_id, version, k, snapshots.context_version(engine)),
-                            build)
+                            build, delegate=_delegate(engine, "region_gaps", (
+                                campaign_id, previous_id, k, version, prev_version)) if delegate else None)
+
+
+# --- the worker computes what pages miss --------------------------------------------------
+# A page that misses a shared result asks the worker for it and waits, instead of computing
+# it in the web process, where it would hold the GIL for seconds against every trainer of
+# that server (the campaign peak's slowest clicks). Without a live worker it computes itself.
+
+WORKER_BEAT_S = 3.0
+WORKER_TTL_S = 12.0  # a worker not seen for this long is gone: pages compute themselves
+REQUEST_TTL_S = 600.0
+WAIT_S = 300.0  # the longest a page waits for the worker before computing itself
+POLL_S = 0.25
+
+
+def heartbeat(engine: Engine) -> None:
+    snapshots.put(engine, "worker", ("alive",), time.time(), ttl=WORKER_TTL_S)
+
+
+def worker_alive(engine: Engine) -> bool:
+    return snapshots.any_stored(engine, "worker", [("alive",)], ttl=WORKER_TTL_S)
+
+
+def _delegate(engine: Engine, kind: str, args: tuple) -> Callable[[str], object]:
+    def run(key: str) -> object:
+        # a worker signing with another key could neither read the request nor be read
+        if not snapshots.key_is_shared() or not worker_alive(engine):
+            return snapshots.MISSING
+        ask = (key,)
+        snapshots.put(engine, "request", ask, {"kind": kind, "args": args}, ttl=REQUEST_TTL_S)
+
+        def pending() -> bool:  # the request is still queued or computed, by a live worker
+            return (snapshots.any_stored(engine, "request", [ask], ttl=REQUEST_TTL_S)
+                    and worker_alive(engine))
+
+        return snapshots.wait_for(engine, key, snapshots.TTL_S, pending, WAIT_S, POLL_S)
+
+    return run
+
+
+def serve_requests(engine: Engine) -> int:
+    """Compute what pages asked for (oldest first), each stored for every server; returns how
+    many requests were taken. A failed one is dropped: its page then computes it itself."""
+    taken = 0
+    inputs = _inputs(engine)
+    for row_key, ask in snapshots.requests(engine, "request"):
+        try:
+            fn = {"overview": overview, "learners": learners, "region_gaps": region_gaps}[ask["kind"]]
+            fn(engine, inputs.campaign, inputs.released, *ask["args"])
+        except Exception:  # noqa: BLE001 - the page computes it itself
+            log.exception("publisher: a page's %s request failed", ask.get("kind"))
+        finally:
+            snapshots.forget(engine, row_key)
+        taken += 1
+    return taken
 
 
 class Inputs:
-    """One publication's reads: each campaign read once, each release decided once."""
+    """The worker's reads: each campaign read once per data version, each release decided
+    once (the last few kept: the overview, learners and gaps of one slot share them)."""
+
+    KEEP = 4
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -166,6 +258,8 @@ class Inputs:
         from scoring.data import load_campaign
 
         if (campaign_id, version) not in self._data:
+            while len(self._data) >= self.KEEP:
+                self._data.pop(next(iter(self._data)))
             self._data[(campaign_id, version)] = load_campaign(self.engine, campaign_id)
         return self._data[(campaign_id, version)]
 
@@ -175,16 +269,31 @@ class Inputs:
 
         key = (campaign_id, previous_id, k, version, prev_version)
         if key not in self._rel:
+            while len(self._rel) >= self.KEEP:
+                self._rel.pop(next(iter(self._rel)))
             cur = self.campaign(campaign_id, version)
             prev = self.campaign(previous_id, prev_version) if previous_id is not None else None
             self._rel[key] = releases(self.engine, cur, prev, k)
         return self._rel[key]
 
 
+_KEPT: dict[str, Inputs] = {}
+
+
+def _inputs(engine: Engine) -> Inputs:
+    """The publisher's reads, kept between passes (one thread: the worker's publisher)."""
+    url = engine.url.render_as_string(hide_password=True)
+    if url not in _KEPT:
+        _KEPT.clear()
+        _KEPT[url] = Inputs(engine)
+    return _KEPT[url]
+
+
 def publish(engine: Engine, now: float | None = None, k: int = DEFAULT_K) -> list[int]:
-    """Compute the default views of every open campaign for the current slot (those another
-    server or worker already stored are read, not computed); returns the campaigns done.
-    Does nothing when every submission publishes (no slots to prepare)."""
+    """Compute the default views of every open campaign that directors are reading, in the
+    languages they read, for the current slot (those another server or worker already stored
+    are read, not computed); returns the campaigns done. Does nothing when every submission
+    publishes (no slots to prepare), nor for a campaign nobody read lately."""
     from dashboards.units import campaigns, previous_campaign
 
     if publish_seconds() <= 0:
@@ -192,11 +301,14 @@ def publish(engine: Engine, now: float | None = None, k: int = DEFAULT_K) -> lis
     table = campaigns(engine)
     done = []
     for cid in table.loc[table["status"] == "open", "campaign_id"].astype(int):
+        langs = [lang for lang in LANGS if demanded(engine, cid, lang, now)]
+        if not langs:
+            continue
         prev = previous_campaign(table, cid)
         version = published_version(engine, cid, now)
         prev_version = published_version(engine, prev, now) if prev is not None else None
-        inputs = Inputs(engine)
-        for lang in LANGS:
+        inputs = _inputs(engine)
+        for lang in langs:
             overview(engine, inputs.campaign, inputs.released, cid, prev, None, lang, k, version, prev_version)
         learners(engine, inputs.campaign, inputs.released, cid, prev, k, version, prev_version,
                  learner_version(engine, cid))
@@ -206,14 +318,28 @@ def publish(engine: Engine, now: float | None = None, k: int = DEFAULT_K) -> lis
 
 
 def publish_forever(engine: Engine, stop: Callable[[], bool] = lambda: False) -> None:
-    """The worker's publisher: :func:`publish` as each slot starts, and once at start."""
+    """The worker's publisher: says it is alive, computes what pages ask for, and prepares
+    each publication slot as it starts (:func:`publish`)."""
+    import threading
+
+    def beat() -> None:
+        while not stop():
+            try:
+                heartbeat(engine)
+            except Exception:  # noqa: BLE001 - pages compute themselves meanwhile
+                log.exception("publisher: heartbeat not written")
+            time.sleep(WORKER_BEAT_S)
+
+    threading.Thread(target=beat, name="publisher-heartbeat", daemon=True).start()
+    last_slot = None
     while not stop():
         try:
-            publish(engine)
+            serve_requests(engine)
+            interval = publish_seconds()
+            slot = slot_of(time.time(), interval) if interval > 0 else None
+            if slot is not None and slot != last_slot:
+                publish(engine)
+            last_slot = slot
         except Exception:  # noqa: BLE001 - a failed publication is computed by the first page
             log.exception("publisher: the slot's figures were not prepared")
-        interval = publish_seconds()
-        wait = (interval - time.time() % interval + 0.5) if interval > 0 else 30.0
-        deadline = time.monotonic() + wait
-        while not stop() and time.monotonic() < deadline:
-            time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
+        time.sleep(POLL_S)

@@ -79,8 +79,7 @@ def code_version() -> str:
     return _code_version()
 
 
-@lru_cache(maxsize=1)
-def _signing_key() -> bytes:
+def _cookie_secret() -> str | None:
     from accounts.secrets import SECRETS_PATH
 
     try:
@@ -88,9 +87,22 @@ def _signing_key() -> bytes:
         secret = auth.get("cookie_secret")
     except (OSError, tomllib.TOMLDecodeError):
         secret = None
-    if not isinstance(secret, str) or not secret:
+    return secret if isinstance(secret, str) and secret else None
+
+
+@lru_cache(maxsize=1)
+def _signing_key() -> bytes:
+    secret = _cookie_secret()
+    if secret is None:
         return secrets.token_bytes(32)
     return hashlib.sha256(b"relais-shared-result:" + secret.encode()).digest()
+
+
+@lru_cache(maxsize=1)
+def key_is_shared() -> bool:
+    """Whether other processes (servers, the worker) sign with the same key: without a cookie
+    secret each process has its own, and none can read what another stored."""
+    return _cookie_secret() is not None
 
 
 def _mac(payload: bytes) -> str:
@@ -127,6 +139,7 @@ def context_version(engine: Engine) -> tuple:
 
 
 _MISSING = object()
+MISSING = _MISSING  # what a delegate returns when the result is to be computed here
 
 
 def _read(engine: Engine, key: str, ttl: float) -> object:
@@ -198,12 +211,16 @@ def _computing(engine: Engine, key: str, ttl: float) -> Iterator[object]:
             conn.commit()
 
 
-def shared(engine: Engine, kind: str, parts: tuple, compute: Callable[[], T], ttl: float = TTL_S) -> T:
+def shared(engine: Engine, kind: str, parts: tuple, compute: Callable[[], T], ttl: float = TTL_S,
+           delegate: Callable[[str], object] | None = None) -> T:
     """The result of ``compute()`` for these inputs, computed once for every server.
 
     ``parts`` must name everything the result depends on (see the module's notes); the
     result must be guarded already. Database errors while reading or writing fall back to
     computing here: the page never fails because the shared copy could not be used.
+
+    ``delegate(key)``, when given, may have the result computed elsewhere (the worker, see
+    :func:`request`): it returns the stored result, or :data:`MISSING` to compute here.
     """
     key = key_of(kind, parts)
     try:
@@ -213,6 +230,14 @@ def shared(engine: Engine, kind: str, parts: tuple, compute: Callable[[], T], tt
         return compute()
     if found is not _MISSING:
         return found  # type: ignore[return-value]
+    if delegate is not None:
+        try:
+            found = delegate(key)
+        except SQLAlchemyError as err:
+            log.warning("shared result %s: not delegated (%s)", kind, err.__class__.__name__)
+            found = _MISSING
+        if found is not _MISSING:
+            return found  # type: ignore[return-value]
     lock = _computing(engine, key, ttl)
     try:
         found = lock.__enter__()
@@ -233,6 +258,67 @@ def shared(engine: Engine, kind: str, parts: tuple, compute: Callable[[], T], tt
             lock.__exit__(None, None, None)
         except SQLAlchemyError as err:
             log.warning("shared result %s: lock not released (%s)", kind, err.__class__.__name__)
+
+
+def put(engine: Engine, kind: str, parts: tuple, value: object, ttl: float = TTL_S) -> None:
+    """Store (or replace) a value under these inputs."""
+    _write(engine, kind, key_of(kind, parts), value, ttl)
+
+
+def get(engine: Engine, kind: str, parts: tuple, ttl: float = TTL_S) -> object:
+    """The value stored under these inputs, or :data:`MISSING`."""
+    return _read(engine, key_of(kind, parts), ttl)
+
+
+def wait_for(engine: Engine, key: str, ttl: float, alive: Callable[[], bool], timeout: float,
+             poll: float = 0.25) -> object:
+    """The result stored under ``key`` once it appears, or MISSING when ``alive()`` turns
+    false (whoever computes it gave up) or after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = _read(engine, key, ttl)
+        if found is not _MISSING:
+            return found
+        if not alive():  # it may have been stored just before giving up its request
+            return _read(engine, key, ttl)
+        time.sleep(poll)
+    return _read(engine, key, ttl)
+
+
+def requests(engine: Engine, kind: str) -> list[tuple[str, object]]:
+    """(row key, value) of the signed rows of a kind, oldest first (the worker's queue)."""
+    with read_session(engine) as s:
+        rows = s.execute(select(SharedResult.key, SharedResult.payload, SharedResult.mac)
+                         .where(SharedResult.kind == kind).order_by(SharedResult.created_at)).all()
+    out = []
+    for key, payload, mac in rows:
+        payload = bytes(payload)
+        if hmac.compare_digest(mac, _mac(payload)):
+            try:
+                out.append((key, pickle.loads(zlib.decompress(payload))))  # noqa: S301 - signed
+                continue
+            except Exception:  # noqa: BLE001 - unreadable: dropped below
+                pass
+        log.warning("%s row %s… unsigned or unreadable: dropped", kind, key[:12])
+        forget(engine, key)
+    return out
+
+
+def forget(engine: Engine, key: str) -> None:
+    with write_session(engine) as s:
+        s.execute(delete(SharedResult).where(SharedResult.key == key))
+
+
+def any_stored(engine: Engine, kind: str, many: list[tuple], ttl: float = TTL_S) -> bool:
+    """Whether a live result is stored for any of these inputs (not read, not computed)."""
+    keys = [key_of(kind, parts) for parts in many]
+    if not keys:
+        return False
+    since = utcnow() - dt.timedelta(seconds=ttl)
+    with read_session(engine) as s:
+        return s.execute(select(SharedResult.key).where(SharedResult.key.in_(keys),
+                                                        SharedResult.created_at >= since)
+                         .limit(1)).first() is not None
 
 
 def clear(engine: Engine) -> int:

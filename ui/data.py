@@ -167,7 +167,7 @@ def _overview(campaign_id: int, previous_id: int | None, modality: str | None, l
     # a server that starts, or a second server, reads the guarded frames instead of rebuilding
     # them from the scores
     return published.overview(context.engine(), _campaign, _released, campaign_id, previous_id,
-                              modality, lang, k, version, prev_version, trade)
+                              modality, lang, k, version, prev_version, trade, delegate=True)
 
 
 def _viewer_id() -> int | None:
@@ -184,5 +184,14 @@ def overview(campaign_id: int, modality: str | None = None, k: int = DEFAULT_K,
     """
     table = campaign_table()
     prev = previous_campaign(table, campaign_id)
+    interval = publish_seconds()
+    if interval > 0:  # the worker's publisher prepares what directors read (once per slot here)
+        _noted(campaign_id, context.lang(), int(time.time() // interval))
     return _overview(campaign_id, prev, modality, context.lang(), k, version or published_version(campaign_id),
                      published_version(prev) if prev is not None else None, trade)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _noted(campaign_id: int, lang: str, slot: int) -> bool:
+    published.note_demand(context.engine(), campaign_id, lang)
+    return True

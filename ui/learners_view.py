@@ -28,7 +28,8 @@ def _figures(campaign_id: int, previous_id: int | None, k: int, version: tuple,
     # computed once for every server (dashboards.published), on the overview's campaign data
     # and decision (same campaigns, same k, same versions), read from its caches
     return published.learners(context.engine(), data._campaign, data._released, campaign_id, previous_id,
-                              k, version, prev_version, learners, viewer_id=data._viewer_id())
+                              k, version, prev_version, learners, viewer_id=data._viewer_id(),
+                              delegate=True)
 
 
 def figures(campaign_id: int, k: int) -> tuple[pd.DataFrame, pd.DataFrame]:

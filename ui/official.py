@@ -63,7 +63,8 @@ def _gaps(campaign_id: int, version: tuple, k: int) -> tuple[pd.DataFrame, pd.Da
     # and decision (cached per data version)
     prev = previous_campaign(ui_data.campaign_table(), campaign_id)
     return published.region_gaps(context.engine(), ui_data._campaign, ui_data._released, campaign_id, prev,
-                                 k, version, ui_data.published_version(prev) if prev is not None else None)
+                                 k, version, ui_data.published_version(prev) if prev is not None else None,
+                                 delegate=True)
 
 
 def region_gaps(campaign_id: int, version: tuple, region_id: int | None, names: dict[str, str],

@@ -2,12 +2,15 @@
 database, instead of rebuilding it from the scores; a change the figures depend on makes
 every server compute afresh (storage.snapshots through ui.data, ui.learners_view, ui.official)."""
 
+import time
+
 import pytest
 import streamlit as st
 from sqlalchemy import select, update
 
 import scoring.data
 import ui.data
+from storage import snapshots
 from storage.db import make_engine, read_session, write_session
 from storage.models import SharedResult, Site
 from tests.demo_db import use_database
@@ -114,11 +117,22 @@ def test_the_worker_prepares_the_slot_a_director_then_reads(demo_url, loads, mon
     try:
         with write_session(engine) as s:  # nothing left from the other tests
             s.execute(SharedResult.__table__.delete())
-        done = published.publish(engine)
-        assert done  # the demo's open campaign
+        from dashboards.units import campaigns
+
+        table = campaigns(engine)
+        cid = int(table.loc[table["status"] == "open", "campaign_id"].iloc[0])
+        assert published.publish(engine) == []  # nobody reads it: nothing prepared
+        published.note_demand(engine, cid, "fr")
+        assert published.publish(engine) == [cid]
+        with read_session(engine) as s:
+            kinds = sorted(s.execute(select(SharedResult.kind)).scalars())
+        assert kinds.count("overview") == 1  # French only: nobody read it in English
+        published.note_demand(engine, cid, "en")  # an English-speaking director too
+        assert published.publish(engine) == [cid]
         with read_session(engine) as s:
             kinds = sorted(s.execute(select(SharedResult.kind)).scalars())
         assert kinds.count("overview") == 2 and {"learners", "region_gaps", "publication"} <= set(kinds)
+        done = [cid]
         assert published.publish(engine) == done  # a second pass reads them back
         with read_session(engine) as s:
             assert sorted(s.execute(select(SharedResult.kind)).scalars()) == kinds
@@ -129,6 +143,12 @@ def test_the_worker_prepares_the_slot_a_director_then_reads(demo_url, loads, mon
             at = run_page("pages/overview.py", viewer, lang=lang)
             assert not at.exception, at.exception
             assert loads == []  # nothing rebuilt from the scores: the publisher's figures
+        with write_session(engine) as s:  # what pages read is what the publisher prepares
+            s.execute(SharedResult.__table__.delete().where(SharedResult.kind == "demand"))
+        new_server()
+        assert not published.demanded(engine, cid, "en")
+        assert not run_page("pages/overview.py", viewer, lang="en").exception
+        assert published.demanded(engine, cid, "en") and not published.demanded(engine, cid, "fr")
     finally:
         engine.dispose()
         new_server()
@@ -158,3 +178,59 @@ def test_every_server_shows_the_same_version_within_a_slot(demo_url, monkeypatch
     finally:
         first.dispose()
         second.dispose()
+
+
+@pytest.fixture
+def worker(demo_url, monkeypatch):
+    """The worker's publisher, in a thread of this process (the pages' requests, its
+    heartbeat); every process of a deployment shares the signing key."""
+    import threading
+
+    from dashboards import published
+
+    monkeypatch.setattr(snapshots, "key_is_shared", lambda: True)
+    engine = make_engine(demo_url)
+    with write_session(engine) as s:
+        s.execute(SharedResult.__table__.delete())
+    stop = threading.Event()
+    thread = threading.Thread(target=published.publish_forever, args=(engine, stop.is_set), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not published.worker_alive(engine) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert published.worker_alive(engine)
+    yield engine
+    stop.set()
+    thread.join(10)
+    with write_session(engine) as s:
+        s.execute(SharedResult.__table__.delete())
+    engine.dispose()
+    new_server()
+
+
+def test_a_page_has_the_worker_compute_what_it_misses(demo_url, loads, worker):
+    """At a peak, a director's first overview must not hold the web process (and its
+    trainers) for seconds: the page asks the worker and waits."""
+    viewer = demo_viewer(demo_url, "director")
+    new_server()
+    at = run_page("pages/overview.py", viewer, timeout=120)
+    assert not at.exception, at.exception
+    assert loads == []  # the web process read no campaign: the worker built every figure
+    with read_session(worker) as s:
+        kinds = set(s.execute(select(SharedResult.kind)).scalars())
+    assert {"overview", "learners", "region_gaps"} <= kinds and "request" not in kinds
+
+
+def test_when_the_worker_fails_the_page_computes_itself(demo_url, loads, worker, monkeypatch):
+    from dashboards import published
+
+    def broken(self, campaign_id, version):  # noqa: ANN001
+        raise RuntimeError("the worker's database read failed")
+
+    monkeypatch.setattr(published.Inputs, "campaign", broken)
+    new_server()
+    at = run_page("pages/overview.py", demo_viewer(demo_url, "director"), timeout=120)
+    assert not at.exception, at.exception
+    assert loads  # computed here after the worker dropped the request
+    with read_session(worker) as s:
+        assert "request" not in set(s.execute(select(SharedResult.kind)).scalars())
