@@ -166,6 +166,11 @@ def main() -> int:
         print("# no PostgreSQL (RELAIS_TEST_PG_URL): cluster figures skipped")
         return 1
     figure("machine_cores", os.cpu_count() or 0, "cores", 0)
+    from accounts.secrets import ensure_cookie_secret
+
+    # as `make run` and `manage.py serve` do: one secret for every server and worker, so the
+    # figures one computes are read by the others (storage.snapshots)
+    ensure_cookie_secret()
     # RELAIS_BENCH_CLUSTER_URL: a PostgreSQL database already holding the large demo
     # (loading it takes minutes); the run uses trainers who have not answered yet
     url = os.environ.get("RELAIS_BENCH_CLUSTER_URL") or pg_demo("large")

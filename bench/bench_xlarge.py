@@ -96,7 +96,12 @@ def step_publish(url: str) -> dict:
     from storage.db import make_engine
 
     os.environ["RELAIS_PUBLISH_SECONDS"] = "3600"  # one slot for the bench's pages
+    from dashboards.published import note_demand
+    from scoring.data import campaign_ids
+
     engine = make_engine(url)
+    for lang in ("fr", "en"):  # directors read the open campaign in both languages
+        note_demand(engine, campaign_ids(engine)[-1], lang)
     start = time.perf_counter()
     done = publish(engine)
     return {"s": time.perf_counter() - start, "campaigns": len(done)}
