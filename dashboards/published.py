@@ -202,11 +202,14 @@ POLL_S = 0.25
 
 
 def heartbeat(engine: Engine) -> None:
-    snapshots.put(engine, "worker", ("alive",), time.time(), ttl=WORKER_TTL_S)
+    # under the signing key's public name: only the workers that can read this process's
+    # requests (same key) count as its workers
+    snapshots.put(engine, "worker", ("alive", snapshots.key_id()), time.time(), ttl=WORKER_TTL_S)
 
 
 def worker_alive(engine: Engine) -> bool:
-    return snapshots.any_stored(engine, "worker", [("alive",)], ttl=WORKER_TTL_S)
+    """Whether a worker signing with this process's key said it was alive lately."""
+    return snapshots.any_stored(engine, "worker", [("alive", snapshots.key_id())], ttl=WORKER_TTL_S)
 
 
 def _delegate(engine: Engine, kind: str, args: tuple) -> Callable[[str], object]:
@@ -214,7 +217,7 @@ def _delegate(engine: Engine, kind: str, args: tuple) -> Callable[[str], object]
         # a worker signing with another key could neither read the request nor be read
         if not snapshots.key_is_shared() or not worker_alive(engine):
             return snapshots.MISSING
-        ask = (key,)
+        ask = (key, snapshots.key_id())  # one request per key space: see heartbeat()
         snapshots.put(engine, "request", ask, {"kind": kind, "args": args}, ttl=REQUEST_TTL_S)
 
         def pending() -> bool:  # the request is still queued or computed, by a live worker

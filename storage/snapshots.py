@@ -105,6 +105,12 @@ def key_is_shared() -> bool:
     return _cookie_secret() is not None
 
 
+def key_id() -> str:
+    """A public name of the signing key (not the key): processes signing alike share it, so
+    a worker that cannot read a server's rows is not counted as that server's worker."""
+    return hashlib.sha256(b"relais-key-id:" + _signing_key()).hexdigest()[:16]
+
+
 def _mac(payload: bytes) -> str:
     return hmac.new(_signing_key(), payload, hashlib.sha256).hexdigest()
 
@@ -286,7 +292,9 @@ def wait_for(engine: Engine, key: str, ttl: float, alive: Callable[[], bool], ti
 
 
 def requests(engine: Engine, kind: str) -> list[tuple[str, object]]:
-    """(row key, value) of the signed rows of a kind, oldest first (the worker's queue)."""
+    """(row key, value) of the rows of a kind this process can verify, oldest first (the
+    worker's queue). Rows signed with another key are left alone (another deployment's
+    process may serve them; they expire with their kind's life)."""
     with read_session(engine) as s:
         rows = s.execute(select(SharedResult.key, SharedResult.payload, SharedResult.mac)
                          .where(SharedResult.kind == kind).order_by(SharedResult.created_at)).all()
@@ -296,11 +304,9 @@ def requests(engine: Engine, kind: str) -> list[tuple[str, object]]:
         if hmac.compare_digest(mac, _mac(payload)):
             try:
                 out.append((key, pickle.loads(zlib.decompress(payload))))  # noqa: S301 - signed
-                continue
-            except Exception:  # noqa: BLE001 - unreadable: dropped below
-                pass
-        log.warning("%s row %s… unsigned or unreadable: dropped", kind, key[:12])
-        forget(engine, key)
+            except Exception:  # noqa: BLE001 - signed by us but unreadable: dropped
+                log.warning("%s row %s… unreadable: dropped", kind, key[:12])
+                forget(engine, key)
     return out
 
 

@@ -179,3 +179,19 @@ def test_servers_missing_together_compute_once(db_url, key):
         e.dispose()
     assert results == ["figure"] * 4
     assert len(calls) == 1
+
+
+def test_rows_signed_with_another_key_are_left_to_their_own_processes(engine, monkeypatch):
+    """A process with another key (a misconfigured worker, another test's server) neither
+    takes nor drops what this deployment queued, and is not counted as its worker."""
+    from dashboards import published
+
+    monkeypatch.setattr(snapshots, "_signing_key", lambda: b"a" * 32)
+    snapshots.put(engine, "request", ("figure", snapshots.key_id()), {"kind": "overview"})
+    published.heartbeat(engine)
+    assert published.worker_alive(engine)
+    monkeypatch.setattr(snapshots, "_signing_key", lambda: b"b" * 32)  # the foreign process
+    assert snapshots.requests(engine, "request") == []
+    assert not published.worker_alive(engine)
+    monkeypatch.setattr(snapshots, "_signing_key", lambda: b"a" * 32)
+    assert [v for _, v in snapshots.requests(engine, "request")] == [{"kind": "overview"}]
