@@ -9,7 +9,7 @@ import streamlit as st
 
 from champions import data as cdata
 from champions import export, movement, quadrants, rules, settings, trainer_map
-from i18n import RelaisError, gettext
+from i18n import RelaisError
 from charts import text as ctext
 from ui import champions_charts as charts
 from ui.chart_text import text_alternative
@@ -25,11 +25,12 @@ is_lead = viewer.role == "lead"
 lang = context.lang()
 
 
+tr = context.translator()  # the language read once: t() reads the session on every call
+
+
 def why(lines) -> str:  # noqa: ANN001
-    """A trainer's reasons as one line: thousands of rows, so the language is read once here,
-    not from the session for every fragment (t() costs a session-state read)."""
-    return " · ".join(rules.render(lines, lambda message, **params: gettext(message, lang, **params),
-                                   area_names))
+    """A trainer's reasons as one line (thousands of rows: translated with tr, not t)."""
+    return " · ".join(rules.render(lines, tr, area_names))
 
 
 eng = context.engine()
@@ -72,8 +73,8 @@ except RelaisError as err:
     context.show_error(err)
     st.stop()
 st.caption(t("Top-down threshold: {x}; bottom-up threshold: {y}. A site exactly on a line "
-             "counts as high.", x=context.translator().number(tx, 1),
-             y=context.translator().number(ty, 1)))
+             "counts as high.", x=tr.number(tx, 1),
+             y=tr.number(ty, 1)))
 
 
 def in_region(frame):  # noqa: ANN001, ANN201
@@ -93,7 +94,7 @@ if older:
         before = champions_data.load(older[0])
         arrows = in_region(movement.movement(before.sites, data.sites, tx, ty)
                            .merge(data.sites[["site_id", "region"]], on="site_id"))
-alt_map = ctext.site_map_text(sites, tx, ty, context.translator(),
+alt_map = ctext.site_map_text(sites, tx, ty, tr,
                               lambda q: t(quadrants.QUADRANT_NAMES[q]))
 event = st.altair_chart(charts.site_map(sites, arrows, tx, ty, t), key="ch_map",
                         on_select="rerun", selection_mode="site", width="stretch",
@@ -272,7 +273,7 @@ points = None
 if is_lead:
     points = trainer_map.named_points(data.trainers, site_scope)
     points = points.merge(cdata.names_of(eng, points["person_id"].tolist()), on="person_id")
-alt_density = ctext.density_text(cells, 0 if points is None else len(points), context.translator())
+alt_density = ctext.density_text(cells, 0 if points is None else len(points), tr)
 st.altair_chart(charts.trainer_density(cells, points, t), width="stretch", alt=alt_density.summary)
 text_alternative(alt_density, "ch_density")
 st.caption(t("Squares count trainers; a square of fewer than {k} trainers is left blank.", k=k)

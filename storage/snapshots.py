@@ -65,18 +65,14 @@ CODE_DIRS = ("dashboards", "disclosure", "scoring", "official", "storage", "surv
 
 
 @lru_cache(maxsize=1)
-def _code_version() -> str:
+def code_version() -> str:
+    """A hash of the code that computes figures (read once per process)."""
     digest = hashlib.sha256()
     for folder in CODE_DIRS:
         for path in sorted((ROOT / folder).rglob("*.py")):
             digest.update(str(path.relative_to(ROOT)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
-
-
-def code_version() -> str:
-    """A hash of the code that computes figures (read once per process)."""
-    return _code_version()
 
 
 def _cookie_secret() -> str | None:
@@ -269,11 +265,6 @@ def shared(engine: Engine, kind: str, parts: tuple, compute: Callable[[], T], tt
 def put(engine: Engine, kind: str, parts: tuple, value: object, ttl: float = TTL_S) -> None:
     """Store (or replace) a value under these inputs."""
     _write(engine, kind, key_of(kind, parts), value, ttl)
-
-
-def get(engine: Engine, kind: str, parts: tuple, ttl: float = TTL_S) -> object:
-    """The value stored under these inputs, or :data:`MISSING`."""
-    return _read(engine, key_of(kind, parts), ttl)
 
 
 def wait_for(engine: Engine, key: str, ttl: float, alive: Callable[[], bool], timeout: float,
