@@ -10,18 +10,34 @@ respondents with their site, region and profile, and consent as it stands
 
 from __future__ import annotations
 
+import io
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import func, select
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pa_json
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.engine import Engine
 
 from scoring.levels import level_of
 from scoring.org_model import apply_model
 from scoring.store import questionnaire_of
-from storage.bulk import fetch_rows, json_values
+from storage.bulk import FrameReader, json_values
 from storage.db import read_session
-from storage.models import Answer, Campaign, Consent, Person, Response, ResponseScore, Site
+from storage.models import (
+    Answer,
+    Campaign,
+    Consent,
+    Person,
+    PersonTrade,
+    Response,
+    ResponseScore,
+    Site,
+)
 from survey.schema import Questionnaire
 
 RESPONDENT_COLUMNS = ("response_id", "person_id", "site_id", "region_id", "role", "campaign_id",
@@ -87,22 +103,19 @@ def _tuple(value: object) -> tuple:
     return tuple(value) if isinstance(value, (list, tuple)) else ()
 
 
-def _trades(engine: Engine) -> dict[int, str]:
-    from trades import person_trades  # trades/ reads storage only; imported late to keep this light
+def load_campaign(engine: Engine, campaign_id: int, columnar: bool = True) -> CampaignData:
+    """The submitted responses of a campaign as scoring frames.
 
-    return person_trades(engine)
-
-
-def load_campaign(engine: Engine, campaign_id: int) -> CampaignData:
-    """The submitted responses of a campaign as scoring frames."""
+    The large reads go through :class:`storage.bulk.FrameReader` (columnar when
+    the database allows it; ``columnar=False`` reads the driver's tuples, the
+    same frames more slowly).
+    """
     with read_session(engine) as s:
         camp = s.get(Campaign, campaign_id)
         if camp is None:
             raise LookupError(f"no campaign {campaign_id}")
         tq = questionnaire_of(s, camp.trainer_qv_id)
         oq = questionnaire_of(s, camp.organisation_qv_id)
-        consents = current_consents(s)
-        erased = set(s.execute(select(Person.id).where(Person.erased)).scalars())
     titems, oitems = tq.items_frame(), oq.items_frame()
     wanted = set(titems.loc[titems["shared"] | titems["element"].notna(), "item_id"])
     wanted |= set(titems.loc[titems["tags"].map(lambda t: "sharing" in t), "item_id"])
@@ -110,49 +123,79 @@ def load_campaign(engine: Engine, campaign_id: int) -> CampaignData:
     # managers' answers to the other statements of those areas: read with the rest, kept as a
     # per-area flag only (the disclosure layer needs to know which form each area score has)
     private = set(unshared_items(oitems)["item_id"])
-    # Core rows as plain tuples: the ORM and pandas' probing of Row objects cost more
-    # than the query itself on a national campaign.
-    # (storage.bulk: straight from the driver, several times faster at national size)
-    with engine.connect() as s:
-        raw = fetch_rows(s, (
-            select(Response.id, Response.person_id, Response.site_id, Site.region_id,
-                   Response.role, Response.profile)
-            .join(Site, Site.id == Response.site_id, isouter=True)
-            .where(Response.campaign_id == campaign_id, Response.status == "submitted")))
-        rows = [(rid, pid, site, region, role, prof or {})
-                for (rid, pid, site, region, role, _), prof in zip(raw, json_values([r[5] for r in raw]))]
-        score_rows = fetch_rows(s, (
+    submitted = (Response.campaign_id == campaign_id, Response.status == "submitted")
+    latest = (select(Consent.person_id, func.max(Consent.id).label("last"))
+              .where(Consent.kind == "named_to_lead").group_by(Consent.person_id).subquery())
+    answer_query = (select(Answer.response_id, Answer.item_id, Answer.value, Answer.not_applicable)
+                    .join(Response, Response.id == Answer.response_id)
+                    .where(*submitted, Answer.item_id.in_(sorted(wanted | private))))
+    answer_cols = ["response_id", "item_id", "value", "na"]
+    with FrameReader(engine, columnar) as rd:
+        # the largest read runs on a connection of its own, alongside the others, when the
+        # driver reads outside the interpreter's lock (columnar): the database and the
+        # driver work on both cores
+        pending = _alongside(engine, answer_query, answer_cols) if rd.columnar else None
+        core = rd.frame(
+            select(Response.id, Response.person_id, Response.site_id, Site.region_id, Response.role,
+                   cast(Response.profile, String))
+            .join(Site, Site.id == Response.site_id, isouter=True).where(*submitted),
+            ["response_id", "person_id", "site_id", "region_id", "role", "profile"])
+        scores = rd.frame(
             select(ResponseScore.response_id, ResponseScore.area, ResponseScore.score)
-            .join(Response, Response.id == ResponseScore.response_id)
-            .where(Response.campaign_id == campaign_id, Response.status == "submitted")))
-        answer_rows = fetch_rows(s, (
-            select(Answer.response_id, Answer.item_id, Answer.value, Answer.not_applicable)
-            .join(Response, Response.id == Answer.response_id)
-            .where(Response.campaign_id == campaign_id, Response.status == "submitted",
-                   Answer.item_id.in_(sorted(wanted | private)))))
-
-    respondents = pd.DataFrame([{
-        "response_id": rid, "person_id": pid, "site_id": site, "region_id": region,
-        "role": role, "campaign_id": campaign_id,
-        "relay_willing": bool(prof.get("relay_willing", False)),
-        "relay_hours": float(prof.get("relay_hours") or 0),
-        "relay_areas": _tuple(prof.get("relay_areas")),
-        # consent as it stands now; an erased person never counts as consenting
-        "consent_named": bool(consents.get(pid, False)) and pid not in erased,
-        "modalities": _tuple(prof.get("modalities")),
-        "years_practice": float(prof["years_practice"]) if prof.get("years_practice") is not None
-        else float("nan"),
-    } for rid, pid, site, region, role, prof in rows], columns=list(RESPONDENT_COLUMNS))
-    # the trade of each respondent as the roster says now (issue 20); an erased person has none
-    respondents["trade"] = respondents["person_id"].map(_trades(engine)).astype(object)
-    scores = pd.DataFrame.from_records(score_rows, columns=["response_id", "area", "score"])
+            .join(Response, Response.id == ResponseScore.response_id).where(*submitted),
+            ["response_id", "area", "score"])
+        consents = rd.frame(select(Consent.person_id, Consent.granted)
+                            .join(latest, Consent.id == latest.c.last), ["person_id", "granted"])
+        erased = rd.frame(select(Person.id).where(Person.erased), ["person_id"])
+        trades = rd.frame(select(PersonTrade.person_id, PersonTrade.trade), ["person_id", "trade"])
+        answers = pending.result() if pending is not None else rd.frame(answer_query, answer_cols)
+    respondents = _respondents(core, campaign_id, consents, erased, trades)
     scores["score"] = scores["score"].astype(float)
     scores["level"] = level_of(scores["score"])
-    answers = pd.DataFrame.from_records(answer_rows, columns=["response_id", "item_id", "value", "na"])
     answers["value"] = answers["value"].astype(float).where(~answers.pop("na").astype(bool))
     answers, unshared, left_out = _forms(engine, oq, oitems, answers, respondents, private, wanted)
     return CampaignData(campaign_id, scores, respondents, answers, titems, oitems, tq, oq,
                         unshared, left_out)
+
+
+def _alongside(engine: Engine, query, columns: list[str]) -> Future:  # noqa: ANN001
+    """Read query into a frame on a thread of its own (one per call: a read never waits for
+    another page's)."""
+    future: Future = Future()
+
+    def read() -> None:
+        try:
+            with FrameReader(engine) as rd:
+                future.set_result(rd.frame(query, columns))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller, raised there
+            future.set_exception(exc)
+
+    threading.Thread(target=read, name="relais-read", daemon=True).start()
+    return future
+
+
+def _respondents(core: pd.DataFrame, campaign_id: int, consents: pd.DataFrame,
+                 erased: pd.DataFrame, trades: pd.DataFrame) -> pd.DataFrame:
+    """RESPONDENT_COLUMNS and trade, one row per submitted response (core: the response rows
+    with their profile as JSON text)."""
+    out = core[["response_id", "person_id", "site_id", "region_id", "role"]].copy()
+    out["campaign_id"] = campaign_id
+    prof = _profiles(core["profile"].tolist())
+    prof.index = out.index
+    out["relay_willing"] = prof["relay_willing"]
+    out["relay_hours"] = prof["relay_hours"]
+    out["relay_areas"] = prof["relay_areas"]
+    # consent as it stands now; an erased person never counts as consenting
+    granted = set(consents.loc[consents["granted"].astype(bool), "person_id"].astype("int64"))
+    gone = set(erased["person_id"].astype("int64"))
+    out["consent_named"] = out["person_id"].isin(list(granted - gone)).to_numpy()
+    out["modalities"] = prof["modalities"]
+    out["years_practice"] = prof["years_practice"]
+    out = out[list(RESPONDENT_COLUMNS)]
+    # the trade of each respondent as the roster says now (issue 20); an erased person has none
+    trade_of = dict(zip(trades["person_id"].astype("int64"), trades["trade"].astype(object)))
+    out["trade"] = out["person_id"].map(trade_of).astype(object)
+    return out
 
 
 def _forms(engine: Engine, oq: Questionnaire, oitems: pd.DataFrame, answers: pd.DataFrame,
@@ -177,6 +220,61 @@ def _forms(engine: Engine, oq: Questionnaire, oitems: pd.DataFrame, answers: pd.
     left_out = dropped[["response_id", "item_id"]].astype({"response_id": "int64", "item_id": object})
     rest = answers[~answers["item_id"].isin(private - wanted)].reset_index(drop=True)
     return rest, unshared_areas(scored[own], oitems), left_out.reset_index(drop=True)
+
+
+PROFILE_SCHEMA = pa.schema([("relay_willing", pa.bool_()), ("relay_hours", pa.float64()),
+                            ("relay_areas", pa.list_(pa.string())), ("modalities", pa.list_(pa.string())),
+                            ("years_practice", pa.float64())])
+
+
+def _tuples(lists) -> pd.Series:  # noqa: ANN001 - a pyarrow list<string> column
+    """Each list as a tuple (a missing list: the empty tuple), with one Python tuple per
+    distinct list: a campaign's profiles repeat a few dozen combinations of codes."""
+    joined = pc.binary_join(lists, _SEP).to_pandas()
+    codes, uniques = pd.factorize(joined, use_na_sentinel=True)
+    values = np.empty(len(uniques) + 1, dtype=object)
+    for i, text in enumerate(uniques):
+        values[i] = tuple(text.split(_SEP)) if text else ()
+    values[-1] = ()  # code -1: no list
+    return pd.Series(values[codes], dtype=object)
+
+
+_SEP = "\x1f"  # joins a list's codes for factorizing (the codes never hold it)
+
+
+def _profiles(raws: list) -> pd.DataFrame:
+    """relay_willing, relay_hours, relay_areas, modalities, years_practice from each response's
+    profile (JSON text, or already parsed on some drivers).
+
+    Text profiles are parsed by Arrow's JSON reader in one pass; a profile it refuses (a value
+    of another type than PROFILE_SCHEMA says, a profile that is not an object) sends them all
+    through the row-by-row reading, which gives the same columns.
+    """
+    if raws and all(isinstance(r, str) for r in raws):
+        try:
+            table = pa_json.read_json(
+                io.BytesIO("\n".join(r.replace("\n", " ") for r in raws).encode()),
+                parse_options=pa_json.ParseOptions(explicit_schema=PROFILE_SCHEMA,
+                                                   unexpected_field_behavior="ignore"))
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            table = None
+        if table is not None and table.num_rows == len(raws):
+            return pd.DataFrame({
+                "relay_willing": table.column("relay_willing").fill_null(False).to_numpy(),
+                "relay_hours": table.column("relay_hours").fill_null(0.0).to_numpy(),
+                "relay_areas": _tuples(table.column("relay_areas")),
+                "modalities": _tuples(table.column("modalities")),
+                "years_practice": table.column("years_practice").to_pandas().astype(float).to_numpy(),
+            })
+    profiles = [p or {} for p in json_values(raws)]
+    return pd.DataFrame({
+        "relay_willing": [bool(p.get("relay_willing", False)) for p in profiles],
+        "relay_hours": [float(p.get("relay_hours") or 0) for p in profiles],
+        "relay_areas": pd.Series([_tuple(p.get("relay_areas")) for p in profiles], dtype=object),
+        "modalities": pd.Series([_tuple(p.get("modalities")) for p in profiles], dtype=object),
+        "years_practice": [float(p["years_practice"]) if p.get("years_practice") is not None
+                           else float("nan") for p in profiles],
+    })
 
 
 def campaign_ids(engine: Engine) -> list[int]:

@@ -9,8 +9,13 @@ dialect; their values are our own (ids, item ids from the questionnaire).
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
+from pathlib import Path
+from urllib.parse import quote
 
+import pandas as pd
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
@@ -37,3 +42,122 @@ def json_values(raws: list) -> list:
     if raws and all(isinstance(r, str) for r in raws):
         return json.loads("[" + ",".join(raws) + "]")
     return [json_value(r) for r in raws]
+
+
+# --- Columnar reads (Arrow Database Connectivity) ------------------------------------------
+#
+# A national campaign's scores and answers are hundreds of thousands of rows; building a
+# Python tuple per row and then a frame from them costs more than the query.  The ADBC
+# drivers (Apache Arrow's SQLite and PostgreSQL drivers; PostgreSQL's uses COPY in binary)
+# hand back columns, which become a frame without a Python object per value.  They read
+# through a connection of their own, read-only on SQLite, and only for the plain SELECTs
+# compiled here; anything they cannot open falls back to the driver's tuples above.
+
+_log = logging.getLogger(__name__)
+BATCH_ROWS = 1 << 22  # SQLite: one batch, so each column's type is inferred from every row
+
+
+def _adbc_target(engine) -> tuple[str, str] | None:  # noqa: ANN001
+    """(driver, uri) for ADBC, or None when this engine's database is not one it can open."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite":
+        path = url.database
+        if not path or path == ":memory:" or path.startswith("file:"):
+            return None
+        return "sqlite", f"file:{quote(Path(path).resolve().as_posix())}?mode=ro"
+    if url.get_backend_name() == "postgresql":
+        plain = url.set(drivername="postgresql")
+        return "postgresql", plain.render_as_string(hide_password=False)
+    return None
+
+
+class FrameReader:
+    """Frames from SELECTs, columnar when ADBC opens the database, else from the driver's tuples.
+
+    Use as a context manager; every read shares one connection.
+    """
+
+    def __init__(self, engine, columnar: bool = True) -> None:  # noqa: ANN001
+        self.engine = engine
+        self._target = _adbc_target(engine) if columnar else None
+        self._adbc = None
+        self._conn = None
+
+    def __enter__(self) -> FrameReader:
+        if self._target is not None:
+            try:
+                self._adbc = _adbc_connect(*self._target)
+            except Exception as exc:  # noqa: BLE001 - a driver missing or refusing: tuples still work
+                _log.warning("columnar reads unavailable (%s: %s); reading rows instead",
+                             type(exc).__name__, exc)
+                self._adbc = None
+        if self._adbc is None:
+            self._conn = self.engine.connect()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._adbc is not None:
+            self._adbc.close()
+        if self._conn is not None:
+            self._conn.close()
+
+    @property
+    def columnar(self) -> bool:
+        return self._adbc is not None
+
+    def frame(self, query: Select, columns: list[str]) -> pd.DataFrame:
+        """All rows of query as a frame with these column names (in the SELECT's order)."""
+        if self._adbc is None:
+            return pd.DataFrame.from_records(fetch_rows(self._conn, query), columns=columns)
+        sql = str(query.compile(dialect=self.engine.dialect, compile_kwargs={"literal_binds": True}))
+        try:
+            cursor = self._adbc.cursor()
+            try:
+                if self._target[0] == "sqlite":
+                    cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(BATCH_ROWS)})
+                cursor.execute(sql)
+                table = cursor.fetch_arrow_table()
+            finally:
+                cursor.close()
+        except Exception as exc:  # noqa: BLE001 - the same query through the app's own driver
+            _log.warning("columnar read failed (%s: %s); reading rows instead", type(exc).__name__, exc)
+            with contextlib.suppress(Exception):
+                self._adbc.close()
+            self._adbc = None
+            self._conn = self.engine.connect()
+            return self.frame(query, columns)
+        return _frame(table, columns)
+
+
+def _frame(table, columns: list[str]) -> pd.DataFrame:  # noqa: ANN001 - a pyarrow.Table
+    """The table as the driver's tuples would have made it: every integer column int64
+    (PostgreSQL's integer comes as int32), float64 where it has a NULL."""
+    import pyarrow as pa
+
+    fields = [pa.field(f.name, pa.int64()) if pa.types.is_integer(f.type) else f for f in table.schema]
+    out = table.cast(pa.schema(fields)).to_pandas()
+    out.columns = columns
+    return out
+
+
+def _adbc_connect(driver: str, uri: str):  # noqa: ANN202
+    if driver == "postgresql":
+        import adbc_driver_postgresql.dbapi as adbc
+
+        return adbc.connect(uri)
+    import adbc_driver_sqlite.dbapi as adbc
+
+    from storage.db import BUSY_TIMEOUT_MS
+
+    conn = adbc.connect(uri)
+    try:
+        # as the app's own connections: wait for a lock (a checkpoint, another connection
+        # opening the write-ahead log) rather than fail at once
+        cursor = conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.fetchall()
+        cursor.close()
+    except BaseException:
+        conn.close()
+        raise
+    return conn
