@@ -15,7 +15,7 @@ import hashlib
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, insert, select
+from sqlalchemy import String, cast, func, insert, select
 from sqlalchemy.engine import Engine
 
 from disclosure.campaign import offer_paired, release_of
@@ -23,21 +23,26 @@ from disclosure.release import Release, Row
 from disclosure.versions import cross_version, offer_cross_version
 from scoring.anonymity import DEFAULT_K
 from scoring.data import CampaignData
+from storage.bulk import fetch_rows, json_values
 from storage.db import read_session, write_session
 from storage.models import Campaign, DisclosureRelease, utcnow
 
 
 def history(session, campaign_id: int) -> list[Row]:  # noqa: ANN001
     """Recorded releases of a campaign, oldest first."""
-    rows = session.execute(
-        select(DisclosureRelease.role, DisclosureRelease.figure, DisclosureRelease.population,
-               DisclosureRelease.reason)
+    # the session's own connection (the decision's transaction), as the driver's tuples with
+    # the populations as JSON text parsed at once: a national campaign has tens of thousands
+    # of rows, and the ORM's JSON processing per row cost more than the query
+    rows = fetch_rows(session.connection(), (
+        select(DisclosureRelease.role, DisclosureRelease.figure,
+               cast(DisclosureRelease.population, String), DisclosureRelease.reason)
         .where(DisclosureRelease.campaign_id == campaign_id, DisclosureRelease.figure.not_in(MARKERS))
-        .order_by(DisclosureRelease.id)).all()
+        .order_by(DisclosureRelease.id)))
+    populations = json_values([pop for _, _, pop, _ in rows])
     # every row of every epoch: the populations shown before a rescoring still constrain
     # what may be shown after it (see start_epoch)
     return [Row(campaign_id, role, figure, tuple(pop), reason)  # JSON ids are ints already
-            for role, figure, pop, reason in rows]
+            for (role, figure, _, reason), pop in zip(rows, populations)]
 
 
 def _save(session, rows: list[Row], viewer_id: int | None) -> None:  # noqa: ANN001
