@@ -99,21 +99,38 @@ def released_gaps(data: CampaignData, rel: Release) -> pd.DataFrame:
     people = _person_scores(data.answers, items, resp, shared)
     if people.empty:
         return gaps_of(people, rel.k)
-    people = people.assign(_u="gap:" + people["kind"].astype(str) + ":" + people["key"].astype(str),
-                           _site=_site_keys(people["site_id"]))
-    keys, roles, pops = [], [], []
+    # which person-rows each released gap population holds, matched on integer codes: the
+    # figure key of a row is gap:<kind>:<key>|<node>, and a national campaign has hundreds of
+    # thousands of rows, so the keys are built per distinct (role, kind, key) and node only
+    combo = people.groupby(["role", "kind", "key"], sort=False, observed=True, dropna=False).ngroup()
+    combos = people.loc[~combo.duplicated(), ["role", "kind", "key"]].set_axis(
+        combo[~combo.duplicated()].to_numpy())
+    code_of = {(str(r), f"gap:{k}:{key}"): int(c)
+               for c, (r, k, key) in zip(combos.index, combos.itertuples(index=False, name=None))}
+    # node 0 is the organisation, then each site ('-': a person without a known site)
+    site_of_row, site_names = pd.factorize(_site_keys(people["site_id"]).fillna("-").astype(str))
+    nodes = ["org", *site_names]
+    node_code = {n: i for i, n in enumerate(nodes)}
+    found = []
     for (role, key), pop in rel.current.items():
-        if key.startswith("gap:"):
-            keys.append(key), roles.append(role), pops.append(pop)
-    sizes = [len(p) for p in pops]
-    allowed = pd.DataFrame({
-        "role": np.repeat(roles, sizes).astype(object), "_key": np.repeat(keys, sizes).astype(object),
-        "response_id": np.concatenate([np.empty(0, np.int64), *pops])})
+        if not key.startswith("gap:"):
+            continue
+        universe, _, node = key.rpartition("|")
+        c, n = code_of.get((role, universe)), node_code.get(node)
+        if c is not None and n is not None and len(pop):
+            found.append((c * len(nodes) + n, np.asarray(pop, dtype=np.int64)))
+    rid = people["response_id"].to_numpy(dtype=np.int64)
+    # every id below span: a cell's pairs never run into the next cell's
+    span = max([int(rid.max()), *(int(pop.max()) for _, pop in found)]) + 1
+    allowed = np.concatenate([np.empty(0, np.int64), *[cell * span + pop for cell, pop in found]])
     parts = []
-    for scope, node in (("org", pd.Series("org", index=people.index)), ("site", people["_site"])):
-        wanted = people.assign(_key=people["_u"] + "|" + node.fillna("-").astype(str))
-        kept = wanted.merge(allowed, on=["role", "_key", "response_id"], how="inner")
-        frame = gaps_of(kept.drop(columns=["_u", "_site", "_key"]), rel.k)
+    for scope, node in (("org", np.zeros(len(people), np.int64)),
+                        ("site", site_of_row.astype(np.int64) + 1)):
+        cells = (combo.to_numpy(dtype=np.int64) * len(nodes) + node) * span + rid
+        # a hash lookup (pandas), not numpy's sort of both arrays: the released cells
+        # are millions of (cell, response) pairs
+        kept = people[pd.Series(cells, copy=False).isin(allowed).to_numpy()].reset_index(drop=True)
+        frame = gaps_of(kept, rel.k)
         parts.append(frame[frame["scope"] == scope])
     return pd.concat(parts, ignore_index=True)
 
