@@ -54,6 +54,7 @@ def json_values(raws: list) -> list:
 # compiled here; anything they cannot open falls back to the driver's tuples above.
 
 _log = logging.getLogger(__name__)
+_WARNED: set[str] = set()
 BATCH_ROWS = 1 << 22  # SQLite: one batch, so each column's type is inferred from every row
 
 
@@ -88,8 +89,10 @@ class FrameReader:
             try:
                 self._adbc = _adbc_connect(*self._target)
             except Exception as exc:  # noqa: BLE001 - a driver missing or refusing: tuples still work
-                _log.warning("columnar reads unavailable (%s: %s); reading rows instead",
-                             type(exc).__name__, exc)
+                if self._target[0] not in _WARNED:  # once per process and database kind
+                    _WARNED.add(self._target[0])
+                    _log.warning("columnar reads unavailable (%s: %s); reading rows instead",
+                                 type(exc).__name__, exc)
                 self._adbc = None
         if self._adbc is None:
             self._conn = self.engine.connect()

@@ -83,12 +83,17 @@ def test_a_driver_that_refuses_falls_back_to_tuples(sqlite_engine, monkeypatch, 
         raise OSError("no such driver")
 
     monkeypatch.setattr(bulk, "_adbc_connect", refuse)
+    monkeypatch.setattr(bulk, "_WARNED", set())
     table = Table("bulk_probe", MetaData(), autoload_with=sqlite_engine)
     with caplog.at_level(logging.WARNING, logger="storage.bulk"), bulk.FrameReader(sqlite_engine) as rd:
         assert not rd.columnar
         frame = rd.frame(select(table.c.id).order_by(table.c.id), ["id"])
     assert frame["id"].tolist() == list(range(4000))
     assert "no such driver" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="storage.bulk"), bulk.FrameReader(sqlite_engine) as rd:
+        assert not rd.columnar
+    assert "no such driver" not in caplog.text  # said once, not on every read
 
 
 def test_sqlite_paths_are_quoted_for_the_uri(tmp_path) -> None:  # noqa: ANN001
