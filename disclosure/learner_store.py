@@ -9,12 +9,12 @@ app servers never release two populations each checked without the other.
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import insert, select
+from sqlalchemy import String, cast, insert, select
 from sqlalchemy.engine import Engine
 
 from disclosure.learners import LearnerRelease, decide
 from disclosure.release import Row
-from storage.bulk import fetch_rows
+from storage.bulk import fetch_rows, json_values
 from storage.db import write_session
 from storage.models import Campaign, LearnerAnswer, LearnerRelease as ReleaseRow, LearnerResponse, Site, utcnow
 
@@ -35,9 +35,13 @@ def learner_answers(session, campaign_id: int) -> pd.DataFrame:  # noqa: ANN001
 
 
 def _history(session, campaign_id: int) -> list[Row]:  # noqa: ANN001
-    rows = session.execute(select(ReleaseRow.figure, ReleaseRow.population, ReleaseRow.reason)
-                           .where(ReleaseRow.campaign_id == campaign_id).order_by(ReleaseRow.id)).all()
-    return [Row(campaign_id, "learner", f, tuple(pop), r) for f, pop, r in rows]  # JSON ids are ints already
+    # as disclosure.store.history: the driver's tuples, the populations' JSON parsed at once
+    rows = fetch_rows(session.connection(), (
+        select(ReleaseRow.figure, cast(ReleaseRow.population, String), ReleaseRow.reason)
+        .where(ReleaseRow.campaign_id == campaign_id).order_by(ReleaseRow.id)))
+    populations = json_values([pop for _, pop, _ in rows])
+    return [Row(campaign_id, "learner", f, tuple(pop), r)  # JSON ids are ints already
+            for (f, _, r), pop in zip(rows, populations)]
 
 
 def learner_releases(engine: Engine, campaign_id: int, items: list[str], k: int,
