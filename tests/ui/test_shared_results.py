@@ -234,3 +234,57 @@ def test_when_the_worker_fails_the_page_computes_itself(demo_url, loads, worker,
     assert loads  # computed here after the worker dropped the request
     with read_session(worker) as s:
         assert "request" not in set(s.execute(select(SharedResult.kind)).scalars())
+
+
+def _serve_in_child(url: str) -> None:
+    """The worker's publisher in a forked process: a process of its own (its interpreter lock,
+    its memory, its database connections) that signs with the parent's key, as a deployment's
+    worker shares the servers' cookie secret."""
+    from dashboards import published
+    from storage.db import get_engine
+
+    get_engine.cache_clear()  # the parent's pools stay the parent's
+    published._KEPT.clear()
+    published.publish_forever(make_engine(url))
+
+
+def test_a_worker_in_another_process_computes_for_the_page(demo_url, loads, monkeypatch):
+    """The delegation across processes: heartbeats, signed requests and signed results go
+    through the database between the page's process and a worker's."""
+    import multiprocessing
+
+    from dashboards import published
+
+    # a key of this process's own (as without a secrets file), drawn now and inherited by the
+    # worker below: the same key in both, whatever this machine's .streamlit/secrets.toml holds
+    monkeypatch.setattr(snapshots, "_cookie_secret", lambda: None)
+    monkeypatch.setattr(snapshots, "key_is_shared", lambda: True)
+    snapshots._signing_key.cache_clear()
+    snapshots._signing_key()
+    engine = make_engine(demo_url)
+    with write_session(engine) as s:
+        s.execute(SharedResult.__table__.delete())
+    child = multiprocessing.get_context("fork").Process(target=_serve_in_child, args=(demo_url,),
+                                                       daemon=True)
+    child.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not published.worker_alive(engine) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert published.worker_alive(engine), "the worker process never beat"
+        new_server()
+        at = run_page("pages/overview.py", demo_viewer(demo_url, "director"), timeout=120)
+        assert not at.exception, at.exception
+        assert loads == []  # this process read no campaign: the other one built the figures
+        assert shown(at)  # and the page shows them
+        with read_session(engine) as s:
+            kinds = set(s.execute(select(SharedResult.kind)).scalars())
+        assert {"overview", "learners", "region_gaps"} <= kinds and "request" not in kinds
+    finally:
+        child.terminate()
+        child.join(10)
+        with write_session(engine) as s:
+            s.execute(SharedResult.__table__.delete())
+        engine.dispose()
+        new_server()
+        snapshots._signing_key.cache_clear()  # the next test derives it as this machine does
