@@ -45,3 +45,37 @@ def test_site_figure_moves_in_steps_of_k(engine):
     assert shown(engine, sd.campaign_id, site) == 6  # 6 + 1 would show the newcomer by difference
     answer(engine, token, 7, 4)
     assert shown(engine, sd.campaign_id, site) == 11  # five new learners: the figure moves
+
+
+def test_an_unchanged_campaign_is_not_decided_again(engine, monkeypatch):
+    """A cold read with nothing new shows the recorded populations without deciding again; a
+    new learner, another k or a closed campaign makes the decision run again."""
+    from disclosure import learner_store
+
+    sd = seed(engine)
+    site = sd.site_ids[0]
+    token = learners.create_link(engine, sd.campaign_id, site)
+    answer(engine, token, 0, 6)
+    first, _ = learner_releases(engine, sd.campaign_id, ITEMS, 5)
+    decisions = []
+    real = learner_store.decide
+
+    def counted(*args, **kwargs):
+        decisions.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(learner_store, "decide", counted)
+    again, _ = learner_releases(engine, sd.campaign_id, ITEMS, 5)
+    assert decisions == []
+    assert again.current.keys() == first.current.keys() and first.current
+    assert all((again.current[key] == first.current[key]).all() for key in first.current)
+    recorded = rows(engine)
+    assert learner_releases(engine, sd.campaign_id, ITEMS, 5)[0].current.keys() == first.current.keys()
+    assert decisions == [] and rows(engine) == recorded
+
+    answer(engine, token, 6, 5)
+    assert shown(engine, sd.campaign_id, site) == 11 and len(decisions) == 1
+    assert shown(engine, sd.campaign_id, site) == 11 and len(decisions) == 1
+    learner_releases(engine, sd.campaign_id, ITEMS, 6)
+    assert len(decisions) == 2  # another k
+    assert shown(engine, sd.campaign_id, site) == 11 and len(decisions) == 3  # k back: its mark is not the last
