@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from disclosure.figures import released_tree
-from disclosure.release import FORM, LEFT_OUT, TOP_DOWN, Release, Row, decide, gap_key, tree_keys
+from disclosure.release import FORM, LEFT_OUT, TOP_DOWN, Release, Row, decide, tree_keys
 from scoring.data import CampaignData
 from scoring.gaps import _person_scores, gaps_of, shared_item_ids
 from scoring.indices import top_down_people
