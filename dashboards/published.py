@@ -82,6 +82,11 @@ def published_version(engine: Engine, campaign_id: int, now: float | None = None
                         interval)
 
 
+def _demand_ttl(interval: int) -> float:
+    """How long a director's read counts as demand: DEMAND_SLOTS slots, at least a result's life."""
+    return max(snapshots.TTL_S, (DEMAND_SLOTS + 1) * interval)
+
+
 def note_demand(engine: Engine, campaign_id: int, lang: str, now: float | None = None) -> None:
     """A director is reading this campaign's overview in this language in the current slot
     (pages call it once per slot and server): the publisher prepares what is read."""
@@ -90,7 +95,7 @@ def note_demand(engine: Engine, campaign_id: int, lang: str, now: float | None =
         return
     slot = slot_of(time.time() if now is None else now, interval)
     snapshots.shared(engine, "demand", (int(campaign_id), str(lang), slot), lambda: True,
-                     ttl=max(snapshots.TTL_S, (DEMAND_SLOTS + 1) * interval))
+                     ttl=_demand_ttl(interval))
 
 
 def demanded(engine: Engine, campaign_id: int, lang: str, now: float | None = None) -> bool:
@@ -102,7 +107,7 @@ def demanded(engine: Engine, campaign_id: int, lang: str, now: float | None = No
     slot = slot_of(time.time() if now is None else now, interval)
     return snapshots.any_stored(engine, "demand",
                                 [(int(campaign_id), str(lang), s) for s in range(slot - DEMAND_SLOTS, slot + 1)],
-                                ttl=max(snapshots.TTL_S, (DEMAND_SLOTS + 1) * interval))
+                                ttl=_demand_ttl(interval))
 
 
 def learner_version(engine: Engine, campaign_id: int) -> tuple:

@@ -103,8 +103,8 @@ def released_gaps(data: CampaignData, rel: Release) -> pd.DataFrame:
     # figure key of a row is gap:<kind>:<key>|<node>, and a national campaign has hundreds of
     # thousands of rows, so the keys are built per distinct (role, kind, key) and node only
     combo = people.groupby(["role", "kind", "key"], sort=False, observed=True, dropna=False).ngroup()
-    combos = people.loc[~combo.duplicated(), ["role", "kind", "key"]].set_axis(
-        combo[~combo.duplicated()].to_numpy())
+    first = ~combo.duplicated()
+    combos = people.loc[first, ["role", "kind", "key"]].set_axis(combo[first].to_numpy())
     code_of = {(str(r), f"gap:{k}:{key}"): int(c)
                for c, (r, k, key) in zip(combos.index, combos.itertuples(index=False, name=None))}
     # node 0 is the organisation, then each site ('-': a person without a known site)

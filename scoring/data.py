@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.json as pa_json
 from sqlalchemy import String, cast, func, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.sql import Select
 
 from scoring.levels import level_of
 from scoring.org_model import apply_model
@@ -70,13 +71,16 @@ class CampaignData:
     left_out: pd.DataFrame = field(default_factory=lambda: _pairs("item_id"))
 
 
-def current_consents(session, kind: str = "named_to_lead") -> dict[int, bool]:  # noqa: ANN001
-    """person_id -> consent in force (the latest row of that kind)."""
+def consents_in_force(kind: str = "named_to_lead") -> Select:
+    """SELECT person_id, granted: each person's consent in force (the latest row of that kind)."""
     latest = (select(Consent.person_id, func.max(Consent.id).label("last"))
               .where(Consent.kind == kind).group_by(Consent.person_id).subquery())
-    rows = session.execute(select(Consent.person_id, Consent.granted)
-                           .join(latest, Consent.id == latest.c.last)).all()
-    return {pid: bool(g) for pid, g in rows}
+    return select(Consent.person_id, Consent.granted).join(latest, Consent.id == latest.c.last)
+
+
+def current_consents(session, kind: str = "named_to_lead") -> dict[int, bool]:  # noqa: ANN001
+    """person_id -> consent in force (the latest row of that kind)."""
+    return {pid: bool(g) for pid, g in session.execute(consents_in_force(kind)).all()}
 
 
 def unshared_items(organisation_items: pd.DataFrame) -> pd.DataFrame:
@@ -124,8 +128,6 @@ def load_campaign(engine: Engine, campaign_id: int, columnar: bool = True) -> Ca
     # per-area flag only (the disclosure layer needs to know which form each area score has)
     private = set(unshared_items(oitems)["item_id"])
     submitted = (Response.campaign_id == campaign_id, Response.status == "submitted")
-    latest = (select(Consent.person_id, func.max(Consent.id).label("last"))
-              .where(Consent.kind == "named_to_lead").group_by(Consent.person_id).subquery())
     answer_query = (select(Answer.response_id, Answer.item_id, Answer.value, Answer.not_applicable)
                     .join(Response, Response.id == Answer.response_id)
                     .where(*submitted, Answer.item_id.in_(sorted(wanted | private))))
@@ -144,8 +146,7 @@ def load_campaign(engine: Engine, campaign_id: int, columnar: bool = True) -> Ca
             select(ResponseScore.response_id, ResponseScore.area, ResponseScore.score)
             .join(Response, Response.id == ResponseScore.response_id).where(*submitted),
             ["response_id", "area", "score"])
-        consents = rd.frame(select(Consent.person_id, Consent.granted)
-                            .join(latest, Consent.id == latest.c.last), ["person_id", "granted"])
+        consents = rd.frame(consents_in_force(), ["person_id", "granted"])
         erased = rd.frame(select(Person.id).where(Person.erased), ["person_id"])
         trades = rd.frame(select(PersonTrade.person_id, PersonTrade.trade), ["person_id", "trade"])
         answers = pending.result() if pending is not None else rd.frame(answer_query, answer_cols)
@@ -227,6 +228,9 @@ PROFILE_SCHEMA = pa.schema([("relay_willing", pa.bool_()), ("relay_hours", pa.fl
                             ("years_practice", pa.float64())])
 
 
+_SEP = "\x1f"  # joins a list's codes for factorizing (the codes never hold it)
+
+
 def _tuples(lists) -> pd.Series:  # noqa: ANN001 - a pyarrow list<string> column
     """Each list as a tuple (a missing list: the empty tuple), with one Python tuple per
     distinct list: a campaign's profiles repeat a few dozen combinations of codes."""
@@ -237,9 +241,6 @@ def _tuples(lists) -> pd.Series:  # noqa: ANN001 - a pyarrow list<string> column
         values[i] = tuple(text.split(_SEP)) if text else ()
     values[-1] = ()  # code -1: no list
     return pd.Series(values[codes], dtype=object)
-
-
-_SEP = "\x1f"  # joins a list's codes for factorizing (the codes never hold it)
 
 
 def _profiles(raws: list) -> pd.DataFrame:

@@ -186,7 +186,7 @@ def overview(campaign_id: int, modality: str | None = None, k: int = DEFAULT_K,
     prev = previous_campaign(table, campaign_id)
     interval = publish_seconds()
     if interval > 0:  # the worker's publisher prepares what directors read (once per slot here)
-        _noted(campaign_id, context.lang(), int(time.time() // interval))
+        _noted(campaign_id, context.lang(), published.slot_of(time.time(), interval))
     return _overview(campaign_id, prev, modality, context.lang(), k, version or published_version(campaign_id),
                      published_version(prev) if prev is not None else None, trade)
 

@@ -79,3 +79,30 @@ def test_an_unchanged_campaign_is_not_decided_again(engine, monkeypatch):
     learner_releases(engine, sd.campaign_id, ITEMS, 6)
     assert len(decisions) == 2  # another k
     assert shown(engine, sd.campaign_id, site) == 11 and len(decisions) == 3  # k back: its mark is not the last
+
+
+def test_servers_reading_at_once_record_one_decision(engine):
+    """Four servers read the learners' figures together after new answers: the campaign's lock
+    lets one decide; the others then find its marker and show the same populations, and no
+    release or marker is recorded twice."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from disclosure import learner_store
+
+    sd = seed(engine)
+    site = sd.site_ids[0]
+    token = learners.create_link(engine, sd.campaign_id, site)
+    answer(engine, token, 0, 6)
+    learner_releases(engine, sd.campaign_id, ITEMS, 5)
+    answer(engine, token, 6, 5)
+    before = rows(engine)
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda _: learner_releases(engine, sd.campaign_id, ITEMS, 5)[0], range(4)))
+    assert all(r.current.keys() == got[0].current.keys() for r in got)
+    assert all((r.current[key] == got[0].current[key]).all() for r in got for key in got[0].current)
+    assert len(got[0].population(figure_key("L-01", f"site:{site}"))) == 11
+    with read_session(engine) as s:
+        added = s.execute(select(LearnerRelease.figure).where(LearnerRelease.id > 0)
+                          .order_by(LearnerRelease.id).offset(before)).scalars().all()
+    assert added.count(learner_store.DECIDED) == 1 and added[-1] == learner_store.DECIDED
+    assert len(added) == len(set(added))  # each figure released once

@@ -180,6 +180,20 @@ def test_every_server_shows_the_same_version_within_a_slot(demo_url, monkeypatch
         second.dispose()
 
 
+def clear_shared(engine) -> None:  # noqa: ANN001
+    with write_session(engine) as s:
+        s.execute(SharedResult.__table__.delete())
+
+
+def await_worker(engine, timeout: float) -> None:  # noqa: ANN001
+    from dashboards import published
+
+    deadline = time.monotonic() + timeout
+    while not published.worker_alive(engine) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert published.worker_alive(engine), "the worker never beat"
+
+
 @pytest.fixture
 def worker(demo_url, monkeypatch):
     """The worker's publisher, in a thread of this process (the pages' requests, its
@@ -190,20 +204,15 @@ def worker(demo_url, monkeypatch):
 
     monkeypatch.setattr(snapshots, "key_is_shared", lambda: True)
     engine = make_engine(demo_url)
-    with write_session(engine) as s:
-        s.execute(SharedResult.__table__.delete())
+    clear_shared(engine)
     stop = threading.Event()
     thread = threading.Thread(target=published.publish_forever, args=(engine, stop.is_set), daemon=True)
     thread.start()
-    deadline = time.monotonic() + 10
-    while not published.worker_alive(engine) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert published.worker_alive(engine)
+    await_worker(engine, 10)
     yield engine
     stop.set()
     thread.join(10)
-    with write_session(engine) as s:
-        s.execute(SharedResult.__table__.delete())
+    clear_shared(engine)
     engine.dispose()
     new_server()
 
@@ -262,16 +271,12 @@ def test_a_worker_in_another_process_computes_for_the_page(demo_url, loads, monk
     snapshots._signing_key.cache_clear()
     snapshots._signing_key()
     engine = make_engine(demo_url)
-    with write_session(engine) as s:
-        s.execute(SharedResult.__table__.delete())
+    clear_shared(engine)
     child = multiprocessing.get_context("fork").Process(target=_serve_in_child, args=(demo_url,),
                                                        daemon=True)
     child.start()
     try:
-        deadline = time.monotonic() + 20
-        while not published.worker_alive(engine) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert published.worker_alive(engine), "the worker process never beat"
+        await_worker(engine, 20)
         new_server()
         at = run_page("pages/overview.py", demo_viewer(demo_url, "director"), timeout=120)
         assert not at.exception, at.exception
@@ -283,8 +288,7 @@ def test_a_worker_in_another_process_computes_for_the_page(demo_url, loads, monk
     finally:
         child.terminate()
         child.join(10)
-        with write_session(engine) as s:
-            s.execute(SharedResult.__table__.delete())
+        clear_shared(engine)
         engine.dispose()
         new_server()
         snapshots._signing_key.cache_clear()  # the next test derives it as this machine does
