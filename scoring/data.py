@@ -150,6 +150,12 @@ def load_campaign(engine: Engine, campaign_id: int, columnar: bool = True) -> Ca
         erased = rd.frame(select(Person.id).where(Person.erased), ["person_id"])
         trades = rd.frame(select(PersonTrade.person_id, PersonTrade.trade), ["person_id", "trade"])
         answers = pending.result() if pending is not None else rd.frame(answer_query, answer_cols)
+    # one order whatever the plan: PostgreSQL returns rows in its plan's order, which changes
+    # when autovacuum analyses a table, and parallel or concurrent scans mix it further; sums
+    # and fingerprints would vary from one read to the next (SQLite gives this order already)
+    core = _ordered(core, ["response_id"])
+    scores = _ordered(scores, ["response_id", "area"])
+    answers = _ordered(answers, ["response_id", "item_id"])
     respondents = _respondents(core, campaign_id, consents, erased, trades)
     scores["score"] = scores["score"].astype(float)
     scores["level"] = level_of(scores["score"])
@@ -157,6 +163,11 @@ def load_campaign(engine: Engine, campaign_id: int, columnar: bool = True) -> Ca
     answers, unshared, left_out = _forms(engine, oq, oitems, answers, respondents, private, wanted)
     return CampaignData(campaign_id, scores, respondents, answers, titems, oitems, tq, oq,
                         unshared, left_out)
+
+
+def _ordered(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """frame sorted on keys (a key of each row), numbered from 0."""
+    return frame.sort_values(keys, kind="stable", ignore_index=True)
 
 
 def _alongside(engine: Engine, query, columns: list[str]) -> Future:  # noqa: ANN001

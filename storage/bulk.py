@@ -12,8 +12,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from pathlib import Path
-from urllib.parse import quote
 
 import pandas as pd
 from sqlalchemy.engine import Connection
@@ -47,29 +45,32 @@ def json_values(raws: list) -> list:
 # --- Columnar reads (Arrow Database Connectivity) ------------------------------------------
 #
 # A national campaign's scores and answers are hundreds of thousands of rows; building a
-# Python tuple per row and then a frame from them costs more than the query.  The ADBC
-# drivers (Apache Arrow's SQLite and PostgreSQL drivers; PostgreSQL's uses COPY in binary)
-# hand back columns, which become a frame without a Python object per value.  They read
-# through a connection of their own, read-only on SQLite, and only for the plain SELECTs
-# compiled here; anything they cannot open falls back to the driver's tuples above.
+# Python tuple per row and then a frame from them costs more than the query.  Apache Arrow's
+# PostgreSQL driver (ADBC, which reads with COPY in binary) hands back columns, which become
+# a frame without a Python object per value.  It reads through a connection of its own, only
+# for the plain SELECTs compiled here; anything it cannot open falls back to the tuples above.
+#
+# SQLite is always read through the app's own driver.  ADBC's SQLite driver carries a second
+# copy of the SQLite library, and SQLite's documentation warns that two copies in one process
+# can corrupt a database (https://sqlite.org/howtocorrupt.html, "Multiple copies of SQLite
+# linked into the same application"): POSIX locks belong to the process, so neither copy sees
+# the other's, and closing one copy's file releases the other's locks.  It happened here:
+# another process took the write lock the app still held
+# (tests/storage/test_bulk.py::test_a_sqlite_read_keeps_the_apps_locks), a write was refused
+# on a foreign key to a row that exists, and a test process died in CI while reads ran
+# beside a writer.
 
 _log = logging.getLogger(__name__)
 _WARNED: set[str] = set()
-BATCH_ROWS = 1 << 22  # SQLite: one batch, so each column's type is inferred from every row
 
 
 def _adbc_target(engine) -> tuple[str, str] | None:  # noqa: ANN001
-    """(driver, uri) for ADBC, or None when this engine's database is not one it can open."""
+    """(driver, uri) for ADBC, or None when this engine's database is read as tuples."""
     url = engine.url
-    if url.get_backend_name() == "sqlite":
-        path = url.database
-        if not path or path == ":memory:" or path.startswith("file:"):
-            return None
-        return "sqlite", f"file:{quote(Path(path).resolve().as_posix())}?mode=ro"
     if url.get_backend_name() == "postgresql":
         plain = url.set(drivername="postgresql")
         return "postgresql", plain.render_as_string(hide_password=False)
-    return None
+    return None  # SQLite above all: never through a second copy of the library
 
 
 class FrameReader:
@@ -116,8 +117,6 @@ class FrameReader:
         try:
             cursor = self._adbc.cursor()
             try:
-                if self._target[0] == "sqlite":
-                    cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(BATCH_ROWS)})
                 cursor.execute(sql)
                 table = cursor.fetch_arrow_table()
             finally:
@@ -144,23 +143,8 @@ def _frame(table, columns: list[str]) -> pd.DataFrame:  # noqa: ANN001 - a pyarr
 
 
 def _adbc_connect(driver: str, uri: str):  # noqa: ANN202
-    if driver == "postgresql":
-        import adbc_driver_postgresql.dbapi as adbc
+    if driver != "postgresql":
+        raise ValueError(f"no columnar reads for {driver}")
+    import adbc_driver_postgresql.dbapi as adbc
 
-        return adbc.connect(uri)
-    import adbc_driver_sqlite.dbapi as adbc
-
-    from storage.db import BUSY_TIMEOUT_MS
-
-    conn = adbc.connect(uri)
-    try:
-        # as the app's own connections: wait for a lock (a checkpoint, another connection
-        # opening the write-ahead log) rather than fail at once
-        cursor = conn.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cursor.fetchall()
-        cursor.close()
-    except BaseException:
-        conn.close()
-        raise
-    return conn
+    return adbc.connect(uri)

@@ -69,8 +69,11 @@ def test_columnar_load_is_the_tuples_load(demo_engine, monkeypatch) -> None:  # 
         for name in FRAMES:
             pd.testing.assert_frame_equal(getattr(fast, name), getattr(slow, name), obj=name)
         assert len(fast.scores) and len(fast.answers) and len(fast.respondents)
-    # both paths really ran: columnar, on two connections (the answers alongside), and tuples
-    assert used.count(True) == 2 * len(campaigns) and used.count(False) == len(campaigns)
+    if demo_engine.dialect.name == "postgresql":
+        # both paths really ran: columnar, on two connections (the answers alongside), and tuples
+        assert used.count(True) == 2 * len(campaigns) and used.count(False) == len(campaigns)
+    else:  # SQLite is only ever read through the app's own driver (storage/bulk.py)
+        assert used.count(True) == 0 and used.count(False) == 2 * len(campaigns)
 
     people = sdata.load_campaign(demo_engine, edits["campaign"]).respondents.set_index("person_id")
     assert not people.loc[edits["withdrawn"], "consent_named"]
@@ -141,6 +144,6 @@ def test_many_reads_at_once_while_someone_writes(demo_engine) -> None:  # noqa: 
         got = [r.result(timeout=120) for r in reads]
         stop.set()
         assert writer.result(timeout=60) > 0
-    for data in got:
-        for name in FRAMES:
+    for data in got:  # the same frames in the same order (PostgreSQL's plans change as
+        for name in FRAMES:  # autovacuum analyses the new demo: load_campaign orders the rows)
             pd.testing.assert_frame_equal(getattr(data, name), getattr(expected, name), obj=name)

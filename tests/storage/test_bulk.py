@@ -1,10 +1,13 @@
-"""Columnar reads (storage.bulk.FrameReader) give the frames the driver's tuples give, on SQLite
-and PostgreSQL, and fall back to the tuples where ADBC cannot open the database."""
+"""Columnar reads (storage.bulk.FrameReader) give the frames the driver's tuples give on
+PostgreSQL, fall back to the tuples where ADBC cannot open the database, and never open SQLite
+through a second copy of the SQLite library."""
 
 from __future__ import annotations
 
 import json
 import logging
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -23,6 +26,7 @@ from sqlalchemy import (
 
 from storage import bulk
 from storage.db import make_engine
+from tests.conftest import fresh_url
 
 
 def _table(engine) -> Table:  # noqa: ANN001
@@ -45,7 +49,7 @@ def test_columnar_frame_is_the_tuples_frame(engine) -> None:  # noqa: ANN001
     query = select(table.c.id, table.c.label, table.c.score, table.c.count, table.c.flag).order_by(table.c.id)
     cols = ["id", "label", "score", "count", "flag"]
     with bulk.FrameReader(engine) as rd:
-        assert rd.columnar, "ADBC should open a file SQLite database and PostgreSQL"
+        assert rd.columnar == (engine.dialect.name == "postgresql"), "ADBC reads PostgreSQL only"
         fast = rd.frame(query, cols)
     with bulk.FrameReader(engine, columnar=False) as rd:
         assert not rd.columnar
@@ -57,16 +61,37 @@ def test_columnar_frame_is_the_tuples_frame(engine) -> None:  # noqa: ANN001
     assert str(fast["id"].dtype) == "int64"
 
 
-def test_columnar_reads_are_read_only_on_sqlite(sqlite_engine) -> None:  # noqa: ANN001
-    _table(sqlite_engine)
-    with bulk.FrameReader(sqlite_engine) as rd:
-        assert rd.columnar
-        cursor = rd._adbc.cursor()
-        with pytest.raises(Exception, match="(?i)readonly|read-only|read only"):
-            cursor.execute("DELETE FROM bulk_probe")
-        cursor.close()
-    with sqlite_engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT count(*) FROM bulk_probe").scalar() == 4000
+def test_a_sqlite_read_keeps_the_apps_locks(sqlite_engine) -> None:  # noqa: ANN001
+    """While the app holds SQLite's write lock, a campaign-sized read in the same process
+    leaves it held: another process still cannot write.  (ADBC's SQLite driver, a second copy
+    of the library, released it on close: see storage/bulk.py.)"""
+    table = _table(sqlite_engine)
+    probe = ("import sqlite3, sys\n"
+             "c = sqlite3.connect(sys.argv[1], timeout=0, isolation_level=None)\n"
+             "try:\n    c.execute('BEGIN IMMEDIATE'); print('wrote')\n"
+             "except sqlite3.OperationalError as e:\n    print('refused:', e)\n")
+    path = sqlite_engine.url.database
+
+    def other_process() -> str:
+        return subprocess.run([sys.executable, "-c", probe, path], capture_output=True, text=True,
+                              timeout=60, check=True).stdout.strip()
+
+    import sqlite3  # the library the app's driver uses
+
+    app = sqlite3.connect(path, isolation_level=None)
+    try:
+        app.execute("BEGIN IMMEDIATE")
+        app.execute("UPDATE bulk_probe SET label = 'held' WHERE id = 1")
+        assert other_process() == "refused: database is locked"
+        for _ in range(2):
+            with bulk.FrameReader(sqlite_engine) as rd:
+                assert not rd.columnar
+                assert len(rd.frame(select(table.c.id), ["id"])) == 4000
+        assert other_process() == "refused: database is locked"
+        app.execute("ROLLBACK")
+    finally:
+        app.close()
+    assert other_process() == "wrote"
 
 
 def test_memory_database_reads_tuples() -> None:
@@ -76,38 +101,54 @@ def test_memory_database_reads_tuples() -> None:
         assert rd.frame(select(literal(1), literal("a")), ["one", "a"]).to_dict("records") == [{"one": 1, "a": "a"}]
 
 
-def test_a_driver_that_refuses_falls_back_to_tuples(sqlite_engine, monkeypatch, caplog) -> None:  # noqa: ANN001
-    _table(sqlite_engine)
+@pytest.fixture
+def pg_engine(tmp_path):  # noqa: ANN001
+    from storage.migrate import upgrade
+
+    eng = make_engine(fresh_url("postgresql", tmp_path))
+    upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.mark.postgres
+def test_a_driver_that_refuses_falls_back_to_tuples(pg_engine, monkeypatch, caplog) -> None:  # noqa: ANN001
+    _table(pg_engine)
 
     def refuse(driver, uri):  # noqa: ANN001, ANN202
         raise OSError("no such driver")
 
     monkeypatch.setattr(bulk, "_adbc_connect", refuse)
     monkeypatch.setattr(bulk, "_WARNED", set())
-    table = Table("bulk_probe", MetaData(), autoload_with=sqlite_engine)
-    with caplog.at_level(logging.WARNING, logger="storage.bulk"), bulk.FrameReader(sqlite_engine) as rd:
+    table = Table("bulk_probe", MetaData(), autoload_with=pg_engine)
+    with caplog.at_level(logging.WARNING, logger="storage.bulk"), bulk.FrameReader(pg_engine) as rd:
         assert not rd.columnar
         frame = rd.frame(select(table.c.id).order_by(table.c.id), ["id"])
     assert frame["id"].tolist() == list(range(4000))
     assert "no such driver" in caplog.text
     caplog.clear()
-    with caplog.at_level(logging.WARNING, logger="storage.bulk"), bulk.FrameReader(sqlite_engine) as rd:
+    with caplog.at_level(logging.WARNING, logger="storage.bulk"), bulk.FrameReader(pg_engine) as rd:
         assert not rd.columnar
     assert "no such driver" not in caplog.text  # said once, not on every read
 
 
-def test_sqlite_paths_are_quoted_for_the_uri(tmp_path) -> None:  # noqa: ANN001
-    folder = tmp_path / "odd #dir?"
-    folder.mkdir()
-    engine = make_engine(f"sqlite:///{folder / 'relais 1%.db'}")
-    with engine.begin() as conn:
-        conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
-        conn.exec_driver_sql("INSERT INTO t VALUES (1), (2)")
-    from sqlalchemy import column, table
-
-    with bulk.FrameReader(engine) as rd:
-        assert rd.columnar
-        assert rd.frame(select(column("x")).select_from(table("t")), ["x"])["x"].tolist() == [1, 2]
+def test_no_second_sqlite_library_is_loaded(sqlite_engine) -> None:  # noqa: ANN001
+    """Reading a campaign on SQLite loads no other copy of SQLite than the app's driver."""
+    code = ("import sys\n"
+            "from storage.db import make_engine\nfrom scoring.data import load_campaign\n"
+            "from demo.load import generate_and_load\n"
+            "eng = make_engine('sqlite:///' + sys.argv[1])\n"
+            "generate_and_load(eng, size='tiny', seed=3)\n"
+            "from scoring.data import campaign_ids\n"
+            "load_campaign(eng, campaign_ids(eng)[-1])\n"
+            "maps = open('/proc/self/maps').read()\n"
+            "import json\n"
+            "print(json.dumps(sorted({l.split()[-1] for l in maps.splitlines() if 'sqlite' in l.lower()})))\n")
+    out = subprocess.run([sys.executable, "-c", code, sqlite_engine.url.database], capture_output=True,
+                         text=True, timeout=300, check=True).stdout.strip()
+    libraries = json.loads(out.splitlines()[-1])
+    assert [lib for lib in libraries if "adbc" in lib.lower()] == [], libraries
+    assert any("_sqlite3" in lib for lib in libraries), libraries
 
 
 def test_json_values_parse_text_and_pass_parsed() -> None:
@@ -116,10 +157,11 @@ def test_json_values_parse_text_and_pass_parsed() -> None:
     assert bulk.json_values([json.dumps({"b": [1, 2]})]) == [{"b": [1, 2]}]
 
 
-def test_a_columnar_read_that_fails_is_read_again_as_rows(sqlite_engine, caplog) -> None:  # noqa: ANN001
-    table = _table(sqlite_engine)
+@pytest.mark.postgres
+def test_a_columnar_read_that_fails_is_read_again_as_rows(pg_engine, caplog) -> None:  # noqa: ANN001
+    table = _table(pg_engine)
     query = select(table.c.id).where(table.c.id < 3).order_by(table.c.id)
-    with caplog.at_level(logging.WARNING, logger="storage.bulk"), bulk.FrameReader(sqlite_engine) as rd:
+    with caplog.at_level(logging.WARNING, logger="storage.bulk"), bulk.FrameReader(pg_engine) as rd:
         assert rd.columnar
         rd._adbc.close()  # the driver's connection is gone, as after a failure of its own
         frame = rd.frame(query, ["id"])
