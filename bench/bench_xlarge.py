@@ -8,10 +8,10 @@ Every step runs in its own process, so its peak memory is its own.  Prints
   nothing (generation, bulk inserts, stored scores) on SQLite, and on PostgreSQL when
   the bench's throwaway server runs (RELAIS_TEST_PG_URL);
 - xlarge.db_to_site_region_scores: database -> every site's and region's guarded area
-  scores of the latest campaign (target 1 s), median of 5, on SQLite (read through the
-  app's own driver: storage/bulk.py says why); .postgresql: the same on PostgreSQL with the
-  columnar reads (storage.bulk.FrameReader), and .postgresql.row_reads through the
-  driver's tuples, runs alternated with the first;
+  scores of the latest campaign (target 1 s), median of 5, with the columnar reads
+  (storage.bulk.FrameReader; on SQLite in reader processes, storage/sqlite_reader.py);
+  .row_reads: the same through the app's driver's tuples, runs alternated with the first
+  (.postgresql: the same on PostgreSQL);
 - xlarge.publish: the worker's publisher preparing a publication slot of the open
   campaign (dashboards.published.publish: overview in French and English, learners'
   figures, region gaps), in a fresh process with nothing computed yet;
@@ -84,9 +84,7 @@ def step_scores(url: str) -> dict:
         organisation_aggregates(data.scores, data.respondents, campaign_id=cid)
         return time.perf_counter() - start
 
-    once(True)  # imports and the drivers' libraries, paid once per process
-    if engine.dialect.name != "postgresql":  # SQLite is read through the app's driver only
-        return {"s": statistics.median(once(False) for _ in range(5)), "rows_s": None}
+    once(True)  # imports, the drivers' libraries and SQLite's reader processes, once per process
     # alternated, so the machine's noise falls on both paths alike
     runs = [(once(True), once(False)) for _ in range(5)]
     return {"s": statistics.median(c for c, _ in runs), "rows_s": statistics.median(r for _, r in runs)}
@@ -245,8 +243,7 @@ def main() -> None:
         r = child("scores", url)
         suffix = "" if name == "sqlite" else f".{name}"
         line(f"xlarge.db_to_site_region_scores{suffix}", r["s"], "s")
-        if r["rows_s"] is not None:
-            line(f"xlarge.db_to_site_region_scores{suffix}.row_reads", r["rows_s"], "s")
+        line(f"xlarge.db_to_site_region_scores{suffix}.row_reads", r["rows_s"], "s")
         line(f"xlarge.db_to_site_region_scores{suffix}.peak_memory", r["peak_mb"], "MB", 0)
     failed = False
     from accounts.secrets import ensure_cookie_secret

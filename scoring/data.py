@@ -27,6 +27,7 @@ from sqlalchemy.sql import Select
 from scoring.levels import level_of
 from scoring.org_model import apply_model
 from scoring.store import questionnaire_of
+from storage import sqlite_reader
 from storage.bulk import FrameReader, json_values
 from storage.db import read_session
 from storage.models import (
@@ -132,6 +133,10 @@ def load_campaign(engine: Engine, campaign_id: int, columnar: bool = True) -> Ca
                     .join(Response, Response.id == Answer.response_id)
                     .where(*submitted, Answer.item_id.in_(sorted(wanted | private))))
     answer_cols = ["response_id", "item_id", "value", "na"]
+    if columnar and engine.dialect.name == "sqlite":  # reader processes for large campaigns only
+        with read_session(engine) as s:
+            n = s.execute(select(func.count()).select_from(Response).where(*submitted)).scalar_one()
+        columnar = sqlite_reader.worth_it(n)
     with FrameReader(engine, columnar) as rd:
         # the largest read runs on a connection of its own, alongside the others, when the
         # driver reads outside the interpreter's lock (columnar): the database and the

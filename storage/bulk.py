@@ -12,6 +12,8 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+from pathlib import Path
+from urllib.parse import quote
 
 import pandas as pd
 from sqlalchemy.engine import Connection
@@ -46,19 +48,18 @@ def json_values(raws: list) -> list:
 #
 # A national campaign's scores and answers are hundreds of thousands of rows; building a
 # Python tuple per row and then a frame from them costs more than the query.  Apache Arrow's
-# PostgreSQL driver (ADBC, which reads with COPY in binary) hands back columns, which become
-# a frame without a Python object per value.  It reads through a connection of its own, only
-# for the plain SELECTs compiled here; anything it cannot open falls back to the tuples above.
+# drivers (ADBC; PostgreSQL's reads with COPY in binary) hand back columns, which become a
+# frame without a Python object per value.  They read through connections of their own, only
+# for the plain SELECTs compiled here; anything they cannot open falls back to the tuples.
 #
-# SQLite is always read through the app's own driver.  ADBC's SQLite driver carries a second
-# copy of the SQLite library, and SQLite's documentation warns that two copies in one process
-# can corrupt a database (https://sqlite.org/howtocorrupt.html, "Multiple copies of SQLite
-# linked into the same application"): POSIX locks belong to the process, so neither copy sees
-# the other's, and closing one copy's file releases the other's locks.  It happened here:
-# another process took the write lock the app still held
+# SQLite is never read by ADBC in the app's own process: its driver carries a second copy of
+# the SQLite library, and two copies in one process break SQLite's locks
+# (https://sqlite.org/howtocorrupt.html, "Multiple copies of SQLite linked into the same
+# application").  It happened here: another process took the write lock the app still held
 # (tests/storage/test_bulk.py::test_a_sqlite_read_keeps_the_apps_locks), a write was refused
 # on a foreign key to a row that exists, and a test process died in CI while reads ran
-# beside a writer.
+# beside a writer.  The driver runs in reader processes of its own instead
+# (storage/sqlite_reader.py), where the locks work as between any two programs.
 
 _log = logging.getLogger(__name__)
 _WARNED: set[str] = set()
@@ -67,10 +68,56 @@ _WARNED: set[str] = set()
 def _adbc_target(engine) -> tuple[str, str] | None:  # noqa: ANN001
     """(driver, uri) for ADBC, or None when this engine's database is read as tuples."""
     url = engine.url
+    if url.get_backend_name() == "sqlite":
+        from storage import sqlite_reader
+
+        path = url.database
+        if not path or path == ":memory:" or path.startswith("file:") or not sqlite_reader.enabled():
+            return None
+        return "sqlite", f"file:{quote(Path(path).resolve().as_posix())}?mode=ro"
     if url.get_backend_name() == "postgresql":
         plain = url.set(drivername="postgresql")
         return "postgresql", plain.render_as_string(hide_password=False)
-    return None  # SQLite above all: never through a second copy of the library
+    return None
+
+
+class _InProcess:
+    """PostgreSQL's ADBC connection, in this process (libpq shares nothing with the app's)."""
+
+    def __init__(self, uri: str) -> None:
+        import adbc_driver_postgresql.dbapi as adbc
+
+        self._conn = adbc.connect(uri)
+
+    def read(self, sql: str):  # noqa: ANN202 - a pyarrow.Table
+        cursor = self._conn.cursor()
+        try:
+            cursor.execute(sql)
+            return cursor.fetch_arrow_table()
+        finally:
+            cursor.close()
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+class _ReaderProcess:
+    """SQLite, read by ADBC in a reader process (storage/sqlite_reader.py)."""
+
+    def __init__(self, uri: str) -> None:
+        self._uri = uri
+        self._closed = False
+
+    def read(self, sql: str):  # noqa: ANN202 - a pyarrow.Table
+        from storage import sqlite_reader
+        from storage.db import BUSY_TIMEOUT_MS
+
+        if self._closed:
+            raise sqlite_reader.ReaderFailed("reader closed")
+        return sqlite_reader.run(self._uri, sql, BUSY_TIMEOUT_MS)
+
+    def close(self) -> None:
+        self._closed = True
 
 
 class FrameReader:
@@ -115,12 +162,7 @@ class FrameReader:
             return pd.DataFrame.from_records(fetch_rows(self._conn, query), columns=columns)
         sql = str(query.compile(dialect=self.engine.dialect, compile_kwargs={"literal_binds": True}))
         try:
-            cursor = self._adbc.cursor()
-            try:
-                cursor.execute(sql)
-                table = cursor.fetch_arrow_table()
-            finally:
-                cursor.close()
+            table = self._adbc.read(sql)
         except Exception as exc:  # noqa: BLE001 - the same query through the app's own driver
             _log.warning("columnar read failed (%s: %s); reading rows instead", type(exc).__name__, exc)
             with contextlib.suppress(Exception):
@@ -143,8 +185,4 @@ def _frame(table, columns: list[str]) -> pd.DataFrame:  # noqa: ANN001 - a pyarr
 
 
 def _adbc_connect(driver: str, uri: str):  # noqa: ANN202
-    if driver != "postgresql":
-        raise ValueError(f"no columnar reads for {driver}")
-    import adbc_driver_postgresql.dbapi as adbc
-
-    return adbc.connect(uri)
+    return _ReaderProcess(uri) if driver == "sqlite" else _InProcess(uri)

@@ -21,11 +21,16 @@ FRAMES = ("scores", "respondents", "answers", "unshared", "left_out")
 
 
 @pytest.fixture
-def demo_engine(engine):  # noqa: ANN001
+def demo_engine(engine, monkeypatch):  # noqa: ANN001
     from demo.load import generate_and_load
+    from storage import sqlite_reader
+
+    # the tiny demo is read by SQLite's reader processes too (storage/sqlite_reader.py)
+    monkeypatch.setattr(sqlite_reader, "MIN_RESPONSES", 0)
 
     generate_and_load(engine, size="tiny", seed=7)
-    return engine
+    yield engine
+    sqlite_reader.stop()
 
 
 def _edit(engine) -> dict:  # noqa: ANN001
@@ -69,11 +74,8 @@ def test_columnar_load_is_the_tuples_load(demo_engine, monkeypatch) -> None:  # 
         for name in FRAMES:
             pd.testing.assert_frame_equal(getattr(fast, name), getattr(slow, name), obj=name)
         assert len(fast.scores) and len(fast.answers) and len(fast.respondents)
-    if demo_engine.dialect.name == "postgresql":
-        # both paths really ran: columnar, on two connections (the answers alongside), and tuples
-        assert used.count(True) == 2 * len(campaigns) and used.count(False) == len(campaigns)
-    else:  # SQLite is only ever read through the app's own driver (storage/bulk.py)
-        assert used.count(True) == 0 and used.count(False) == 2 * len(campaigns)
+    # both paths really ran: columnar, on two connections (the answers alongside), and tuples
+    assert used.count(True) == 2 * len(campaigns) and used.count(False) == len(campaigns)
 
     people = sdata.load_campaign(demo_engine, edits["campaign"]).respondents.set_index("person_id")
     assert not people.loc[edits["withdrawn"], "consent_named"]
@@ -147,3 +149,25 @@ def test_many_reads_at_once_while_someone_writes(demo_engine) -> None:  # noqa: 
     for data in got:  # the same frames in the same order (PostgreSQL's plans change as
         for name in FRAMES:  # autovacuum analyses the new demo: load_campaign orders the rows)
             pd.testing.assert_frame_equal(getattr(data, name), getattr(expected, name), obj=name)
+
+
+def test_a_small_sqlite_campaign_is_read_without_readers(sqlite_engine, monkeypatch) -> None:  # noqa: ANN001
+    """Below MIN_RESPONSES, SQLite is read through the app's driver: no reader process (about
+    120 MB each) is started for a campaign the driver reads in a fraction of a second."""
+    from demo.load import generate_and_load
+    from storage import sqlite_reader
+
+    engine = sqlite_engine
+    generate_and_load(engine, size="tiny", seed=7)
+    cid = sdata.campaign_ids(engine)[-1]
+    monkeypatch.setattr(sqlite_reader, "MIN_RESPONSES", 10**9)
+    small = sdata.load_campaign(engine, cid)
+    assert sqlite_reader.pids() == []
+    monkeypatch.setattr(sqlite_reader, "MIN_RESPONSES", 0)
+    try:
+        read = sdata.load_campaign(engine, cid)
+        assert len(sqlite_reader.pids()) >= 1
+    finally:
+        sqlite_reader.stop()
+    for name in FRAMES:
+        pd.testing.assert_frame_equal(getattr(small, name), getattr(read, name), obj=name)
