@@ -161,35 +161,50 @@ class _Reader:
 _lock = threading.Lock()
 _idle: queue.LifoQueue[_Reader] = queue.LifoQueue()
 _started: list[_Reader] = []
+_starting = 0  # readers being started (outside the lock: a start takes about a second)
 _pid = os.getpid()
 
 
 def _forked() -> None:
     """In a forked child: the parent's readers are the parent's; start afresh."""
-    global _idle, _started, _pid
+    global _idle, _started, _starting, _pid
     if _pid != os.getpid():
-        _idle, _started, _pid = queue.LifoQueue(), [], os.getpid()
+        _idle, _started, _starting, _pid = queue.LifoQueue(), [], 0, os.getpid()
 
 
 def _checkout() -> _Reader:
+    """An idle reader, a new one while there are fewer than READERS, or the next one free."""
+    global _starting
     _forked()
-    with _lock:
-        _started[:] = [r for r in _started if r.alive]
-        if _idle.empty() and len(_started) < READERS:
-            reader = _Reader()
-            _started.append(reader)
+    while True:
+        with _lock:
+            _started[:] = [r for r in _started if r.alive]
+            try:
+                reader = _idle.get_nowait()
+            except queue.Empty:
+                reader = None
+            if reader is not None:
+                if reader.alive:
+                    return reader
+                continue  # stopped while idle: look again
+            start = len(_started) + _starting < READERS
+            if start:
+                _starting += 1
+        if start:
+            try:
+                reader = _Reader()
+            finally:
+                with _lock:
+                    _starting -= 1
+            with _lock:
+                _started.append(reader)
             return reader
-    while True:  # every reader busy: wait for one
-        reader = _idle.get()
+        try:  # every reader busy: wait for one (and look again now and then, in case one
+            reader = _idle.get(timeout=1.0)  # failed to start or died)
+        except queue.Empty:
+            continue
         if reader.alive:
             return reader
-        with _lock:
-            if reader in _started:
-                _started.remove(reader)
-            if len(_started) < READERS:
-                reader = _Reader()
-                _started.append(reader)
-                return reader
 
 
 def run(uri: str, sql: str, busy_ms: int):  # noqa: ANN201 - a pyarrow.Table
@@ -213,7 +228,6 @@ def _run_once(uri: str, sql: str, busy_ms: int):  # noqa: ANN202
             with _lock:
                 if reader in _started:
                     _started.remove(reader)
-            _idle.put(reader)  # wakes a waiter, which starts another
 
 
 def stop() -> None:
@@ -221,8 +235,8 @@ def stop() -> None:
     _forked()
     with _lock:
         readers, _started[:] = list(_started), []
-    while not _idle.empty():
-        _idle.get_nowait()
+        while not _idle.empty():
+            _idle.get_nowait()
     for reader in readers:
         reader.close()
 

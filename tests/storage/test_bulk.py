@@ -271,3 +271,21 @@ def test_readers_can_be_turned_off(sqlite_engine, monkeypatch) -> None:  # noqa:
     with bulk.FrameReader(sqlite_engine) as rd:
         assert not rd.columnar
     assert sqlite_reader.pids() == []
+
+
+def test_reads_at_once_share_the_readers(sqlite_engine) -> None:  # noqa: ANN001
+    """Eight pages reading at once are served by READERS processes, each read whole."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    table = _table(sqlite_engine)
+    query = select(table.c.id, table.c.score).order_by(table.c.id)
+
+    def read(_: int) -> pd.DataFrame:
+        with bulk.FrameReader(sqlite_engine) as rd:
+            assert rd.columnar
+            return rd.frame(query, ["id", "score"])
+
+    with ThreadPoolExecutor(8) as pool:
+        frames = list(pool.map(read, range(24)))
+    assert all(f["id"].tolist() == list(range(4000)) for f in frames)
+    assert 1 <= len(sqlite_reader.pids()) <= sqlite_reader.READERS
