@@ -19,6 +19,8 @@ import pandas as pd
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import Select
 
+from storage import sqlite_reader
+
 
 def fetch_rows(conn: Connection, query: Select) -> list[tuple]:
     """All rows of query as tuples, without SQLAlchemy's result processing."""
@@ -69,8 +71,6 @@ def _adbc_target(engine) -> tuple[str, str] | None:  # noqa: ANN001
     """(driver, uri) for ADBC, or None when this engine's database is read as tuples."""
     url = engine.url
     if url.get_backend_name() == "sqlite":
-        from storage import sqlite_reader
-
         path = url.database
         if not path or path == ":memory:" or path.startswith("file:") or not sqlite_reader.enabled():
             return None
@@ -109,7 +109,6 @@ class _ReaderProcess:
         self._closed = False
 
     def read(self, sql: str):  # noqa: ANN202 - a pyarrow.Table
-        from storage import sqlite_reader
         from storage.db import BUSY_TIMEOUT_MS
 
         if self._closed:

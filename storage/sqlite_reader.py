@@ -45,8 +45,9 @@ def enabled() -> bool:
 
 
 def worth_it(responses: int) -> bool:
-    """Whether a campaign of this many submitted responses is read by the readers."""
-    return enabled() and responses >= MIN_RESPONSES
+    """Whether a campaign of this many submitted responses is worth the readers (whether
+    they run at all is enabled()'s, checked where the database is opened)."""
+    return responses >= MIN_RESPONSES
 
 
 class ReaderFailed(RuntimeError):

@@ -226,16 +226,25 @@ def test_a_reader_that_dies_is_replaced(sqlite_engine, caplog, monkeypatch) -> N
     assert sqlite_reader.pids() and not set(sqlite_reader.pids()) & set(first)
 
     # killed during a read: the read is asked again of another reader
-    slow = ("WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 3000000) "
+    # (about 1.3 s of SQLite's work here: the kill at 0.3 s comes while it runs)
+    slow = ("WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 10000000) "
             "SELECT count(*) AS c FROM n")
     busy = set(sqlite_reader.pids())
-    timer = threading.Timer(0.3, lambda: [os.kill(p, signal.SIGKILL) for p in sqlite_reader.pids()])
+    killed = []
+
+    def kill() -> None:
+        killed.extend(sqlite_reader.pids())
+        for pid in killed:
+            os.kill(pid, signal.SIGKILL)
+
+    timer = threading.Timer(0.3, kill)
     timer.start()
     try:
         got = sqlite_reader.run(bulk._adbc_target(sqlite_engine)[1], slow, 1000)
     finally:
         timer.cancel()
-    assert got.column("c").to_pylist() == [3000001]
+    assert got.column("c").to_pylist() == [10000001]
+    assert killed and set(killed) <= busy, "the readers should have been killed during the read"
     assert not set(sqlite_reader.pids()) & busy
 
     # every reader gone twice in a row: the read goes to the app's driver, with the same rows
